@@ -1,0 +1,23 @@
+"""Tests: fast hashers, a fixed secret, throw-away storage; DATABASE_URL/REDIS_URL honoured."""
+
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+from .base import STORAGES
+
+SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnop"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+_TEST_ROOT = Path(tempfile.mkdtemp(prefix="mostwanted-test-"))
+MEDIA_ROOT = _TEST_ROOT / "media"
+TIP_STORAGE_ROOT = _TEST_ROOT / "tipstore"
+STORAGES["tips"]["OPTIONS"] = {"location": str(TIP_STORAGE_ROOT), "base_url": None}
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+WAGTAILADMIN_BASE_URL = "http://testserver"
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1", "[::1]"]
+STATIC_ROOT = _TEST_ROOT / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
