@@ -20,6 +20,7 @@ if settings.DEBUG:
 
 # Public pages in four languages: French at /, the others under /nl/, /de/, /en/.
 urlpatterns += i18n_patterns(
+    path("", include("tips.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

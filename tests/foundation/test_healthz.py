@@ -14,9 +14,10 @@ def test_healthz_is_ok_when_services_answer(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
-    assert "no-store" in response.headers["Cache-Control"] or "max-age=0" in response.headers[
-        "Cache-Control"
-    ]
+    assert (
+        "no-store" in response.headers["Cache-Control"]
+        or "max-age=0" in response.headers["Cache-Control"]
+    )
 
 
 def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
@@ -33,7 +34,11 @@ def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
         DATABASE_URL="postgres://nobody@127.0.0.1:1/nothing",
     )
     result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
@@ -57,7 +62,11 @@ def test_healthz_is_503_when_the_configured_cache_is_unreachable():
         DATABASE_URL=os.environ.get("DATABASE_URL", "sqlite:///:memory:"),
     )
     result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=60,
     )
     assert result.returncode == 0, result.stderr

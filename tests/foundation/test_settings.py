@@ -22,7 +22,9 @@ def _run_manage(*args, env_overrides):
 
 
 def test_production_refuses_to_start_without_secret_key():
-    result = _run_manage("check", env_overrides={"DJANGO_SETTINGS_MODULE": "mostwanted.settings.production"})
+    result = _run_manage(
+        "check", env_overrides={"DJANGO_SETTINGS_MODULE": "mostwanted.settings.production"}
+    )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
