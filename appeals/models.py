@@ -1,10 +1,24 @@
-"""Appeal content. Snippets first (Desk, Offence); pages are added by the appeals work."""
+"""Appeal content: snippets (Desk, Offence), site settings and the public pages."""
 
+import datetime
+
+from django import forms
+from django.conf import settings
 from django.db import models
+from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
-from wagtail.models import TranslatableMixin
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
+
+from .cache import mark_private, mark_public
+from .choices import RESOLVED_STATUSES, Kind, Nationality, Region, Sex, Status
 
 
 class Desk(TranslatableMixin, models.Model):
@@ -53,3 +67,343 @@ class Offence(TranslatableMixin, index.Indexed, models.Model):
 
     def __str__(self):
         return self.name
+
+
+@register_setting(icon="warning")
+class EmergencySettings(BaseSiteSetting):
+    """Numbers shown on every public page."""
+
+    emergency_number = models.CharField(
+        _("emergency number"), max_length=20, default="112", help_text=_("e.g. 112")
+    )
+    police_number = models.CharField(
+        _("police (non-urgent) number"), max_length=20, default="101", help_text=_("e.g. 101")
+    )
+
+    panels = [FieldPanel("emergency_number"), FieldPanel("police_number")]
+
+    class Meta:
+        verbose_name = _("emergency numbers")
+
+
+class PublicPageMixin:
+    """Public pages may be kept by shared caches; previews never."""
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if getattr(request, "is_preview", False):
+            return mark_private(response)
+        return mark_public(response)
+
+
+class HomePage(PublicPageMixin, Page):
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+    anonymity_text = RichTextField(
+        _("how anonymity is protected"),
+        blank=True,
+        features=["bold", "italic", "link", "ul"],
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("anonymity_text")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["appeals.AppealIndexPage"]
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def featured_appeals(self, limit=6):
+        qs = (
+            AppealPage.objects.live()
+            .filter(locale_id=self.locale_id, status=Status.ACTIVE)
+            .order_by("-featured", "-first_published_at")
+        )
+        return AppealPage.with_listing_data(qs)[:limit]
+
+    def get_context(self, request, *args, **kwargs):
+        from .listing import index_for_locale
+
+        context = super().get_context(request, *args, **kwargs)
+        context["featured"] = self.featured_appeals()
+        context["index_page"] = index_for_locale(self.locale_id)
+        return context
+
+
+class AppealIndexPage(PublicPageMixin, Page):
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    parent_page_types = ["appeals.HomePage"]
+    subpage_types = ["appeals.AppealPage"]
+
+    class Meta:
+        verbose_name = _("appeal index")
+
+    def get_context(self, request, *args, **kwargs):
+        from .listing import listing_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(listing_context(self, request))
+        return context
+
+
+class AppealPageForm(WagtailAdminPageForm):
+    """Dates the status change when an editor changes the status."""
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if (
+            status
+            and self.instance.pk
+            and status != self.instance.status
+            and "status_changed_on" not in self.changed_data
+        ):
+            cleaned["status_changed_on"] = timezone.localdate()
+        elif status and not cleaned.get("status_changed_on"):
+            cleaned["status_changed_on"] = timezone.localdate()
+        age_min, age_max = cleaned.get("age_min"), cleaned.get("age_max")
+        if age_min and age_max and age_min > age_max:
+            self.add_error("age_max", _("The upper age must not be below the lower age."))
+        h_min, h_max = cleaned.get("height_min_cm"), cleaned.get("height_max_cm")
+        if h_min and h_max and h_min > h_max:
+            self.add_error("height_max_cm", _("The upper height must not be below the lower."))
+        return cleaned
+
+
+class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.WANTED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    status_changed_on = models.DateField(
+        _("status changed on"),
+        default=datetime.date.today,
+        help_text=_("Set automatically when the status changes."),
+    )
+    featured = models.BooleanField(_("featured on the home page"), default=False)
+
+    full_name = models.CharField(
+        _("full name"), max_length=200, blank=True, help_text=_("Leave empty if unknown.")
+    )
+    known_aliases = models.CharField(
+        _("aliases"), max_length=300, blank=True, help_text=_("Separate aliases with commas.")
+    )
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    age_min = models.PositiveSmallIntegerField(_("apparent age from"), null=True, blank=True)
+    age_max = models.PositiveSmallIntegerField(_("apparent age to"), null=True, blank=True)
+    height_min_cm = models.PositiveSmallIntegerField(_("height from (cm)"), null=True, blank=True)
+    height_max_cm = models.PositiveSmallIntegerField(_("height to (cm)"), null=True, blank=True)
+    build = models.CharField(_("build"), max_length=100, blank=True)
+    eyes = models.CharField(_("eyes"), max_length=100, blank=True)
+    hair = models.CharField(_("hair"), max_length=100, blank=True)
+    distinguishing_marks = models.TextField(_("distinguishing marks"), blank=True)
+    languages = models.CharField(_("languages spoken"), max_length=200, blank=True)
+
+    offences = ParentalManyToManyField(
+        "appeals.Offence", blank=True, related_name="appeals", verbose_name=_("offences")
+    )
+    facts = RichTextField(
+        _("summary of the facts"), blank=True, features=["bold", "italic", "ul", "link"]
+    )
+    facts_place = models.CharField(_("place of the facts"), max_length=200, blank=True)
+    facts_date = models.DateField(_("date of the facts"), null=True, blank=True)
+    region = models.CharField(_("region"), max_length=30, choices=Region.choices, blank=True)
+    case_reference = models.CharField(_("case reference"), max_length=60, blank=True)
+    desk = models.ForeignKey(
+        "appeals.Desk",
+        verbose_name=_("desk receiving tips"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reward = models.TextField(_("reward"), blank=True)
+    caution = models.TextField(
+        _("caution"),
+        blank=True,
+        help_text=_("Leave empty for the standard caution (do not approach, call 112)."),
+    )
+
+    base_form_class = AppealPageForm
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("kind"), FieldPanel("status")]),
+                FieldRowPanel([FieldPanel("status_changed_on"), FieldPanel("featured")]),
+            ],
+            heading=_("Appeal"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("full_name"),
+                FieldPanel("known_aliases"),
+                FieldRowPanel([FieldPanel("sex"), FieldPanel("date_of_birth")]),
+                FieldRowPanel([FieldPanel("age_min"), FieldPanel("age_max")]),
+                InlinePanel("nationalities", label=_("nationalities")),
+                FieldRowPanel([FieldPanel("height_min_cm"), FieldPanel("height_max_cm")]),
+                FieldRowPanel([FieldPanel("build"), FieldPanel("eyes"), FieldPanel("hair")]),
+                FieldPanel("distinguishing_marks"),
+                FieldPanel("languages"),
+            ],
+            heading=_("Person"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("offences", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("facts"),
+                FieldRowPanel([FieldPanel("facts_place"), FieldPanel("facts_date")]),
+                FieldRowPanel([FieldPanel("region"), FieldPanel("case_reference")]),
+            ],
+            heading=_("Facts"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("desk"), FieldPanel("reward"), FieldPanel("caution")],
+            heading=_("Tips"),
+        ),
+        InlinePanel("photos", label=_("photos")),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("full_name", boost=3),
+        index.AutocompleteField("full_name"),
+        index.SearchField("known_aliases", boost=2),
+        index.SearchField("facts"),
+        index.SearchField("facts_place"),
+        index.SearchField("case_reference"),
+        index.SearchField("distinguishing_marks"),
+        index.FilterField("kind"),
+        index.FilterField("status"),
+        index.FilterField("region"),
+        index.FilterField("sex"),
+    ]
+
+    parent_page_types = ["appeals.AppealIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+
+    # --- helpers used by templates, feeds, API and poster
+
+    @classmethod
+    def with_listing_data(cls, qs):
+        """Prefetch what a card needs (photos, renditions, offences) in constant queries."""
+        from wagtail.images import get_image_model
+
+        image_qs = get_image_model().objects.prefetch_renditions()
+        return qs.prefetch_related(
+            models.Prefetch(
+                "photos",
+                queryset=AppealPhoto.objects.order_by("sort_order").prefetch_related(
+                    models.Prefetch("image", queryset=image_qs)
+                ),
+            ),
+            "offences",
+            "nationalities",
+        )
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.status in RESOLVED_STATUSES
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or str(_("Unknown person"))
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [a.strip() for a in self.known_aliases.split(",") if a.strip()]
+
+    @property
+    def age_range(self) -> str:
+        if self.age_min and self.age_max:
+            return f"{self.age_min}–{self.age_max}"
+        return str(self.age_min or self.age_max or "")
+
+    @property
+    def height_range(self) -> str:
+        if self.height_min_cm and self.height_max_cm and self.height_min_cm != self.height_max_cm:
+            return f"{self.height_min_cm}–{self.height_max_cm} cm"
+        value = self.height_min_cm or self.height_max_cm
+        return f"{value} cm" if value else ""
+
+    def photo_list(self) -> list:
+        return list(self.photos.all())
+
+    @property
+    def main_photo(self):
+        photos = self.photo_list()
+        return photos[0] if photos else None
+
+    def offence_list(self) -> list:
+        from .i18n import localize
+
+        return localize(self.offences.all(), self.locale_id)
+
+    def nationality_list(self) -> list[str]:
+        return [n.get_code_display() for n in self.nationalities.all()]
+
+    def get_tip_url(self) -> str:
+        from django.urls import reverse
+        from django.utils import translation
+
+        with translation.override(self.locale.language_code):
+            return reverse("tips:submit_for_appeal", kwargs={"appeal_id": self.pk})
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["tip_url"] = self.get_tip_url()
+        return context
+
+    @path("poster.png", name="poster")
+    def poster(self, request):
+        from .poster import render_poster
+
+        png = render_poster(self, request)
+        response = HttpResponse(png, content_type="image/png")
+        response["Content-Disposition"] = f'inline; filename="{self.slug}-poster.png"'
+        return response
+
+
+class AppealNationality(Orderable):
+    page = ParentalKey(AppealPage, related_name="nationalities", on_delete=models.CASCADE)
+    code = models.CharField(_("nationality"), max_length=2, choices=Nationality.choices)
+
+    panels = [FieldPanel("code")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("nationality")
+
+    def __str__(self):
+        return self.get_code_display()
+
+
+class AppealPhoto(Orderable):
+    page = ParentalKey(AppealPage, related_name="photos", on_delete=models.CASCADE)
+    image = models.ForeignKey(
+        "wagtailimages.Image", on_delete=models.CASCADE, related_name="+", verbose_name=_("image")
+    )
+    caption = models.CharField(
+        _("caption"),
+        max_length=250,
+        blank=True,
+        help_text=_("Describes the photo for people who cannot see it, e.g. 'CCTV still'."),
+    )
+
+    panels = [FieldPanel("image"), FieldPanel("caption")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self):
+        return self.caption or str(self.image)
+
+
+def withdraw_delay() -> datetime.timedelta:
+    return datetime.timedelta(days=getattr(settings, "APPEAL_WITHDRAW_DAYS", 30))

@@ -200,6 +200,11 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["pdf"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+
+# --- Appeals: withdrawal of resolved appeals, cache lifetimes of public pages (seconds).
+APPEAL_WITHDRAW_DAYS = env_int("APPEAL_WITHDRAW_DAYS", 30)
+APPEALS_CACHE_MAX_AGE = env_int("APPEALS_CACHE_MAX_AGE", 60)
+APPEALS_CACHE_S_MAXAGE = env_int("APPEALS_CACHE_S_MAXAGE", 300)
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 
 # --- Tasks (django-tasks): immediate by default, the database backend in production.

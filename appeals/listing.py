@@ -1,0 +1,142 @@
+"""Finding appeals: filters, full-text search, sorting and pagination.
+
+Shared by the appeal index page, the feeds and the JSON API so that a filter means the same
+thing everywhere. Filter values come from query strings: invalid values are ignored.
+"""
+
+from dataclasses import asdict, dataclass, fields
+from urllib.parse import urlencode
+
+from django.core.paginator import EmptyPage, Paginator
+from django.db.models import Case, IntegerField, When
+
+from .choices import Kind, Nationality, Region, Sex, Status
+
+PAGE_SIZE = 12
+MAX_SEARCH_RESULTS = 500
+STATUS_ALL = "all"
+SORTS = ("newest", "updated", "relevance")
+
+
+@dataclass(frozen=True)
+class Filters:
+    kind: str = ""
+    status: str = ""
+    offence: str = ""
+    region: str = ""
+    sex: str = ""
+    nationality: str = ""
+    q: str = ""
+    sort: str = ""
+
+    @classmethod
+    def from_params(cls, params) -> "Filters":
+        def pick(name, allowed):
+            value = (params.get(name) or "").strip()
+            return value if value in allowed else ""
+
+        offence = (params.get("offence") or "").strip()[:80]
+        return cls(
+            kind=pick("kind", Kind.values),
+            status=pick("status", [*Status.values, STATUS_ALL]),
+            offence=offence if offence.replace("-", "").replace("_", "").isalnum() else "",
+            region=pick("region", Region.values),
+            sex=pick("sex", Sex.values),
+            nationality=pick("nationality", Nationality.values),
+            q=" ".join((params.get("q") or "").split())[:200],
+            sort=pick("sort", SORTS),
+        )
+
+    def as_params(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v}
+
+    def is_default(self) -> bool:
+        return not any(getattr(self, f.name) for f in fields(self) if f.name != "sort")
+
+
+def live_appeals(locale_id: int | None = None):
+    from .models import AppealPage
+
+    qs = AppealPage.objects.live().public()
+    if locale_id is not None:
+        qs = qs.filter(locale_id=locale_id)
+    return qs
+
+
+def filter_appeals(qs, f: Filters):
+    """Apply ``f`` to a queryset of live appeals; returns the filtered, sorted queryset."""
+    from .models import AppealPage
+
+    if f.status == STATUS_ALL:
+        pass
+    elif f.status:
+        qs = qs.filter(status=f.status)
+    else:
+        # Resolved (arrested, identified) and closed appeals leave the default listing.
+        qs = qs.filter(status=Status.ACTIVE)
+    for name in ("kind", "region", "sex"):
+        value = getattr(f, name)
+        if value:
+            qs = qs.filter(**{name: value})
+    if f.offence:
+        qs = qs.filter(pk__in=AppealPage.objects.filter(offences__slug=f.offence).values("pk"))
+    if f.nationality:
+        qs = qs.filter(
+            pk__in=AppealPage.objects.filter(nationalities__code=f.nationality).values("pk")
+        )
+    ranked: list[int] = []
+    if f.q:
+        base = qs.model.objects.live()
+        ranked = [p.pk for p in base.search(f.q, operator="and")[:MAX_SEARCH_RESULTS]]
+        qs = qs.filter(pk__in=ranked)
+    sort = f.sort or ("relevance" if f.q else "newest")
+    if sort == "relevance" and ranked:
+        order = Case(
+            *[When(pk=pk, then=pos) for pos, pk in enumerate(ranked)],
+            output_field=IntegerField(),
+        )
+        return qs.order_by(order)
+    if sort == "updated":
+        return qs.order_by("-last_published_at", "-pk")
+    return qs.order_by("-first_published_at", "-pk")
+
+
+def paginate(qs, number, per_page=PAGE_SIZE):
+    paginator = Paginator(qs, per_page)
+    try:
+        number = int(number or 1)
+    except (TypeError, ValueError):
+        number = 1
+    try:
+        return paginator.page(number)
+    except EmptyPage:
+        return paginator.page(paginator.num_pages)
+
+
+def index_for_locale(locale_id: int):
+    from .models import AppealIndexPage
+
+    return AppealIndexPage.objects.live().filter(locale_id=locale_id).first()
+
+
+def listing_context(index_page, request) -> dict:
+    from .models import AppealPage, Offence
+
+    f = Filters.from_params(request.GET)
+    qs = filter_appeals(live_appeals(index_page.locale_id).child_of(index_page), f)
+    page_obj = paginate(qs, request.GET.get("page"))
+    appeals = list(AppealPage.with_listing_data(page_obj.object_list))
+    params = f.as_params()
+    return {
+        "filters": f,
+        "filter_query": urlencode(params),
+        "appeals": appeals,
+        "page_obj": page_obj,
+        "offence_options": Offence.objects.filter(locale_id=index_page.locale_id),
+        "kind_options": Kind.choices,
+        "status_options": Status.choices,
+        "region_options": Region.choices,
+        "sex_options": Sex.choices,
+        "nationality_options": sorted(Nationality.choices, key=lambda c: str(c[1])),
+        "status_all": STATUS_ALL,
+    }
