@@ -1,0 +1,319 @@
+"""Tip-line records: keys, desk membership, tips and their attachments.
+
+Only routing metadata is stored in clear (desk, appeal, status, priority, assignee, the
+received time rounded to the minute, sizes). Everything a citizen wrote, contact details
+and the attachments' keys, names and types live only inside ``Tip.ciphertext``, an HPKE
+envelope (see :mod:`tips.crypto`) sealed to the desk key and the recovery key.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from . import crypto
+
+
+class KeyMixin:
+    @property
+    def key_id(self) -> str:
+        """The id under which envelopes record this key (a public-key fingerprint)."""
+        return crypto.key_fingerprint(bytes(self.public_key))
+
+    @property
+    def recipient(self) -> crypto.Recipient:
+        return crypto.Recipient(self.key_id, self.suite, bytes(self.public_key))
+
+
+class RecoveryKey(KeyMixin, models.Model):
+    """The public half of the offline recovery key pair (the private half never is here)."""
+
+    suite = models.CharField(_("suite"), max_length=64)
+    public_key = models.BinaryField(_("public key"))
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recovery key")
+        verbose_name_plural = _("recovery keys")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"recovery {self.key_id[:16]}"
+
+
+class InvestigatorKey(KeyMixin, models.Model):
+    """An investigator's personal key pair; the private half is wrapped by their passphrase."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="investigator_key",
+        verbose_name=_("user"),
+    )
+    suite = models.CharField(_("suite"), max_length=64)
+    public_key = models.BinaryField(_("public key"))
+    #: Private key under an Argon2id key from the vault passphrase (crypto.wrap_with_passphrase).
+    wrapped_private_key = models.BinaryField(_("wrapped private key"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("investigator key")
+        verbose_name_plural = _("investigator keys")
+
+    def __str__(self):
+        return f"key of user {self.user_id}"
+
+
+class DeskMembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True, user__is_active=True)
+
+
+class DeskMembership(models.Model):
+    """A user receives and may read the tips of a desk (once a desk key is wrapped to them)."""
+
+    desk = models.ForeignKey(
+        "appeals.Desk", on_delete=models.CASCADE, related_name="memberships", verbose_name=_("desk")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="desk_memberships",
+        verbose_name=_("user"),
+    )
+    #: An inactive membership keeps its history but receives no notifications or new wraps.
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = DeskMembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("desk membership")
+        verbose_name_plural = _("desk memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["desk", "user"], name="tips_deskmembership_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} @ {self.desk_id}"
+
+
+class DeskKey(KeyMixin, models.Model):
+    """One version of a desk's key pair. Old versions stay to read old tips."""
+
+    desk = models.ForeignKey(
+        "appeals.Desk", on_delete=models.PROTECT, related_name="tip_keys", verbose_name=_("desk")
+    )
+    version = models.PositiveIntegerField(_("version"))
+    suite = models.CharField(_("suite"), max_length=64)
+    public_key = models.BinaryField(_("public key"))
+    recovery_key = models.ForeignKey(
+        RecoveryKey,
+        on_delete=models.PROTECT,
+        related_name="desk_keys",
+        verbose_name=_("recovery key"),
+    )
+    #: The desk private key sealed to the recovery public key.
+    recovery_wrap = models.BinaryField(_("recovery wrap"))
+    #: Only the active version receives new tips.
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("desk key")
+        verbose_name_plural = _("desk keys")
+        ordering = ["desk_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["desk", "version"], name="tips_deskkey_version"),
+            models.UniqueConstraint(
+                fields=["desk"], condition=models.Q(active=True), name="tips_deskkey_one_active"
+            ),
+        ]
+
+    def __str__(self):
+        return f"desk {self.desk_id} key v{self.version}"
+
+
+class DeskKeyWrap(models.Model):
+    """A desk private key sealed to one member's personal public key."""
+
+    desk_key = models.ForeignKey(
+        DeskKey, on_delete=models.CASCADE, related_name="wraps", verbose_name=_("desk key")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="desk_key_wraps",
+        verbose_name=_("user"),
+    )
+    wrapped_private_key = models.BinaryField(_("wrapped private key"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("desk key wrap")
+        verbose_name_plural = _("desk key wraps")
+        constraints = [
+            models.UniqueConstraint(fields=["desk_key", "user"], name="tips_deskkeywrap_unique")
+        ]
+
+    def __str__(self):
+        return f"wrap of {self.desk_key_id} for {self.user_id}"
+
+
+class InstallationSalt(models.Model):
+    """Random installation-wide salts (e.g. for receipt lookup digests). Not secret keys."""
+
+    name = models.CharField(max_length=40, unique=True)
+    value = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.name
+
+
+class TipStatus(models.TextChoices):
+    NEW = "new", _("New")
+    IN_REVIEW = "in_review", _("In review")
+    ACTIONABLE = "actionable", _("Actionable")
+    FORWARDED = "forwarded", _("Forwarded to case")
+    CLOSED_NO_ACTION = "closed_no_action", _("Closed: no action")
+    CLOSED_DUPLICATE = "closed_duplicate", _("Closed: duplicate")
+    CLOSED_SPAM = "closed_spam", _("Closed: spam")
+
+
+CLOSED_STATUSES = (
+    TipStatus.CLOSED_NO_ACTION,
+    TipStatus.CLOSED_DUPLICATE,
+    TipStatus.CLOSED_SPAM,
+)
+
+
+class TipPriority(models.TextChoices):
+    URGENT = "urgent", _("Urgent")
+    HIGH = "high", _("High")
+    NORMAL = "normal", _("Normal")
+    LOW = "low", _("Low")
+
+
+#: Sort rank of priorities (urgent first) for ``order_by(PRIORITY_ORDER)``.
+PRIORITY_ORDER = models.Case(
+    *(models.When(priority=p, then=models.Value(i)) for i, p in enumerate(TipPriority.values)),
+    output_field=models.IntegerField(),
+)
+
+
+class Tip(models.Model):
+    """One encrypted tip. ``str()`` is the reference only, never content."""
+
+    reference = models.CharField(_("reference"), max_length=16, unique=True, editable=False)
+    desk = models.ForeignKey(
+        "appeals.Desk", on_delete=models.PROTECT, related_name="tips", verbose_name=_("desk")
+    )
+    appeal = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("appeal"),
+    )
+    desk_key = models.ForeignKey(
+        DeskKey, on_delete=models.PROTECT, related_name="tips", verbose_name=_("desk key")
+    )
+    recovery_key = models.ForeignKey(
+        RecoveryKey, on_delete=models.PROTECT, related_name="tips", verbose_name=_("recovery key")
+    )
+    #: Suite of the desk key the envelope was sealed with (the envelope records it too).
+    suite = models.CharField(_("suite"), max_length=64)
+    #: HPKE envelope of the tip document (tips.crypto.seal, context ``tip:<reference>``).
+    ciphertext = models.BinaryField(_("ciphertext"))
+    received_at = models.DateTimeField(_("received"), db_index=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=TipStatus.choices, default=TipStatus.NEW
+    )
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=TipPriority.choices, default=TipPriority.NORMAL
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_tips",
+        verbose_name=_("assignee"),
+    )
+    unread = models.BooleanField(_("unread"), default=True, db_index=True)
+    starred = models.BooleanField(_("starred"), default=False)
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
+    #: Language the tip was submitted in (language code).
+    language = models.CharField(_("language"), max_length=10)
+    #: Size of the sealed document in bytes.
+    document_size = models.PositiveIntegerField(_("document size"), default=0)
+    #: Total ciphertext size of the attachments in bytes.
+    attachments_size = models.PositiveBigIntegerField(_("attachments size"), default=0)
+    attachment_count = models.PositiveSmallIntegerField(_("attachments"), default=0)
+    #: Argon2id lookup digest of the receipt (installation salt), see tips.receipts.
+    receipt_digest = models.BinaryField(_("receipt digest"), unique=True)
+    #: Per-tip salt for the receipt-derived key pair (issue 6).
+    receipt_salt = models.BinaryField(_("receipt salt"))
+    receipt_public_key = models.BinaryField(_("receipt public key"))
+    receipt_suite = models.CharField(_("receipt suite"), max_length=64)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    #: Set once the desk was notified (makes the notification task idempotent).
+    notified_at = models.DateTimeField(_("notified at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("tip")
+        verbose_name_plural = _("tips")
+        ordering = ["-received_at", "-pk"]
+        indexes = [
+            models.Index(fields=["desk", "status", "-received_at"], name="tips_tip_desk_status"),
+            models.Index(fields=["desk", "priority", "-received_at"], name="tips_tip_desk_prio"),
+            models.Index(fields=["assignee", "status"], name="tips_tip_assignee_status"),
+            models.Index(fields=["desk", "-received_at"], name="tips_tip_desk_received"),
+            models.Index(fields=["appeal", "-received_at"], name="tips_tip_appeal_received"),
+            models.Index(fields=["status", "closed_at"], name="tips_tip_status_closed"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+    @property
+    def context(self) -> bytes:
+        """The envelope context binding the ciphertext to this tip."""
+        return f"tip:{self.reference}".encode()
+
+
+class Attachment(models.Model):
+    """An encrypted attachment file. Its key, name and type are only in the sealed document."""
+
+    tip = models.ForeignKey(
+        Tip, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("tip")
+    )
+    #: Random name in ``storages["tips"]``; reveals nothing about the file.
+    storage_name = models.CharField(_("storage name"), max_length=200, unique=True)
+    ciphertext_size = models.PositiveBigIntegerField(_("ciphertext size"))
+    #: Position in the document's ``attachments`` list.
+    ordinal = models.PositiveSmallIntegerField(_("ordinal"))
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["tip_id", "ordinal"]
+        constraints = [
+            models.UniqueConstraint(fields=["tip", "ordinal"], name="tips_attachment_ordinal")
+        ]
+
+    def __str__(self):
+        return f"{self.tip.reference} #{self.ordinal + 1}"
