@@ -317,3 +317,106 @@ class Attachment(models.Model):
 
     def __str__(self):
         return f"{self.tip.reference} #{self.ordinal + 1}"
+
+
+# --------------------------------------------------------------------------- triage (issue 5)
+
+
+class TipReader(models.Model):
+    """An info-only reader of one tip: reads it (read-only), outside or inside the desk.
+
+    ``sealed_document`` is the tip document sealed to the reader's personal public key by the
+    member who added them (so a reader without the desk key can still open it).
+    """
+
+    tip = models.ForeignKey(
+        Tip, on_delete=models.CASCADE, related_name="readers", verbose_name=_("tip")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="tip_readings",
+        verbose_name=_("user"),
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    sealed_document = models.BinaryField(_("sealed document"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("info-only reader")
+        verbose_name_plural = _("info-only readers")
+        constraints = [
+            models.UniqueConstraint(fields=["tip", "user"], name="tips_tipreader_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.tip_id} reader {self.user_id}"
+
+
+class TipNote(models.Model):
+    """An internal note, sealed like a tip (to the desk key and the recovery key)."""
+
+    tip = models.ForeignKey(
+        Tip, on_delete=models.CASCADE, related_name="notes", verbose_name=_("tip")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    #: HPKE envelope of the note text (context ``tip-note:<reference>``).
+    ciphertext = models.BinaryField(_("ciphertext"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["tip_id", "created_at", "pk"]
+
+    def __str__(self):
+        return f"note {self.pk} on {self.tip_id}"
+
+
+class TipEvent(models.Model):
+    """One step of a tip's history: routing values only (status names, user ids)."""
+
+    class Kind(models.TextChoices):
+        STATUS = "status", _("Status")
+        PRIORITY = "priority", _("Priority")
+        ASSIGN = "assign", _("Assignment")
+        READER = "reader", _("Info-only reader")
+        NOTE = "note", _("Note")
+        DUPLICATE = "duplicate", _("Duplicate")
+        EXPORT = "export", _("Export")
+
+    tip = models.ForeignKey(
+        Tip, on_delete=models.CASCADE, related_name="events", verbose_name=_("tip")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    old_value = models.CharField(_("from"), max_length=64, blank=True)
+    new_value = models.CharField(_("to"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tip event")
+        verbose_name_plural = _("tip events")
+        ordering = ["tip_id", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.kind} on {self.tip_id}"
