@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class TipsConfig(AppConfig):
     name = "tips"
     verbose_name = "Tips"
+
+    def ready(self):
+        from mostwanted import health
+
+        from . import ratelimit
+
+        # /healthz reports a failing rate-limit cache (tips are then accepted under the
+        # per-process fallback limit, see tips.ratelimit).
+        if ratelimit.health_problem not in health.EXTRA_CHECKS:
+            health.EXTRA_CHECKS.append(ratelimit.health_problem)

@@ -1,0 +1,219 @@
+"""The public tip form: text fields with size caps, the honeypot and the form token.
+
+Photos are not a form field here: they arrive through the encrypting upload handler and are
+checked and sanitised by the view. This module also holds the citizen-facing messages for
+every refusal, so the wording lives in one place.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.conf import settings
+from django.core import validators
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import antispam, sanitize
+
+#: C0 control characters other than tab, new line and carriage return, and DEL.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def max_text_chars() -> int:
+    return int(getattr(settings, "TIP_MAX_TEXT_CHARS", 20_000))
+
+
+class TipTextField(forms.CharField):
+    """A CharField that drops control characters (NUL included) instead of refusing them.
+
+    Invalid UTF-8 has already become U+FFFD when Django decoded the request: the text is
+    kept, a replacement character marks the damaged spot.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return _CONTROL.sub("", value) if value else value
+
+
+class TipForm(forms.Form):
+    what = TipTextField(
+        label=_("What did you see, or what do you know?"),
+        help_text=_(
+            "Describe what you saw or know, in your own words. Any detail can help: "
+            "clothes, vehicle, people with the person, direction they went."
+        ),
+        widget=forms.Textarea(attrs={"rows": 8, "data-counter": "true"}),
+        error_messages={"required": _("Please write what you saw or know.")},
+    )
+    when_date = forms.DateField(
+        label=_("Date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Please enter a date such as 2025-05-31, or leave it empty.")},
+    )
+    when_time = forms.TimeField(
+        label=_("Time (approximate)"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": _("Please enter a time such as 14:30, or leave it empty.")},
+    )
+    place = TipTextField(
+        label=_("Where?"),
+        help_text=_("A town, street, shop, station, road… as precise as you can."),
+        required=False,
+        max_length=500,
+    )
+    how_known = TipTextField(
+        label=_("How do you know this?"),
+        help_text=_("For example: I saw the person myself, someone told me, I read it online."),
+        required=False,
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 3, "data-counter": "true"}),
+    )
+    seeing_now = forms.BooleanField(
+        label=_("I am seeing this person right now"),
+        help_text=_("Your tip will be marked urgent. If there is danger, call 112 first."),
+        required=False,
+    )
+    contact = TipTextField(
+        label=_("Your contact details (optional)"),
+        help_text=_(
+            "Only if you want investigators to be able to contact you. Giving your name, "
+            "telephone number or e-mail address means your tip is no longer anonymous."
+        ),
+        required=False,
+        max_length=1_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(
+            attrs={"tabindex": "-1", "autocomplete": "off", "class": "hp-input"}
+        ),
+    )
+    form_token = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The cap is a setting, read per form so it can change without a restart in tests.
+        what = self.fields["what"]
+        what.max_length = max_text_chars()
+        what.validators = [
+            v for v in what.validators if not isinstance(v, validators.MaxLengthValidator)
+        ] + [validators.MaxLengthValidator(what.max_length)]
+        what.widget.attrs["maxlength"] = str(what.max_length)
+
+    def fields_for_sealing(self) -> dict[str, str]:
+        """The free-text content of a valid form, as strings, for the sealed tip document."""
+        data = self.cleaned_data
+        return {
+            "what": data["what"],
+            "when_date": data["when_date"].isoformat() if data.get("when_date") else "",
+            "when_time": data["when_time"].strftime("%H:%M") if data.get("when_time") else "",
+            "place": data.get("place", ""),
+            "how_known": data.get("how_known", ""),
+            "contact": data.get("contact", ""),
+        }
+
+
+# --- Messages for refusals (one place; every one says what to do next).
+
+PHOTOS_NOT_KEPT = _(
+    "For your safety, photos are never kept when the form is shown again: "
+    "please attach them again before sending."
+)
+
+
+def attachment_error_message(name: str, code: str) -> str:
+    """A translated message naming the file ``name`` and why it was refused."""
+    limits = upload_limits()
+    messages = {
+        sanitize.UNSUPPORTED_TYPE: _(
+            "“%(name)s” is not a photo in a format we accept (JPEG, PNG, WebP or HEIC). "
+            "It was not sent."
+        ),
+        sanitize.TOO_MANY_PIXELS: _(
+            "“%(name)s” has too many pixels to be processed safely. "
+            "Please send a smaller version (for example a screenshot of it)."
+        ),
+        sanitize.CORRUPT: _(
+            "“%(name)s” could not be read as a photo: it may be damaged or incomplete. "
+            "It was not sent."
+        ),
+        sanitize.EMPTY: _("“%(name)s” is empty. It was not sent."),
+        "file_too_large": _(
+            "“%(name)s” is larger than %(size)s MB, the limit for one photo. It was not sent."
+        ),
+        "too_many_files": _("“%(name)s” was not sent: a tip can have at most %(count)s photos."),
+        "total_too_large": _(
+            "“%(name)s” was not sent: all photos together can be at most %(total)s MB."
+        ),
+    }
+    template = messages.get(code) or _("“%(name)s” could not be accepted. It was not sent.")
+    return template % {
+        "name": name or _("(no name)"),
+        "size": limits["file_mb"],
+        "count": limits["files"],
+        "total": limits["total_mb"],
+    }
+
+
+def upload_limits() -> dict[str, int]:
+    return {
+        "files": int(getattr(settings, "TIP_MAX_FILES", 10)),
+        "file_mb": int(getattr(settings, "TIP_MAX_FILE_SIZE", 25 * 1024 * 1024)) // (1024 * 1024),
+        "total_mb": int(getattr(settings, "TIP_MAX_TOTAL_SIZE", 60 * 1024 * 1024)) // (1024 * 1024),
+    }
+
+
+TOKEN_MESSAGES = {
+    antispam.TokenStatus.MISSING: _(
+        "This form could not be checked. Your text is kept below: please send it again."
+    ),
+    antispam.TokenStatus.INVALID: _(
+        "This form could not be checked. Your text is kept below: please send it again."
+    ),
+    antispam.TokenStatus.EXPIRED: _(
+        "This form was open for a long time and has expired. Your text is kept below: "
+        "please check it and send it again."
+    ),
+    antispam.TokenStatus.TOO_FAST: _(
+        "This form was sent very quickly after it was opened. Your text is kept below: "
+        "please check it and send it again."
+    ),
+}
+
+HONEYPOT_MESSAGE = _(
+    "The field “Leave this field empty” was filled in, perhaps by your browser. "
+    "Please empty it and send your tip again. Your text is kept below."
+)
+RATE_LIMITED_MESSAGE = _(
+    "Too many tips have been sent from your connection or to the site in a short time. "
+    "Your text is kept below: please wait a few minutes and send it again. "
+    "If the person is in sight and there is danger, call 112."
+)
+UNAVAILABLE_MESSAGE = _(
+    "The tip line is temporarily unavailable and your tip was NOT sent. Your text is kept "
+    "below: please try again in a few minutes. If the person is in sight and there is "
+    "danger, call 112."
+)
+ALREADY_SENT_MESSAGE = _(
+    "This tip has already been sent (perhaps the page was reloaded). Its receipt was shown "
+    "once, on the page that confirmed it. To send another tip, use the form below."
+)
+TOO_LARGE_REQUEST_MESSAGE = _(
+    "What you sent was too large to be received and your text could not be kept. "
+    "Please write a shorter text and attach fewer or smaller photos."
+)
+
+
+def error_count_message(count: int) -> str:
+    return ngettext(
+        "Your tip was not sent: %(count)s problem needs your attention.",
+        "Your tip was not sent: %(count)s problems need your attention.",
+        count,
+    ) % {"count": count}
