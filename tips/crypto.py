@@ -584,11 +584,12 @@ class DecryptingReader(io.RawIOBase):
     or truncation raises :class:`DecryptionError` (at the latest on the final read).
     """
 
-    def __init__(self, ciphertext_fileobj: BinaryIO, key: bytes):
+    def __init__(self, ciphertext_fileobj: BinaryIO, key: bytes, *, close_source: bool = False):
         super().__init__()
         if len(key) != 32:
             raise DecryptionError("attachment key must be 32 bytes")
         self._src = ciphertext_fileobj
+        self._close_source = close_source
         self._aead = AESGCM(key)
         header = self._read_exact(_ATT_HEADER.size)
         if len(header) != _ATT_HEADER.size:
@@ -615,6 +616,11 @@ class DecryptingReader(io.RawIOBase):
 
     def readable(self) -> bool:
         return True
+
+    def close(self) -> None:
+        if not self.closed and getattr(self, "_close_source", False):
+            self._src.close()
+        super().close()
 
     def _next_chunk(self) -> None:
         current = self._pending

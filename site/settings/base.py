@@ -279,3 +279,24 @@ LOGGING = {
         "gunicorn.access": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
     },
 }
+
+# --- Tip line (tips/): limits, Argon2id costs, routing. See tips/crypto.py for the reasoning.
+TIP_MAX_FILES = env_int("TIP_MAX_FILES", 10)
+TIP_MAX_FILE_BYTES = env_int("TIP_MAX_FILE_BYTES", 25 * 1024 * 1024)
+TIP_MAX_TOTAL_BYTES = env_int("TIP_MAX_TOTAL_BYTES", 60 * 1024 * 1024)
+# Vault passphrases (human-chosen): strong Argon2id, memory in KiB.
+TIP_PASSPHRASE_ARGON2 = {
+    "memory_cost": env_int("TIP_PASSPHRASE_ARGON2_MEMORY_KIB", 64 * 1024),
+    "iterations": env_int("TIP_PASSPHRASE_ARGON2_ITERATIONS", 3),
+    "lanes": env_int("TIP_PASSPHRASE_ARGON2_LANES", 4),
+}
+# Receipts (>= 93 random bits): a cheap Argon2id is enough and keeps submission fast.
+TIP_RECEIPT_ARGON2 = {
+    "memory_cost": env_int("TIP_RECEIPT_ARGON2_MEMORY_KIB", 2 * 1024),
+    "iterations": env_int("TIP_RECEIPT_ARGON2_ITERATIONS", 1),
+    "lanes": 1,
+}
+# Installation-wide receipt lookup salt (hex). Empty: a random salt kept in the database.
+TIP_RECEIPT_SALT = env_str("TIP_RECEIPT_SALT")
+# Desk receiving general tips (no appeal); empty: the first desk with an active key.
+TIP_DEFAULT_DESK_ID = env_int("TIP_DEFAULT_DESK_ID", 0) or None

@@ -1,0 +1,112 @@
+"""Encrypted attachment storage in ``storages["tips"]`` (outside the public media root).
+
+Each file gets its own random AES-256 key and is streamed through
+:class:`tips.crypto.EncryptingReader` into storage under a random name, so neither the
+plaintext nor its name ever reaches the storage. The key, name and content type go into
+the sealed tip document only.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from django.core.files import File
+from django.core.files.storage import storages
+
+from . import crypto
+
+logger = logging.getLogger(__name__)
+
+
+def tip_storage():
+    return storages["tips"]
+
+
+@dataclass
+class StagedAttachment:
+    """An encrypted file already in storage, not yet linked to a tip."""
+
+    storage_name: str
+    key: bytes = field(repr=False)
+    name: str = field(repr=False)
+    content_type: str
+    plaintext_size: int
+    ciphertext_size: int
+
+    def document_entry(self) -> dict:
+        """What the sealed tip document records about this file."""
+        return {
+            "name": self.name,
+            "content_type": self.content_type,
+            "size": self.plaintext_size,
+            "key": self.key.hex(),
+            "storage_name": self.storage_name,
+        }
+
+
+def _random_name() -> str:
+    token = secrets.token_hex(16)
+    return f"{token[:2]}/{token}.bin"
+
+
+def stage_attachment(plaintext: BinaryIO, *, name: str, content_type: str) -> StagedAttachment:
+    """Encrypt ``plaintext`` (streamed, read from its current position) into tip storage."""
+    key = crypto.new_attachment_key()
+    reader = crypto.EncryptingReader(plaintext, key)
+    storage = tip_storage()
+    stored = storage.save(_random_name(), File(reader))
+    try:
+        size = storage.size(stored)
+    except NotImplementedError:  # pragma: no cover - storages without size()
+        size = crypto.encrypted_size(reader.plaintext_size)
+    return StagedAttachment(
+        storage_name=stored,
+        key=key,
+        name=name,
+        content_type=content_type,
+        plaintext_size=reader.plaintext_size,
+        ciphertext_size=size,
+    )
+
+
+def delete_stored(storage_names: Iterable[str]) -> None:
+    """Delete encrypted files, logging (by error class only) any that cannot be."""
+    storage = tip_storage()
+    for name in storage_names:
+        try:
+            storage.delete(name)
+        except Exception as exc:  # noqa: BLE001 - best effort clean-up
+            logger.warning("could not delete a staged attachment: %s", type(exc).__name__)
+
+
+def discard_staged(staged: Iterable[StagedAttachment]) -> None:
+    """Delete staged files that will not be attached to a tip."""
+    delete_stored(s.storage_name for s in staged)
+
+
+def open_attachment(attachment, document: dict) -> crypto.DecryptingReader:
+    """A streaming plaintext reader for ``attachment`` (a tips.models.Attachment), given
+    the opened tip ``document``. Close it when done. Raises DecryptionError on tampering."""
+    entry = attachment_entry(attachment, document)
+    fh = tip_storage().open(attachment.storage_name, "rb")
+    try:
+        return crypto.DecryptingReader(fh, bytes.fromhex(entry["key"]), close_source=True)
+    except Exception:
+        fh.close()
+        raise
+
+
+def attachment_entry(attachment, document: dict) -> dict:
+    """The document's entry (name, content_type, size, key) for ``attachment``."""
+    entries = document.get("attachments") or []
+    try:
+        entry = entries[attachment.ordinal]
+    except IndexError:
+        raise crypto.DecryptionError("attachment missing from the document") from None
+    if entry.get("storage_name") != attachment.storage_name:
+        raise crypto.DecryptionError("attachment does not match the document")
+    return entry

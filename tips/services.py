@@ -1,0 +1,266 @@
+"""Writes of the tip line: submitting a tip, opening it, exporting it for recovery.
+
+The tip document (JSON) is built and sealed in memory; only the envelope is stored.
+
+Document schema 1::
+
+    {"schema": 1, "reference": "T-7K3Q9D", "received_at": "2025-01-01T10:32:00+00:00",
+     "language": "fr", "urgent": false,
+     "appeal": {"id": 12, "title": "..."} | null,
+     "fields": {"<field name>": "<text>", ...},
+     "contact": {"<field name>": "<text>", ...} | null,
+     "attachments": [{"name", "content_type", "size", "key" (hex), "storage_name"}, ...]}
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import secrets
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import crypto, keys, receipts
+from .attachments import StagedAttachment, discard_staged, tip_storage
+from .models import Attachment, Tip, TipPriority
+
+logger = logging.getLogger(__name__)
+
+DOCUMENT_SCHEMA = 1
+EXPORT_FORMAT = "mostwanted-tip-export"
+EXPORT_VERSION = 1
+# Crockford's base32 without I, L, O, U: unambiguous when read aloud or copied.
+_REF_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+class TipLineNotReady(Exception):
+    """No desk to route to, the desk has no key, or there is no recovery key."""
+
+
+class TipNotReadable(crypto.DecryptionError):
+    """The keys given do not include the one this tip is sealed to."""
+
+
+@dataclass(frozen=True)
+class SubmittedTip:
+    tip: Tip
+    reference: str
+    #: Display form of the receipt: show it once, never store or log it.
+    receipt: str = field(repr=False)
+
+
+def new_reference() -> str:
+    """A short unique human code such as ``T-7K3Q9D`` (30 bits, checked for collisions)."""
+    while True:
+        ref = "T-" + "".join(secrets.choice(_REF_ALPHABET) for _ in range(6))
+        if not Tip.objects.filter(reference=ref).exists():
+            return ref
+
+
+def _appeal_entry(appeal) -> dict | None:
+    if appeal is None:
+        return None
+    return {"id": appeal.pk, "title": str(getattr(appeal, "title", ""))}
+
+
+def tip_submit(
+    *,
+    desk,
+    appeal=None,
+    fields: Mapping[str, str],
+    attachments: Sequence[StagedAttachment] = (),
+    urgent: bool = False,
+    language: str,
+    contact: Mapping[str, str] | None = None,
+) -> SubmittedTip:
+    """Seal and store a tip, in one transaction; queue the desk notification after commit.
+
+    ``fields`` are the free-text answers (all sealed), ``contact`` the optional contact
+    details (sealed too; they may also simply be part of ``fields``). ``attachments`` were
+    staged (encrypted into storage) by the caller; on any failure they are deleted and the
+    exception re-raised, so nothing is left behind.
+
+    Raises :class:`TipLineNotReady` if there is no desk, no desk key or no recovery key.
+    """
+    committed = False
+    try:
+        if desk is None:
+            raise TipLineNotReady("no desk")
+        desk = desk.canonical() if hasattr(desk, "canonical") else desk
+        desk_key = keys.active_desk_key(desk)
+        recovery = keys.active_recovery_key()
+        if desk_key is None or recovery is None:
+            raise TipLineNotReady("desk key or recovery key missing")
+
+        received_at = timezone.now().replace(second=0, microsecond=0)
+        reference = new_reference()
+        receipt = receipts.new_receipt()
+        receipt_salt = secrets.token_bytes(16)
+        receipt_pair = receipts.receipt_keypair(receipt, receipt_salt)
+        receipt_digest = receipts.receipt_digest(receipt)
+        document = {
+            "schema": DOCUMENT_SCHEMA,
+            "reference": reference,
+            "received_at": received_at.isoformat(),
+            "language": language,
+            "urgent": bool(urgent),
+            "appeal": _appeal_entry(appeal),
+            "fields": {str(k): str(v) for k, v in fields.items()},
+            "contact": {str(k): str(v) for k, v in contact.items()} if contact else None,
+            "attachments": [a.document_entry() for a in attachments],
+        }
+        plaintext = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+        envelope = crypto.seal(
+            plaintext,
+            [desk_key.recipient, recovery.recipient],
+            context=f"tip:{reference}".encode(),
+        )
+        del plaintext, document
+
+        with transaction.atomic():
+            tip = Tip.objects.create(
+                reference=reference,
+                desk=desk,
+                appeal=appeal,
+                desk_key=desk_key,
+                recovery_key=recovery,
+                suite=desk_key.suite,
+                ciphertext=envelope,
+                received_at=received_at,
+                priority=TipPriority.URGENT if urgent else TipPriority.NORMAL,
+                language=language[:10],
+                document_size=len(envelope),
+                attachments_size=sum(a.ciphertext_size for a in attachments),
+                attachment_count=len(attachments),
+                receipt_digest=receipt_digest,
+                receipt_salt=receipt_salt,
+                receipt_public_key=receipt_pair.public_key,
+                receipt_suite=receipt_pair.suite,
+            )
+            Attachment.objects.bulk_create(
+                Attachment(
+                    tip=tip,
+                    storage_name=a.storage_name,
+                    ciphertext_size=a.ciphertext_size,
+                    ordinal=i,
+                )
+                for i, a in enumerate(attachments)
+            )
+            transaction.on_commit(lambda: _queue_notification(tip.pk, urgent), robust=True)
+        committed = True
+        return SubmittedTip(tip=tip, reference=reference, receipt=receipt)
+    except BaseException:
+        if not committed:
+            discard_staged(attachments)
+        raise
+
+
+def _queue_notification(tip_id: int, urgent: bool) -> None:
+    from .tasks import notify_desk_new_tip
+
+    task = notify_desk_new_tip.using(priority=50) if urgent else notify_desk_new_tip
+    task.enqueue(tip_id)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _load_document(plaintext: bytes) -> dict:
+    try:
+        return json.loads(plaintext)
+    except ValueError:
+        raise crypto.DecryptionError("document is not valid JSON") from None
+
+
+def tip_open(tip: Tip, desk_private_keys: Mapping[int, bytes]) -> dict:
+    """The decrypted tip document, with the desk keys of an unlocked vault
+    ({DeskKey id: private key}). Raises TipNotReadable / DecryptionError.
+
+    Reading ``tip.desk_key`` costs a query unless the queryset used
+    ``select_related("desk_key")``.
+    """
+    private = desk_private_keys.get(tip.desk_key_id)
+    if private is None:
+        raise TipNotReadable("tip sealed to a desk key that is not unlocked")
+    return _load_document(
+        crypto.open_sealed(
+            bytes(tip.ciphertext),
+            key_id=tip.desk_key.key_id,
+            private_key=private,
+            context=tip.context,
+        )
+    )
+
+
+def tip_open_with_recovery(tip: Tip, recovery_private: bytes) -> dict:
+    """The decrypted tip document, with the offline recovery private key."""
+    return _load_document(
+        crypto.open_sealed(
+            bytes(tip.ciphertext),
+            key_id=tip.recovery_key.key_id,
+            private_key=recovery_private,
+            context=tip.context,
+        )
+    )
+
+
+# --------------------------------------------------------------------------- export
+#
+# Recovery export (ZIP, stored uncompressed: everything in it is ciphertext):
+#   manifest.json  {"format": "mostwanted-tip-export", "version": 1, "reference",
+#                   "context", "received_at", "status", "priority", "language",
+#                   "suite", "recovery_key_id",
+#                   "attachments": [{"ordinal", "file", "storage_name", "ciphertext_size"}]}
+#   envelope.bin   the tip envelope (tips.crypto.seal)
+#   attachments/<ordinal>.bin   the encrypted attachment streams, as stored
+# Opened offline by ``manage.py decrypt_export`` with the recovery key file.
+
+
+def write_tip_export(tip: Tip, out: BinaryIO) -> None:
+    """Write the recovery export of ``tip`` to ``out`` (attachments streamed)."""
+    atts = list(tip.attachments.order_by("ordinal"))
+    manifest = {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "reference": tip.reference,
+        "context": tip.context.decode(),
+        "received_at": tip.received_at.isoformat(),
+        "status": tip.status,
+        "priority": tip.priority,
+        "language": tip.language,
+        "suite": tip.suite,
+        "recovery_key_id": tip.recovery_key.key_id,
+        "attachments": [
+            {
+                "ordinal": a.ordinal,
+                "file": f"attachments/{a.ordinal}.bin",
+                "storage_name": a.storage_name,
+                "ciphertext_size": a.ciphertext_size,
+            }
+            for a in atts
+        ],
+    }
+    storage = tip_storage()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as zf:
+        zf.writestr("manifest.json", json.dumps(manifest, indent=2))
+        zf.writestr("envelope.bin", bytes(tip.ciphertext))
+        for a in atts:
+            with (
+                storage.open(a.storage_name, "rb") as src,
+                zf.open(f"attachments/{a.ordinal}.bin", "w", force_zip64=True) as dst,
+            ):
+                while chunk := src.read(256 * 1024):
+                    dst.write(chunk)
+
+
+def export_tip_for_recovery(tip: Tip) -> bytes:
+    """The recovery export of ``tip`` as bytes (ciphertext only; see write_tip_export)."""
+    buf = io.BytesIO()
+    write_tip_export(tip, buf)
+    return buf.getvalue()
