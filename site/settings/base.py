@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.frontend_cache",
+    "mostwanted.cache_purge.CachePurgeConfig",  # after frontend_cache: replaces its handlers
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -60,6 +61,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "mostwanted.pagecache.PageCacheMiddleware",  # after Locale (language is in the key)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -192,6 +194,23 @@ if env_str("S3_BUCKET"):
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 30 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
+
+# --- Page caching (see mostwanted.pagecache and mostwanted.cache_purge)
+# App-level cache of anonymous public pages in the shared cache: on by default with Redis only
+# (an in-process cache cannot be purged across processes).
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", bool(REDIS_URL))
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+# The proxy's loopback refresh listener (deploy/nginx.conf), e.g. http://127.0.0.1:8081.
+FRONTEND_CACHE_PURGE_URL = env_str("FRONTEND_CACHE_PURGE_URL")
+if FRONTEND_CACHE_PURGE_URL:
+    WAGTAILFRONTENDCACHE = {
+        "nginx": {
+            "BACKEND": "mostwanted.cache_purge.NginxRefreshBackend",
+            "LOCATION": FRONTEND_CACHE_PURGE_URL,
+        }
+    }
+# Translations are purged explicitly (their slugs differ): no per-language URL rewriting.
+WAGTAILFRONTENDCACHE_LANGUAGES = []
 
 # --- Wagtail
 WAGTAIL_SITE_NAME = env_str("SITE_NAME", "Most Wanted")

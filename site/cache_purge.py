@@ -1,0 +1,146 @@
+"""Purge cached public pages when a page is published, unpublished or changes status.
+
+A status change (active -> arrested) is saved by publishing the page, so ``page_published``
+covers it; unpublishing (by an editor or the withdraw command) sends ``page_unpublished``.
+
+On either signal, *after the transaction commits* (a purge that runs earlier would let the
+proxy fetch the old page again):
+
+1. the app-level page cache (``mostwanted.pagecache``) is invalidated as a whole, so every
+   listing variant (filters, pages, languages) is rendered afresh on its next request;
+2. the page, its live translations and their ancestors (the appeal index, the home page with
+   its featured appeals) are sent to Wagtail's frontend cache (``wagtail.contrib.frontend_cache``),
+   which runs the purge as a django-tasks task: immediately in development, in the worker in
+   production.
+
+Wagtail's own frontend-cache signal handlers are disconnected: they purge before commit and
+only the page itself.
+
+The shipped nginx (``deploy/nginx.conf``) is nginx-light, without the ngx_cache_purge module,
+so ``NginxRefreshBackend`` does not send ``PURGE``: it sends a plain ``GET`` with
+``X-Cache-Bypass: 1`` to nginx's loopback-only refresh listener, which fetches the page from
+the origin (``proxy_cache_bypass``) and overwrites the cache entry with it. A proxy or CDN that
+understands ``PURGE`` (Varnish, most CDNs) can use Wagtail's ``HTTPBackend`` or a CDN backend in
+``WAGTAILFRONTENDCACHE`` instead.
+
+Settings: ``FRONTEND_CACHE_PURGE_URL`` (environment) sets ``WAGTAILFRONTENDCACHE`` to this
+backend with that location (e.g. ``http://127.0.0.1:8081``); unset, only the app-level cache
+is purged.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.error import HTTPError, URLError
+from urllib.parse import urlsplit, urlunsplit
+from urllib.request import Request, urlopen
+
+from django.apps import AppConfig
+from django.db import transaction
+from wagtail.contrib.frontend_cache.backends.base import BaseBackend
+
+from .pagecache import invalidate_all
+
+logger = logging.getLogger(__name__)
+
+REFRESH_HEADER = "X-Cache-Bypass"
+
+
+class NginxRefreshBackend(BaseBackend):
+    """Refresh a URL in the shipped nginx proxy cache (a re-fetching GET, not PURGE).
+
+    ``LOCATION``: base URL of nginx's loopback refresh listener. ``TIMEOUT``: seconds per URL
+    (default 10). The app-level cache is invalidated first so nginx stores a fresh render.
+    """
+
+    def __init__(self, params):
+        params = dict(params)
+        location = urlsplit(params.pop("LOCATION"))
+        self.timeout = float(params.pop("TIMEOUT", 10))
+        super().__init__(params)
+        self.scheme = location.scheme or "http"
+        self.netloc = location.netloc
+        if self.scheme not in ("http", "https"):
+            raise ValueError("NginxRefreshBackend LOCATION must be an http(s) URL")
+
+    def purge_batch(self, urls) -> None:
+        invalidate_all()
+        for url in urls:
+            self.purge(url)
+
+    def purge(self, url) -> None:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if parts.port:
+            host = f"{host}:{parts.port}"
+        target = urlunsplit((self.scheme, self.netloc, parts.path or "/", parts.query, ""))
+        request = Request(  # noqa: S310 (scheme checked in __init__)
+            target,
+            method="GET",
+            headers={"Host": host, REFRESH_HEADER: "1", "User-Agent": "mostwanted-refresh"},
+        )
+        try:
+            with urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+                response.read()  # let nginx finish storing the new entry
+        except HTTPError as exc:
+            # nginx stored the error page in place of the old entry (e.g. 404 after unpublish).
+            if exc.code >= 500:
+                logger.error("frontend cache refresh: HTTP %d for a page", exc.code)
+        except (URLError, OSError) as exc:
+            logger.error("frontend cache refresh failed (%s)", type(exc).__name__)
+
+
+def _urls_to_purge(page_ids):
+    from wagtail.contrib.frontend_cache.utils import PurgeBatch
+    from wagtail.models import Page
+
+    batch = PurgeBatch()
+    pages = {}
+    for page in Page.objects.filter(pk__in=page_ids):
+        pages[page.pk] = page
+        for translation in page.get_translations().live():
+            pages[translation.pk] = translation
+    for page in list(pages.values()):
+        for ancestor in page.get_ancestors().filter(depth__gt=1).live():
+            pages[ancestor.pk] = ancestor
+    batch.add_pages(pages.values())
+    return batch
+
+
+def purge_pages(page_ids) -> None:
+    """Invalidate the app-level cache and purge ``page_ids`` (with relatives) from the proxy."""
+    invalidate_all()
+    try:
+        batch = _urls_to_purge(page_ids)
+        batch.purge()
+    except Exception as exc:
+        logger.error("frontend cache purge failed (%s)", type(exc).__name__)
+
+
+def _on_page_change(sender, instance, **kwargs):
+    page_id = instance.pk
+    transaction.on_commit(lambda: purge_pages([page_id]))
+
+
+class CachePurgeConfig(AppConfig):
+    name = "mostwanted.cache_purge"
+    label = "mostwanted_cache_purge"
+    verbose_name = "Cache purge"
+    default = True
+
+    def ready(self):
+        from django.apps import apps
+        from wagtail.contrib.frontend_cache import signal_handlers as wagtail_handlers
+        from wagtail.models import Page
+        from wagtail.signals import page_published, page_unpublished
+
+        for model in apps.get_models():
+            if issubclass(model, Page):
+                page_published.disconnect(
+                    wagtail_handlers.page_published_signal_handler, sender=model
+                )
+                page_unpublished.disconnect(
+                    wagtail_handlers.page_unpublished_signal_handler, sender=model
+                )
+        page_published.connect(_on_page_change, dispatch_uid="mostwanted-purge-published")
+        page_unpublished.connect(_on_page_change, dispatch_uid="mostwanted-purge-unpublished")
