@@ -1,19 +1,388 @@
-"""Placeholder views: the tip-line work replaces them. URL names are the stable contract."""
+"""Public tip-line views: the form, the one-time receipt, its download, the protection page.
 
-from django.http import HttpResponse
+The submit view is thin: it installs the encrypting upload handler before the body is read,
+then checks (rate limit, form token, honeypot, fields, photos), sanitises and stages each
+photo, and hands everything to ``tips.services.tip_submit``. Every refusal re-renders the
+form with the citizen's text and says what to do; the receipt is rendered directly in the
+POST response (never stored, never redirected through a URL or the session).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db import DatabaseError
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from . import antispam, forms, ratelimit, receipt_files, receipts
+from .sanitize import ImageRejected, sanitize_image
+
+logger = logging.getLogger(__name__)
+
+PHOTO_FIELD = "photos"
+_USED_TOKEN_PREFIX = "tips:used-form-token:"  # noqa: S105 (a cache key prefix)
 
 
+# --------------------------------------------------------------------------- helpers
+
+
+def max_image_pixels() -> int:
+    return int(getattr(settings, "TIP_MAX_IMAGE_PIXELS", 50_000_000))
+
+
+def _limits() -> dict:
+    limits = forms.upload_limits()
+    return {
+        **limits,
+        "file_bytes": int(getattr(settings, "TIP_MAX_FILE_SIZE", 25 * 1024 * 1024)),
+        "total_bytes": int(getattr(settings, "TIP_MAX_TOTAL_SIZE", 60 * 1024 * 1024)),
+        "text_chars": forms.max_text_chars(),
+    }
+
+
+def _js_messages() -> dict:
+    """Translated messages for tipform.js, with ``{name}``-style placeholders."""
+    return {
+        "too_large": forms.attachment_error_message("{name}", "file_too_large"),
+        "type": forms.attachment_error_message("{name}", "unsupported_type"),
+        "too_many": forms.attachment_error_message("{name}", "too_many_files"),
+        "total": forms.attachment_error_message("{name}", "total_too_large"),
+        "counter": _("{used} of {max} characters"),
+        "uploading": _("Sending… {percent}%"),
+        "failed": _("The connection was interrupted. Sending the form the ordinary way…"),
+    }
+
+
+def _resolve_appeal(appeal_id):
+    """The live appeal page ``appeal_id``, or None for the general tip line; 404 otherwise."""
+    if appeal_id is None:
+        return None
+    from wagtail.models import Page
+
+    try:
+        page = Page.objects.get(id=appeal_id).specific
+    except Page.DoesNotExist:
+        raise Http404 from None
+    try:
+        from appeals.models import AppealPage
+    except ImportError:  # pragma: no cover - the appeals app defines it
+        raise Http404 from None
+    if not isinstance(page, AppealPage) or not page.live:
+        raise Http404
+    return page
+
+
+def _appeal_context(appeal) -> dict:
+    if appeal is None:
+        return {"appeal": None}
+    name = getattr(appeal, "display_name", None) or appeal.title
+    try:
+        photo = getattr(appeal, "main_photo", None)
+    except DatabaseError:
+        photo = None
+    return {"appeal": appeal, "appeal_name": name, "appeal_photo": photo}
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store, no-cache, must-revalidate, max-age=0, private"
+    response["Pragma"] = "no-cache"
+    return response
+
+
+def _render_form(
+    request,
+    appeal,
+    form,
+    *,
+    status=200,
+    notices=(),
+    file_errors=(),
+    photos_not_kept=False,
+):
+    problems = len(notices) + len(file_errors) + sum(len(e) for e in form.errors.values())
+    context = {
+        **_appeal_context(appeal),
+        "form": form,
+        "form_action": request.path,
+        "notices": list(notices),
+        "file_errors": list(file_errors),
+        "photos_not_kept": forms.PHOTOS_NOT_KEPT if photos_not_kept else "",
+        "error_summary": forms.error_count_message(problems) if problems else "",
+        "limits": _limits(),
+        "js_messages": _js_messages(),
+    }
+    return _no_store(render(request, "tips/form.html", context, status=status))
+
+
+def _refill(request) -> forms.TipForm:
+    """The submitted form, text intact, with a fresh token and an empty honeypot."""
+    data = request.POST.copy()
+    data[antispam.TOKEN_FIELD] = antispam.issue_token()
+    data[antispam.HONEYPOT_FIELD] = ""
+    form = forms.TipForm(data=data)
+    form.is_valid()  # compute field errors for display
+    return form
+
+
+def _blank_form(request) -> forms.TipForm:
+    return forms.TipForm(initial={antispam.TOKEN_FIELD: antispam.issue_token()})
+
+
+def _uploaded_photos(request) -> list:
+    return list(request.FILES.getlist(PHOTO_FIELD))
+
+
+def _close_uploads(request) -> None:
+    """Close (and so delete) every encrypted temporary upload of this request."""
+    files = getattr(request, "_files", None)  # never trigger parsing here
+    if not files:
+        return
+    for name in list(files.keys()):
+        for uploaded in files.getlist(name):
+            try:
+                uploaded.close()
+            except Exception as exc:  # noqa: BLE001 - closing is best effort
+                logger.warning("could not close an upload: %s", type(exc).__name__)
+
+
+def _used_token_key(token: str) -> str:
+    return _USED_TOKEN_PREFIX + hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def _token_already_used(token: str) -> bool:
+    try:
+        return bool(cache.get(_used_token_key(token)))
+    except Exception as exc:  # the cache is optional here
+        logger.warning("tip form: cache unavailable for the replay check (%s)", type(exc).__name__)
+        return False
+
+
+def _mark_token_used(token: str) -> None:
+    try:
+        cache.set(_used_token_key(token), 1, antispam.max_age() + 60)
+    except Exception as exc:  # the cache is optional here
+        logger.warning("tip form: cache unavailable for the replay check (%s)", type(exc).__name__)
+
+
+def _safe_display_name(name: str, extension: str) -> str:
+    """The photo's name for investigators: the citizen's base name, new extension."""
+    base = os.path.basename((name or "").replace("\\", "/"))
+    stem = os.path.splitext(base)[0].strip()[:100] or "photo"
+    return f"{stem}.{extension}"
+
+
+# --------------------------------------------------------------------------- views
+
+
+@csrf_exempt  # CSRF is checked by _submit_post, after the upload handler is installed
+@sensitive_post_parameters()
 @never_cache
 def submit(request, appeal_id=None):
-    return HttpResponse("Tip form: coming with the tip-line work.", content_type="text/plain")
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    if request.method == "POST":
+        from .uploads import EncryptingUploadHandler
+
+        # Must happen before anything reads request.POST / request.FILES.
+        request.upload_handlers = [EncryptingUploadHandler(request)]
+    try:
+        appeal = _resolve_appeal(appeal_id)
+    except DatabaseError as exc:
+        logger.error("tip form: database unavailable (%s)", type(exc).__name__)
+        return _unavailable(request, None)
+    if request.method != "POST":
+        return _render_form(request, appeal, _blank_form(request))
+    try:
+        request.POST  # noqa: B018 - parse the body now, through the encrypting handler
+    except (RequestDataTooBig, SuspiciousOperation, MultiPartParserError) as exc:
+        logger.warning("tip form: unreadable submission (%s)", type(exc).__name__)
+        _close_uploads(request)
+        return _render_form(
+            request,
+            appeal,
+            _blank_form(request),
+            status=413 if isinstance(exc, RequestDataTooBig) else 400,
+            notices=[forms.TOO_LARGE_REQUEST_MESSAGE],
+            photos_not_kept=True,
+        )
+    try:
+        return _submit_post(request, appeal)
+    finally:
+        _close_uploads(request)
+
+
+def _unavailable(request, appeal):
+    form = _refill(request) if request.method == "POST" else _blank_form(request)
+    return _render_form(
+        request,
+        appeal,
+        form,
+        status=503,
+        notices=[forms.UNAVAILABLE_MESSAGE],
+        photos_not_kept=bool(request.method == "POST" and getattr(request, "_files", None)),
+    )
+
+
+@csrf_protect
+def _submit_post(request, appeal):
+    from . import selectors, services
+    from .attachments import discard_staged, stage_attachment
+
+    photos = _uploaded_photos(request)
+    had_photos = bool(photos) or bool(getattr(request, "tip_upload_errors", None))
+
+    decision = ratelimit.check_submission(request)
+    if decision.limited:
+        return _render_form(
+            request,
+            appeal,
+            _refill(request),
+            status=429,
+            notices=[forms.RATE_LIMITED_MESSAGE],
+            photos_not_kept=had_photos,
+        )
+
+    notices = []
+    token = request.POST.get(antispam.TOKEN_FIELD, "")
+    status = antispam.check_token(token)
+    if status is not antispam.TokenStatus.OK:
+        notices.append(forms.TOKEN_MESSAGES[status])
+    elif _token_already_used(token):
+        notices.append(forms.ALREADY_SENT_MESSAGE)
+    if antispam.honeypot_filled(request.POST):
+        notices.append(forms.HONEYPOT_MESSAGE)
+    file_errors = [
+        forms.attachment_error_message(name, code)
+        for name, code in getattr(request, "tip_upload_errors", [])
+    ]
+    form = forms.TipForm(data=request.POST)
+    if notices or file_errors or not form.is_valid():
+        return _render_form(
+            request,
+            appeal,
+            _refill(request),
+            status=400,
+            notices=notices,
+            file_errors=file_errors,
+            photos_not_kept=had_photos,
+        )
+
+    # Photos: sanitise every one; refuse the lot if any is refused (the citizen decides).
+    staged = []
+    try:
+        cleaned = []
+        for uploaded in photos:
+            try:
+                with uploaded.open_plaintext() as plaintext:
+                    image = sanitize_image(plaintext, max_pixels=max_image_pixels())
+            except ImageRejected as rejected:
+                file_errors.append(forms.attachment_error_message(uploaded.name, rejected.code))
+                continue
+            cleaned.append((uploaded.name, image))
+        if file_errors:
+            return _render_form(
+                request,
+                appeal,
+                _refill(request),
+                status=400,
+                file_errors=file_errors,
+                photos_not_kept=True,
+            )
+        for name, image in cleaned:
+            staged.append(
+                stage_attachment(
+                    io.BytesIO(image.data),
+                    name=_safe_display_name(name, image.extension),
+                    content_type=image.content_type,
+                )
+            )
+        del cleaned
+
+        data = form.fields_for_sealing()
+        contact = data.pop("contact", "")
+        submitted = services.tip_submit(
+            desk=selectors.desk_for_appeal(appeal),
+            appeal=appeal,
+            fields=data,
+            contact={"contact": contact} if contact else None,
+            attachments=staged,
+            urgent=form.cleaned_data["seeing_now"],
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+        )
+    except services.TipLineNotReady:
+        logger.error("tip form: the tip line has no desk or recovery key")
+        discard_staged(staged)
+        return _unavailable(request, appeal)
+    except (DatabaseError, OSError) as exc:
+        logger.error("tip form: could not store a tip (%s)", type(exc).__name__)
+        discard_staged(staged)
+        return _unavailable(request, appeal)
+
+    _mark_token_used(token)
+    return _render_receipt(request, submitted.receipt, urgent=form.cleaned_data["seeing_now"])
+
+
+def _followup_url(request) -> str:
+    return request.build_absolute_uri(reverse("tips:followup"))
+
+
+def _render_receipt(request, receipt: str, *, urgent: bool):
+    context = {
+        "receipt": receipt,
+        "receipt_groups": receipt.split("-"),
+        "urgent": urgent,
+        "followup_url": _followup_url(request),
+    }
+    return _no_store(render(request, "tips/receipt.html", context))
+
+
+@require_POST
+@sensitive_post_parameters()
+@never_cache
+@csrf_protect
+def receipt_download(request):
+    """The receipt as a text, PDF or PNG file, from the code posted back by the receipt page.
+
+    Nothing is stored or logged; the response is an attachment that must not be cached.
+    """
+    fmt = request.POST.get("format", "txt")
+    if fmt not in receipt_files.FORMATS:
+        fmt = "txt"
+    try:
+        receipt = receipts.format_receipt(request.POST.get("receipt", "")[:100])
+    except receipts.InvalidReceipt:
+        response = HttpResponse(
+            _("This is not a receipt code."), status=400, content_type="text/plain; charset=utf-8"
+        )
+        return _no_store(response)
+    content_type, extension = receipt_files.FORMATS[fmt]
+    body = receipt_files.render(receipt, _followup_url(request), fmt)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="tip-receipt.{extension}"'
+    return _no_store(response)
 
 
 @never_cache
 def protection(request):
-    return HttpResponse("How your tip is protected.", content_type="text/plain")
+    return _no_store(render(request, "tips/protection.html", {}))
 
 
 @never_cache
 def followup(request):
+    """Placeholder: the follow-up work replaces it (URL name is the contract)."""
     return HttpResponse("Follow up on a tip.", content_type="text/plain")
