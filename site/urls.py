@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("", include("appeals.urls")),
 ]
 
 if settings.DEBUG:
@@ -21,6 +22,7 @@ if settings.DEBUG:
 # Public pages in four languages: French at /, the others under /nl/, /de/, /en/.
 urlpatterns += i18n_patterns(
     path("", include("tips.urls")),
+    path("", include("appeals.urls_i18n")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -1,14 +1,288 @@
-"""Load demo content. Until the appeals work fills it in, it makes sure a site root exists."""
+"""Load demo content: about 30 fictional appeals in fr, nl, de and en (development only).
 
+Idempotent: when the demo home page exists, the command only makes sure the editor account
+and the "Editors" group exist, and returns at once.
+"""
+
+import datetime
+import logging
+import random
+import uuid
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand
-from wagtail.models import Page, Site
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.images import get_image_model
+from wagtail.models import Locale, Page, Site
+
+from appeals.choices import Kind, Sex, Status
+from appeals.demo import data
+from appeals.demo.portraits import silhouette
+from appeals.models import (
+    AppealIndexPage,
+    AppealNationality,
+    AppealPage,
+    AppealPhoto,
+    Desk,
+    HomePage,
+    Offence,
+)
+from appeals.permissions import ensure_editors_group
+
+EDITOR_USERNAME = "editor"
+EDITOR_PASSWORD = "demo-editor-password"  # noqa: S105 - development demo account, documented
+APPEAL_COUNT = 30
+DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y")
 
 
 class Command(BaseCommand):
-    help = "Load demo content (idempotent)."
+    help = "Load demo appeals in four languages (idempotent; development only)."
 
-    def handle(self, *args, **options):
-        if not Site.objects.exists():
-            root = Page.get_first_root_node()
-            Site.objects.create(hostname="localhost", root_page=root, is_default_site=True)
-        self.stdout.write("Demo content ready.")
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args, seed, **options):
+        for name in ("django_tasks", "wagtail"):  # one line per page created is just noise
+            logging.getLogger(name).setLevel(logging.WARNING)
+        locales = self._locales()
+        if HomePage.objects.filter(locale=locales["fr"]).exists():
+            group = ensure_editors_group()
+            self._editor(group)
+            self.stdout.write("Demo content already present: skipped.")
+            self._print_credentials()
+            return
+        with transaction.atomic():
+            homes, indexes = self._tree(locales)
+            offences = self._translated_snippets(Offence, locales, self._offence_rows())
+            desks = self._translated_snippets(Desk, locales, self._desk_rows())
+            self._appeals(random.Random(seed), locales, indexes, offences, desks)  # noqa: S311
+            group = ensure_editors_group()
+            self._editor(group)
+        self.stdout.write(self.style.SUCCESS(f"Loaded {APPEAL_COUNT} demo appeals in 4 languages."))
+        self._print_credentials()
+
+    # --- structure
+
+    def _locales(self) -> dict[str, Locale]:
+        return {code: Locale.objects.get_or_create(language_code=code)[0] for code in data.LANGS}
+
+    def _tree(self, locales):
+        root = Page.get_first_root_node()
+        key = uuid.uuid4()
+        index_key = uuid.uuid4()
+        homes, indexes = {}, {}
+        for i, code in enumerate(data.LANGS):
+            home = HomePage(
+                title=data.HOME["title"][i],
+                slug=f"home-{code}",
+                intro=data.HOME["intro"][i],
+                locale=locales[code],
+                translation_key=key,
+            )
+            root.add_child(instance=home)
+            homes[code] = home
+            index = AppealIndexPage(
+                title=data.INDEX["title"][i],
+                slug=data.INDEX["slug"][i],
+                locale=locales[code],
+                translation_key=index_key,
+            )
+            home.add_child(instance=index)
+            indexes[code] = index
+        site = Site.objects.filter(is_default_site=True).first()
+        old_root = site.root_page if site else None
+        if site:
+            site.root_page = homes["fr"]
+            site.save()
+        else:
+            Site.objects.create(
+                hostname="localhost", port=80, root_page=homes["fr"], is_default_site=True
+            )
+        if old_root and old_root.specific_class is Page and not old_root.get_children().exists():
+            old_root.delete()
+        return homes, indexes
+
+    def _offence_rows(self):
+        return [{"slug": slug, "name": names} for slug, names in data.OFFENCES]
+
+    def _desk_rows(self):
+        return [{"name": names, "description": desc} for names, desc in data.DESKS]
+
+    def _translated_snippets(self, model, locales, rows):
+        """Create each row in every locale; returns {lang: [objects in row order]}."""
+        result = {code: [] for code in data.LANGS}
+        for row in rows:
+            key = uuid.uuid4()
+            for i, code in enumerate(data.LANGS):
+                values = {k: (v[i] if isinstance(v, tuple) else v) for k, v in row.items()}
+                obj = model.objects.create(locale=locales[code], translation_key=key, **values)
+                result[code].append(obj)
+        return result
+
+    # --- appeals
+
+    def _plan(self, rng: random.Random) -> list[dict]:
+        kinds = [Kind.WANTED] * 18 + [Kind.IDENTIFY] * 8 + [Kind.WITNESS] * 4
+        statuses = ([Status.ARRESTED] * 4 + [Status.IDENTIFIED] * 2 + [Status.CLOSED] * 2) + [
+            Status.ACTIVE
+        ] * (APPEAL_COUNT - 8)
+        rng.shuffle(statuses)
+        plan = []
+        today = timezone.localdate()
+        for n in range(APPEAL_COUNT):
+            kind = kinds[n]
+            status = statuses[n]
+            if kind == Kind.IDENTIFY and status == Status.ARRESTED:
+                status = Status.IDENTIFIED
+            if kind == Kind.WITNESS and status in (Status.ARRESTED, Status.IDENTIFIED):
+                status = Status.CLOSED
+            female = rng.random() < 0.25
+            sex = Sex.FEMALE if female else Sex.MALE
+            if kind == Kind.WITNESS:
+                sex = Sex.UNKNOWN
+            first = rng.choice(data.FIRST_F if female else data.FIRST_M)
+            name = f"{first} {rng.choice(data.LAST)}" if kind == Kind.WANTED else ""
+            published = timezone.now() - datetime.timedelta(days=rng.randint(3, 700))
+            facts_date = (published - datetime.timedelta(days=rng.randint(5, 120))).date()
+            changed = today - datetime.timedelta(days=rng.choice([2, 10, 45, 90]))
+            plan.append(
+                {
+                    "n": n,
+                    "kind": kind,
+                    "status": status,
+                    "status_changed_on": changed if status != Status.ACTIVE else published.date(),
+                    "sex": sex,
+                    "name": name,
+                    "aliases": f"{first[:3].upper()}, {first} {rng.choice(data.LAST)}"
+                    if name and rng.random() < 0.4
+                    else "",
+                    "dob": datetime.date(
+                        rng.randint(1965, 2003), rng.randint(1, 12), rng.randint(1, 28)
+                    )
+                    if name
+                    else None,
+                    "age": (lambda a: (a, a + rng.randint(3, 8)))(rng.randint(18, 50)),
+                    "height": (lambda h: (h, h + rng.choice([0, 5, 10])))(rng.randint(155, 190)),
+                    "place": rng.choice(data.PLACES),
+                    "facts_date": facts_date,
+                    "published": published,
+                    "updated": published + datetime.timedelta(days=rng.randint(0, 60)),
+                    "offences": rng.sample(range(len(data.OFFENCES)), k=rng.choice([1, 1, 2, 3])),
+                    "nationalities": sorted(
+                        set(rng.sample(data.NATIONALITIES, k=rng.choice([1, 1, 2])))
+                    ),
+                    "build": rng.randrange(len(data.BUILD)),
+                    "eyes": rng.randrange(len(data.EYES)),
+                    "hair": rng.randrange(len(data.HAIR)),
+                    "marks": rng.randrange(len(data.MARKS)),
+                    "spoken": rng.randrange(len(data.SPOKEN)),
+                    "reward": kind == Kind.WANTED and rng.random() < 0.3,
+                    "featured": n < 8 and status == Status.ACTIVE,
+                    "photos": (
+                        ["cctv", "cctv"]
+                        if kind != Kind.WANTED
+                        else ["portrait"]
+                        + (["aged"] if rng.random() < 0.4 else [])
+                        + (["cctv"] if rng.random() < 0.3 else [])
+                    )[: 1 if kind == Kind.WITNESS and rng.random() < 0.5 else 3],
+                    "desk": {Kind.WANTED: 0, Kind.IDENTIFY: 1, Kind.WITNESS: 2}[kind],
+                }
+            )
+        return plan
+
+    def _appeals(self, rng, locales, indexes, offences, desks):
+        image_model = get_image_model()
+        for p in self._plan(rng):
+            images = []
+            for j, variant in enumerate(p["photos"]):
+                content = silhouette(p["n"] * 10 + j, variant)
+
+                image = image_model(title=f"Demo {variant} {p['n']}-{j}")
+                image.file = ImageFile(ContentFile(content), name=f"demo-{p['n']}-{j}.jpg")
+                image.save()
+                images.append((image, variant))
+            key = uuid.uuid4()
+            region, place_names = p["place"]
+            for i, code in enumerate(data.LANGS):
+                place = place_names[i]
+                display = p["name"] or data.UNKNOWN[i]
+                if p["kind"] == Kind.WITNESS:
+                    title = f"{data.WITNESS_TITLE[i]} – {place}"
+                elif p["name"]:
+                    title = p["name"]
+                else:
+                    title = f"{data.UNKNOWN[i]} – {place}"
+                facts = data.FACTS[p["kind"]][i].format(
+                    name=display, place=place, date=p["facts_date"].strftime(DATE_FORMATS[2])
+                )
+                page = AppealPage(
+                    title=title,
+                    slug=f"{slugify(title)[:60]}-{p['n'] + 1}",
+                    locale=locales[code],
+                    translation_key=key,
+                    kind=p["kind"],
+                    status=p["status"],
+                    status_changed_on=p["status_changed_on"],
+                    featured=p["featured"],
+                    full_name=p["name"],
+                    known_aliases=p["aliases"],
+                    sex=p["sex"],
+                    date_of_birth=p["dob"],
+                    age_min=None if p["dob"] or p["kind"] == Kind.WITNESS else p["age"][0],
+                    age_max=None if p["dob"] or p["kind"] == Kind.WITNESS else p["age"][1],
+                    height_min_cm=None if p["kind"] == Kind.WITNESS else p["height"][0],
+                    height_max_cm=None if p["kind"] == Kind.WITNESS else p["height"][1],
+                    build="" if p["kind"] == Kind.WITNESS else data.BUILD[p["build"]][i],
+                    eyes="" if p["kind"] != Kind.WANTED else data.EYES[p["eyes"]][i],
+                    hair="" if p["kind"] == Kind.WITNESS else data.HAIR[p["hair"]][i],
+                    distinguishing_marks=data.MARKS[p["marks"]][i],
+                    languages="" if p["kind"] != Kind.WANTED else data.SPOKEN[p["spoken"]][i],
+                    facts=facts,
+                    facts_place=place,
+                    facts_date=p["facts_date"],
+                    region=region,
+                    case_reference=f"BE-{p['facts_date'].year}-{(p['n'] + 1) * 137:05d}",
+                    desk=desks[code][p["desk"]],
+                    reward=data.REWARD[i] if p["reward"] else "",
+                    first_published_at=p["published"],
+                    last_published_at=p["updated"],
+                    search_description=facts.replace("<p>", "").replace("</p>", "")[:150],
+                )
+                page.offences = [offences[code][k] for k in p["offences"]]
+                page.nationalities = [AppealNationality(code=c) for c in p["nationalities"]]
+                page.photos = [
+                    AppealPhoto(image=image, caption=data.CAPTIONS[variant][i])
+                    for image, variant in images
+                ]
+                indexes[code].add_child(instance=page)
+                # add_child stamps publication dates with "now": restore the planned ones.
+                AppealPage.objects.filter(pk=page.pk).update(
+                    first_published_at=p["published"], last_published_at=p["updated"]
+                )
+
+    # --- accounts
+
+    def _editor(self, group):
+        user_model = get_user_model()
+        user, created = user_model.objects.get_or_create(
+            username=EDITOR_USERNAME,
+            defaults={
+                "email": "editor@example.invalid",
+                "first_name": "Demo",
+                "last_name": "Editor",
+            },
+        )
+        if created:
+            user.set_password(EDITOR_PASSWORD)
+            user.save()
+        user.groups.add(group)
+
+    def _print_credentials(self):
+        self.stdout.write(
+            f"Demo editor (development only): username '{EDITOR_USERNAME}', "
+            f"password '{EDITOR_PASSWORD}' at /admin/"
+        )

@@ -1,0 +1,208 @@
+"""Read-only JSON API of published appeals (django-ninja), modelled on the FBI Wanted API.
+
+``GET /api/v1/appeals`` lists appeals with the same filters as the appeal index;
+``GET /api/v1/appeals/{id}`` returns one. The OpenAPI document is at ``/api/v1/openapi.json``.
+Only public fields are exposed: nothing about desks, editors or tips.
+"""
+
+import datetime
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
+from ninja import Field, NinjaAPI, Query, Schema
+from wagtail.models import Locale
+
+from .cache import mark_public
+from .listing import Filters, filter_appeals, live_appeals, paginate
+
+API_RENDITIONS = {"thumb": "fill-320x400|format-jpeg", "large": "width-960|format-jpeg"}
+
+api = NinjaAPI(
+    title="Most Wanted public API",
+    version="1.0",
+    description="Published police appeals for information. Read-only, no authentication.",
+    urls_namespace="appeals_api",
+    docs_url=None,
+    openapi_url="/openapi.json",
+)
+
+
+class PhotoOut(Schema):
+    caption: str
+    thumb: str = Field(description="URL of a 320×400 JPEG rendition")
+    large: str = Field(description="URL of a JPEG rendition 960 px wide")
+    width: int
+    height: int
+
+
+class OffenceOut(Schema):
+    slug: str
+    name: str
+
+
+class AppealOut(Schema):
+    id: int
+    uid: str = Field(description="Shared by the translations of an appeal")
+    language: str
+    url: str
+    tip_url: str
+    poster_url: str
+    title: str
+    kind: str
+    status: str
+    status_changed_on: datetime.date
+    full_name: str | None
+    aliases: list[str]
+    sex: str
+    date_of_birth: datetime.date | None
+    age_min: int | None
+    age_max: int | None
+    nationalities: list[str] = Field(description="ISO 3166-1 alpha-2 codes")
+    height_min_cm: int | None
+    height_max_cm: int | None
+    build: str
+    eyes: str
+    hair: str
+    distinguishing_marks: str
+    languages: str
+    offences: list[OffenceOut]
+    facts_html: str
+    facts_place: str
+    facts_date: datetime.date | None
+    region: str
+    case_reference: str
+    reward: str
+    caution: str
+    photos: list[PhotoOut]
+    published: datetime.datetime | None
+    modified: datetime.datetime | None
+
+
+class AppealList(Schema):
+    total: int
+    page: int
+    page_size: int
+    pages: int
+    items: list[AppealOut]
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class AppealQuery(Schema):
+    language: str = Field("fr", description="fr, nl, de or en")
+    kind: str = Field("", description="wanted, identify or witness")
+    status: str = Field("", description="active (default), arrested, identified, closed or all")
+    offence: str = Field("", description="Offence slug")
+    region: str = ""
+    sex: str = Field("", description="male, female or unknown")
+    nationality: str = Field("", description="ISO 3166-1 alpha-2 code")
+    q: str = Field("", description="Full-text search")
+    sort: str = Field("", description="newest (default), updated or relevance")
+    page: int = Field(1, ge=1)
+    page_size: int = Field(20, ge=1, le=50)
+
+
+def _locale(code: str) -> Locale:
+    try:
+        return Locale.objects.get(language_code=code)
+    except Locale.DoesNotExist:
+        raise Http404 from None
+
+
+def _absolute(request, url: str) -> str:
+    return url if url.startswith(("http://", "https://")) else request.build_absolute_uri(url)
+
+
+def serialize(appeal, request) -> dict:
+    photos = []
+    for photo in appeal.photo_list():
+        renditions = photo.image.get_renditions(*API_RENDITIONS.values())
+        thumb = renditions[API_RENDITIONS["thumb"]]
+        large = renditions[API_RENDITIONS["large"]]
+        photos.append(
+            {
+                "caption": photo.caption,
+                "thumb": _absolute(request, thumb.url),
+                "large": _absolute(request, large.url),
+                "width": large.width,
+                "height": large.height,
+            }
+        )
+    url = appeal.get_url(request) or ""
+    return {
+        "id": appeal.pk,
+        "uid": str(appeal.translation_key),
+        "language": appeal.locale.language_code,
+        "url": _absolute(request, url),
+        "tip_url": _absolute(request, appeal.get_tip_url()),
+        "poster_url": _absolute(request, url + "poster.png"),
+        "title": appeal.title,
+        "kind": appeal.kind,
+        "status": appeal.status,
+        "status_changed_on": appeal.status_changed_on,
+        "full_name": appeal.full_name or None,
+        "aliases": appeal.alias_list,
+        "sex": appeal.sex,
+        "date_of_birth": appeal.date_of_birth,
+        "age_min": appeal.age_min,
+        "age_max": appeal.age_max,
+        "nationalities": [n.code for n in appeal.nationalities.all()],
+        "height_min_cm": appeal.height_min_cm,
+        "height_max_cm": appeal.height_max_cm,
+        "build": appeal.build,
+        "eyes": appeal.eyes,
+        "hair": appeal.hair,
+        "distinguishing_marks": appeal.distinguishing_marks,
+        "languages": appeal.languages,
+        "offences": [{"slug": o.slug, "name": o.name} for o in appeal.offence_list()],
+        "facts_html": appeal.facts,
+        "facts_place": appeal.facts_place,
+        "facts_date": appeal.facts_date,
+        "region": appeal.region,
+        "case_reference": appeal.case_reference,
+        "reward": appeal.reward,
+        "caution": appeal.caution,
+        "photos": photos,
+        "published": appeal.first_published_at,
+        "modified": appeal.last_published_at,
+    }
+
+
+@api.get("/appeals", response=AppealList, tags=["appeals"], summary="List published appeals")
+def list_appeals(request: HttpRequest, response: HttpResponse, query: Query[AppealQuery]):
+    from .models import AppealPage
+
+    locale = _locale(query.language)
+    f = Filters.from_params(query.dict())
+    qs = filter_appeals(live_appeals(locale.pk), f).select_related("locale")
+    page_obj = paginate(qs, query.page, per_page=query.page_size)
+    mark_public(response)
+    with translation.override(locale.language_code):
+        items = [serialize(a, request) for a in AppealPage.with_listing_data(page_obj.object_list)]
+    return {
+        "total": page_obj.paginator.count,
+        "page": page_obj.number,
+        "page_size": query.page_size,
+        "pages": page_obj.paginator.num_pages,
+        "items": items,
+    }
+
+
+@api.get(
+    "/appeals/{appeal_id}",
+    response={200: AppealOut, 404: ErrorOut},
+    tags=["appeals"],
+    summary="One published appeal",
+)
+def get_appeal(request: HttpRequest, response: HttpResponse, appeal_id: int):
+    from .models import AppealPage
+
+    qs = AppealPage.with_listing_data(live_appeals().filter(pk=appeal_id).select_related("locale"))
+    appeal = qs.first()
+    mark_public(response)
+    if appeal is None:
+        return 404, {"detail": "Not found"}
+    with translation.override(appeal.locale.language_code):
+        return 200, serialize(appeal, request)

@@ -1,0 +1,62 @@
+"""RSS and Atom feeds of new and updated appeals, in the language of the URL."""
+
+from django.contrib.syndication.views import Feed
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import strip_tags
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from .listing import live_appeals
+
+FEED_SIZE = 30
+
+
+class AppealsRssFeed(Feed):
+    def title(self):
+        return _("Most Wanted: new and updated appeals")
+
+    def description(self):
+        return _("Police appeals for information, newest and last updated first.")
+
+    def link(self):
+        return "/" if get_language() == "fr" else f"/{get_language()}/"
+
+    def items(self):
+        return (
+            live_appeals()
+            .filter(locale__language_code=get_language())
+            .order_by("-last_published_at", "-pk")
+            .prefetch_related("offences")[:FEED_SIZE]
+        )
+
+    def item_title(self, item):
+        return f"{item.get_kind_display()}: {item.display_name} ({item.get_status_display()})"
+
+    def item_description(self, item):
+        offences = ", ".join(o.name for o in item.offence_list())
+        facts = strip_tags(item.facts)
+        return " — ".join(part for part in (offences, item.facts_place, facts) if part)
+
+    def item_link(self, item):
+        return item.get_url()
+
+    def item_guid(self, item):
+        return f"urn:uuid:{item.translation_key}:{item.locale_id}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.first_published_at
+
+    def item_updateddate(self, item):
+        return item.last_published_at
+
+    def item_categories(self, item):
+        return [item.get_kind_display(), item.get_status_display()]
+
+
+class AppealsAtomFeed(AppealsRssFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self):
+        return self.description()
