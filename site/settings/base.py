@@ -319,3 +319,13 @@ TIP_RECEIPT_ARGON2 = {
 TIP_RECEIPT_SALT = env_str("TIP_RECEIPT_SALT")
 # Desk receiving general tips (no appeal); empty: the first desk with an active key.
 TIP_DEFAULT_DESK_ID = env_int("TIP_DEFAULT_DESK_ID", 0) or None
+# Public intake (tips/views.py, tips/ratelimit.py, tips/antispam.py). Rates use
+# django-ratelimit's syntax; the client address is REMOTE_ADDR (the proxy must set it), or
+# the X-Forwarded-For entry added by the nearest of TIP_TRUSTED_PROXY_COUNT trusted proxies.
+TIP_RATE_PER_SOURCE = env_str("TIP_RATE_PER_SOURCE", "5/h")
+TIP_RATE_GLOBAL = env_str("TIP_RATE_GLOBAL", "600/m")
+TIP_TRUSTED_PROXY_COUNT = env_int("TIP_TRUSTED_PROXY_COUNT", 0)
+TIP_FORM_MIN_SECONDS = env_int("TIP_FORM_MIN_SECONDS", 3)
+TIP_FORM_MAX_AGE = env_int("TIP_FORM_MAX_AGE", 2 * 3600)
+TIP_MAX_TEXT_CHARS = env_int("TIP_MAX_TEXT_CHARS", 20_000)
+TIP_MAX_IMAGE_PIXELS = env_int("TIP_MAX_IMAGE_PIXELS", 50_000_000)
