@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "tips.admin.throttle.LoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -329,3 +330,9 @@ TIP_FORM_MIN_SECONDS = env_int("TIP_FORM_MIN_SECONDS", 3)
 TIP_FORM_MAX_AGE = env_int("TIP_FORM_MAX_AGE", 2 * 3600)
 TIP_MAX_TEXT_CHARS = env_int("TIP_MAX_TEXT_CHARS", 20_000)
 TIP_MAX_IMAGE_PIXELS = env_int("TIP_MAX_IMAGE_PIXELS", 50_000_000)
+
+# --- Triage (Wagtail admin "Tips" area): vault expiry, retention.
+VAULT_IDLE_SECONDS = env_int("VAULT_IDLE_SECONDS", 15 * 60)
+VAULT_MAX_SECONDS = env_int("VAULT_MAX_SECONDS", 8 * 3600)
+TIP_RETENTION_DAYS = env_int("TIP_RETENTION_DAYS", 365)
+TIP_SPAM_RETENTION_DAYS = env_int("TIP_SPAM_RETENTION_DAYS", 30)

@@ -1,0 +1,125 @@
+"""Export for the case file: a ZIP (tip as text and JSON, attachments, notes, history),
+built in memory only and streamed; audited."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+from django.core.exceptions import PermissionDenied
+from django.http import StreamingHttpResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
+
+from tips import audit, crypto, vault
+from tips.admin import content, workflow
+from tips.admin.views import _get_tip, _history
+from tips.models import TipEvent, TipNote
+from tips.permissions import tip_policy
+
+
+def build_export(request, tip, document: dict) -> bytes:
+    """The ZIP's bytes (kept in memory; never written to disk)."""
+    from tips.attachments import open_attachment
+
+    keys = vault.desk_keys(request) or {}
+    key_ids = workflow.desk_key_ids(keys)
+    notes = [
+        {
+            "at": note.created_at.isoformat(),
+            "author": note.author.get_username() if note.author else "",
+            "text": workflow.open_note(note, keys, key_ids),
+        }
+        for note in TipNote.objects.filter(tip=tip).select_related("author", "tip")
+    ]
+    history = [
+        {
+            "at": row["event"].created_at.isoformat(),
+            "by": row["event"].actor.get_username() if row["event"].actor else "",
+            "kind": row["event"].kind,
+            "from": row["old"],
+            "to": row["new"],
+        }
+        for row in _history(tip)
+    ]
+    fields = content.text_fields(document)
+    metadata = {
+        "reference": tip.reference,
+        "desk": str(tip.desk),
+        "appeal": str(tip.appeal) if tip.appeal else "",
+        "received_at": tip.received_at.isoformat(),
+        "status": tip.status,
+        "priority": tip.priority,
+        "assignee": tip.assignee.get_username() if tip.assignee else "",
+        "duplicate_of": tip.duplicate_of.reference if tip.duplicate_of else "",
+        "language": tip.language,
+        "exported_at": timezone.now().isoformat(),
+        "exported_by": request.user.get_username(),
+    }
+    attachments_meta = content.attachment_entries(document)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "tip.json",
+            json.dumps(
+                {
+                    "metadata": metadata,
+                    "fields": fields,
+                    "attachments": attachments_meta,
+                    "notes": notes,
+                    "history": history,
+                },
+                indent=2,
+                ensure_ascii=False,
+            ),
+        )
+        lines = [f"{k}: {v}" for k, v in metadata.items()]
+        lines += ["", *(f"{k}:\n{v}\n" for k, v in fields.items() if v)]
+        lines += ["Notes:", *(f"- {n['at']} {n['author']}: {n['text']}" for n in notes)]
+        lines += ["", "History:"]
+        lines += [f"- {h['at']} {h['by']} {h['kind']} {h['from']} -> {h['to']}" for h in history]
+        archive.writestr("tip.txt", "\n".join(lines))
+        for item, meta in zip(tip.attachments.order_by("ordinal"), attachments_meta, strict=False):
+            reader = open_attachment(item, document)
+            name = f"attachments/{item.ordinal + 1:02d}-{meta['name'] or 'file'}"
+            with reader, archive.open(name, "w") as out:
+                while chunk := reader.read(64 * 1024):
+                    out.write(chunk)
+    return buffer.getvalue()
+
+
+@never_cache
+def export_tip(request, pk):
+    tip = _get_tip(request, pk)
+    if request.method != "POST" or not tip_policy.can_export(request.user, tip):
+        raise PermissionDenied
+    try:
+        document = content.open_tip(request, tip)
+    except vault.VaultUnavailable:
+        document = None
+    if document is None:
+        raise PermissionDenied
+    try:
+        data = build_export(request, tip, document)
+    except crypto.CryptoError:
+        raise PermissionDenied from None
+    TipEvent.objects.create(tip=tip, actor=request.user, kind=TipEvent.Kind.EXPORT)
+    audit.record(tip, "tips.export", user=request.user, data={"format": "zip"})
+
+    def chunks(size=256 * 1024):
+        view = memoryview(data)
+        for start in range(0, len(view), size):
+            yield bytes(view[start : start + size])
+
+    response = StreamingHttpResponse(chunks(), content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(True, f"{tip.reference}.zip")
+    response["Content-Length"] = str(len(data))
+    response["Cache-Control"] = "no-store, private"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+urlpatterns = [path("<int:pk>/export/", export_tip, name="export")]

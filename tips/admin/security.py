@@ -1,0 +1,227 @@
+"""Views: second-factor set-up and verification, vault set-up, unlock and lock."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token
+
+from tips import audit, twofactor, vault
+from tips.admin import throttle
+from tips.admin.forms import OTPConfirmForm, OTPTokenForm, VaultSetupForm, VaultUnlockForm
+from tips.permissions import tip_policy
+
+
+def _render(request, template, context, status=200):
+    response = TemplateResponse(request, template, context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _index_url():
+    return reverse("tips_admin:index")
+
+
+# --------------------------------------------------------------------------- second factor
+
+
+@never_cache
+@sensitive_post_parameters("token")
+def twofactor_setup(request):
+    """Guided set-up: scan the QR code, confirm with a code, write down recovery codes."""
+    user = request.user
+    if not tip_policy.can_access_area(user):
+        raise PermissionDenied
+    if twofactor.confirmed_totp(user) and not user.is_verified():
+        return redirect(f"{reverse('tips_admin:2fa_verify')}?next={_index_url()}")
+    if twofactor.confirmed_totp(user) and request.method != "POST":
+        # Re-enrolment (e.g. a new phone) from a verified session only.
+        if request.GET.get("renew") != "1":
+            return redirect(_index_url())
+    device = twofactor.pending_totp(user)
+    form = OTPConfirmForm(request.POST or None, initial={"next": request.GET.get("next", "")})
+    if request.method == "POST":
+        if throttle.is_blocked(request, "otp", user.get_username()):
+            return throttle.too_many_attempts_response(request)
+        if form.is_valid() and twofactor.confirm_totp(device, form.cleaned_data["token"]):
+            otp_login(request, device)
+            codes = twofactor.new_recovery_codes(user)
+            audit.record(user, "tips.2fa_setup", user=user)
+            return _render(
+                request,
+                "tips/admin/twofactor_codes.html",
+                {
+                    "page_title": _("Recovery codes"),
+                    "codes": codes,
+                    "next": twofactor.safe_next(request, _index_url()),
+                },
+            )
+        throttle.record_failure(request, "otp", user.get_username())
+        form.add_error("token", _("That code is not right. Check the time on your phone."))
+    uri = twofactor.provisioning_uri(device)
+    return _render(
+        request,
+        "tips/admin/twofactor_setup.html",
+        {
+            "page_title": _("Set up two-factor authentication"),
+            "form": form,
+            "qr_svg": twofactor.qr_svg(uri),
+            "secret": twofactor.secret_base32(device),
+        },
+    )
+
+
+@never_cache
+@sensitive_post_parameters("token")
+def twofactor_verify(request):
+    user = request.user
+    if not tip_policy.can_access_area(user):
+        raise PermissionDenied
+    if not twofactor.confirmed_totp(user):
+        return redirect(reverse("tips_admin:2fa_setup"))
+    next_url = twofactor.safe_next(request, _index_url())
+    if user.is_verified():
+        return redirect(next_url)
+    form = OTPTokenForm(request.POST or None, initial={"next": request.GET.get("next", "")})
+    if request.method == "POST":
+        if throttle.is_blocked(request, "otp", user.get_username()):
+            return throttle.too_many_attempts_response(request)
+        device = None
+        if form.is_valid():
+            device = match_token(user, twofactor.normalise_code(form.cleaned_data["token"]))
+        if device is not None:
+            otp_login(request, device)
+            return redirect(next_url)
+        throttle.record_failure(request, "otp", user.get_username())
+        form.add_error("token", _("That code is not right, or it was already used."))
+    return _render(
+        request,
+        "tips/admin/twofactor_verify.html",
+        {"page_title": _("Two-factor authentication"), "form": form},
+    )
+
+
+@never_cache
+@require_POST
+def twofactor_recovery_codes(request):
+    """New recovery codes (the old ones stop working). Needs a verified session."""
+    user = request.user
+    if not tip_policy.can_access_area(user) or not user.is_verified():
+        raise PermissionDenied
+    codes = twofactor.new_recovery_codes(user)
+    return _render(
+        request,
+        "tips/admin/twofactor_codes.html",
+        {"page_title": _("Recovery codes"), "codes": codes, "next": _index_url()},
+    )
+
+
+# --------------------------------------------------------------------------- vault
+
+
+def _has_vault(user) -> bool:
+    from tips.models import InvestigatorKey
+
+    return InvestigatorKey.objects.filter(user=user).exists()
+
+
+@never_cache
+@sensitive_post_parameters("passphrase", "passphrase2")
+def vault_setup(request):
+    user = request.user
+    if _has_vault(user):
+        return redirect(reverse("tips_admin:vault_unlock"))
+    form = VaultSetupForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        from tips import keys
+
+        keys.setup_vault(user, form.cleaned_data["passphrase"])
+        audit.record(user, "tips.vault_setup", user=user)
+        messages.success(
+            request,
+            _(
+                "Your vault is ready. A member of your desk who has it unlocked must now grant "
+                "you access to the desk key."
+            ),
+        )
+        return redirect(reverse("tips_admin:vault_unlock"))
+    return _render(
+        request,
+        "tips/admin/vault_setup.html",
+        {"page_title": _("Set up your vault"), "form": form},
+    )
+
+
+@never_cache
+@sensitive_post_parameters("passphrase")
+def vault_unlock(request):
+    from tips import keys
+
+    user = request.user
+    if not _has_vault(user):
+        return redirect(reverse("tips_admin:vault_setup"))
+    next_url = twofactor.safe_next(request, _index_url())
+    form = VaultUnlockForm(request.POST or None, initial={"next": request.GET.get("next", "")})
+    status = 200
+    if request.method == "POST":
+        if throttle.is_blocked(request, "unlock", user.get_username()):
+            return throttle.too_many_attempts_response(request)
+        if form.is_valid():
+            response = redirect(next_url)
+            try:
+                count = vault.unlock(request, response, form.cleaned_data["passphrase"])
+            except keys.WrongPassphrase:
+                throttle.record_failure(request, "unlock", user.get_username())
+                audit.record(user, "tips.unlock_failed", user=user)
+                form.add_error("passphrase", _("Wrong passphrase."))
+                status = 400
+            except vault.VaultUnavailable:
+                return vault_unavailable(request)
+            else:
+                audit.record(user, "tips.unlock", user=user, data={"desk_keys": count})
+                if not count:
+                    messages.warning(
+                        request,
+                        _("Unlocked, but you hold no desk key yet: ask a desk member to grant it."),
+                    )
+                return response
+    return _render(
+        request,
+        "tips/admin/vault_unlock.html",
+        {
+            "page_title": _("Unlock the vault"),
+            "form": form,
+            "idle_minutes": vault.idle_seconds() // 60,
+        },
+        status=status,
+    )
+
+
+@never_cache
+@require_POST
+def vault_lock(request):
+    response = redirect(_index_url())
+    try:
+        vault.lock(request, response)
+    except vault.VaultUnavailable:
+        pass
+    audit.record(request.user, "tips.lock", user=request.user)
+    messages.success(request, _("The vault is locked."))
+    return response
+
+
+def vault_unavailable(request):
+    return _render(
+        request,
+        "tips/admin/vault_unavailable.html",
+        {"page_title": _("Vault unavailable")},
+        status=503,
+    )

@@ -1,0 +1,268 @@
+"""Desk membership and keys, the audit log, purges (supervisors; grants by key holders)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+from wagtail.models import ModelLogEntry
+
+from tips import audit, retention, vault
+from tips.admin.forms import VaultSetupForm
+from tips.models import DeskKey, DeskKeyWrap, DeskMembership, InvestigatorKey, Tip
+from tips.permissions import tip_policy
+
+
+def _desks_for(user):
+    from wagtail.models import Locale
+
+    from appeals.models import Desk
+
+    desks = Desk.objects.filter(locale=Locale.get_default())
+    if not tip_policy.is_supervisor(user):
+        desks = desks.filter(pk__in=tip_policy.member_desk_ids(user))
+    return desks.order_by("name")
+
+
+@never_cache
+def members(request):
+    user = request.user
+    if not (tip_policy.is_supervisor(user) or tip_policy.member_desk_ids(user)):
+        raise PermissionDenied
+    try:
+        keys = vault.desk_keys(request) or {}
+    except vault.VaultUnavailable:
+        keys = {}
+    desks = list(_desks_for(user))
+    active_keys = {dk.desk_id: dk for dk in DeskKey.objects.filter(desk__in=desks, active=True)}
+    wrapped = set(
+        DeskKeyWrap.objects.filter(desk_key__in=active_keys.values()).values_list(
+            "desk_key_id", "user_id"
+        )
+    )
+    with_vault = set(InvestigatorKey.objects.values_list("user_id", flat=True))
+    rows = []
+    for desk in desks:
+        dk = active_keys.get(desk.pk)
+        memberships = DeskMembership.objects.filter(desk=desk).select_related("user")
+        rows.append(
+            {
+                "desk": desk,
+                "holds_key": dk is not None and dk.pk in keys,
+                "can_grant": tip_policy.can_grant(user, desk) and dk is not None and dk.pk in keys,
+                "members": [
+                    {
+                        "user": m.user,
+                        "active": m.is_active,
+                        "has_vault": m.user_id in with_vault,
+                        "has_key": dk is not None and (dk.pk, m.user_id) in wrapped,
+                    }
+                    for m in memberships
+                ],
+            }
+        )
+    candidates = get_user_model().objects.filter(is_active=True).order_by("username")
+    response = TemplateResponse(
+        request,
+        "tips/admin/members.html",
+        {
+            "page_title": _("Desk members and keys"),
+            "rows": rows,
+            "candidates": candidates,
+            "is_supervisor": tip_policy.is_supervisor(user),
+            "unlocked": bool(keys),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _target(request):
+    from appeals.models import Desk
+
+    desk = get_object_or_404(Desk, pk=request.POST.get("desk"))
+    member = get_object_or_404(get_user_model(), pk=request.POST.get("user"), is_active=True)
+    return desk.canonical(), member
+
+
+@require_POST
+def grant(request):
+    """Make someone a member and wrap the desk keys the granter holds to them."""
+    from tips import keys as keys_module
+
+    user = request.user
+    desk, member = _target(request)
+    if not (tip_policy.can_manage_members(user, desk) or tip_policy.can_grant(user, desk)):
+        raise PermissionDenied
+    try:
+        granter_keys = vault.desk_keys(request) or {}
+    except vault.VaultUnavailable:
+        granter_keys = {}
+    if not tip_policy.is_member(user, desk.pk):
+        granter_keys = {}  # only a member may pass on the key (supervisors add memberships)
+    try:
+        wraps = keys_module.grant_desk_access(
+            desk=desk, member=member, granter_desk_keys=granter_keys
+        )
+    except keys_module.VaultNotSetUp:
+        messages.warning(
+            request,
+            _("Membership recorded. %(user)s must set up a vault; then grant the key again.")
+            % {"user": member.get_username()},
+        )
+        wraps = []
+    else:
+        if wraps:
+            messages.success(request, _("Access granted."))
+        else:
+            messages.warning(
+                request,
+                _(
+                    "Membership recorded, but no key was passed on: a member who has the desk "
+                    "unlocked must grant it."
+                ),
+            )
+    tip_policy.forget(member)
+    audit.record(member, "tips.grant", user=user, data={"desk": desk.pk, "wraps": len(wraps)})
+    return redirect(reverse("tips_admin:members"))
+
+
+@require_POST
+def revoke(request):
+    from tips import keys as keys_module
+
+    user = request.user
+    desk, member = _target(request)
+    if not tip_policy.can_manage_members(user, desk):
+        raise PermissionDenied
+    try:
+        keys_module.revoke_desk_access(desk=desk, member=member)
+    except keys_module.KeyManagementError:
+        messages.error(request, _("The desk key could not be rotated (no recovery key)."))
+        return redirect(reverse("tips_admin:members"))
+    Tip.objects.filter(desk=desk, assignee=member).update(assignee=None)
+    audit.record(member, "tips.revoke", user=user, data={"desk": desk.pk})
+    messages.success(request, _("Member removed; the desk key was rotated for future tips."))
+    return redirect(reverse("tips_admin:members"))
+
+
+@never_cache
+@sensitive_post_parameters("passphrase", "passphrase2")
+def reset_vault(request, user_pk):
+    """Forgotten passphrase: a supervisor who holds the desk keys gives the member a new
+    key pair under a temporary passphrase, and re-wraps the desk keys to it."""
+    from tips import keys as keys_module
+
+    user = request.user
+    member = get_object_or_404(get_user_model(), pk=user_pk, is_active=True)
+    if not tip_policy.can_reset_vault(user, member):
+        raise PermissionDenied
+    form = VaultSetupForm(request.POST or None, user=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            granter_keys = vault.desk_keys(request) or {}
+        except vault.VaultUnavailable:
+            granter_keys = {}
+        keys_module.reset_vault(member, form.cleaned_data["passphrase"], granter_keys)
+        audit.record(member, "tips.vault_reset", user=user)
+        messages.success(
+            request,
+            _(
+                "Vault reset. Give the temporary passphrase to %(user)s in person; they should "
+                "change it. Desk keys you did not hold must be granted by another member."
+            )
+            % {"user": member.get_username()},
+        )
+        return redirect(reverse("tips_admin:members"))
+    response = TemplateResponse(
+        request,
+        "tips/admin/vault_reset.html",
+        {"page_title": _("Reset a vault"), "form": form, "member": member},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
+def audit_log(request):
+    """Tip audit entries, per tip (``?tip=<id>``) or per user (``?user=<id>``)."""
+    if not tip_policy.can_view_audit(request.user):
+        raise PermissionDenied
+    entries = (
+        ModelLogEntry.objects.filter(action__startswith="tips.")
+        .select_related("user", "content_type")
+        .order_by("-timestamp", "-pk")
+    )
+    tip_ct = ContentType.objects.get_for_model(Tip)
+    if request.GET.get("tip", "").isdigit():
+        entries = entries.filter(content_type=tip_ct, object_id=request.GET["tip"])
+    if request.GET.get("user", "").isdigit():
+        entries = entries.filter(user_id=int(request.GET["user"]))
+    page = Paginator(entries, 50).get_page(request.GET.get("p"))
+    users = get_user_model().objects.filter(
+        pk__in=ModelLogEntry.objects.filter(action__startswith="tips.").values("user_id")
+    )
+    return TemplateResponse(
+        request,
+        "tips/admin/audit.html",
+        {
+            "page_title": _("Tip audit log"),
+            "page": page,
+            "users": users.order_by("username"),
+            "tip_ct": tip_ct,
+            "labels": {name: label for name, (label, _msg) in audit.ACTIONS.items()},
+        },
+    )
+
+
+@require_POST
+def purge(request, pk):
+    tip = get_object_or_404(Tip, pk=pk)
+    if not tip_policy.can_purge(request.user, tip):
+        raise PermissionDenied
+    if request.POST.get("confirm") != tip.reference:
+        messages.error(request, _("Type the reference to confirm the purge."))
+        return redirect(reverse("tips_admin:detail", args=[tip.pk]))
+    retention.purge_tip(tip, actor=request.user, reason="manual")
+    messages.success(request, _("Tip %(ref)s purged.") % {"ref": tip.reference})
+    return redirect(reverse("tips_admin:index"))
+
+
+@never_cache
+def retention_view(request):
+    if not tip_policy.can_purge(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        count = retention.purge_expired(actor=request.user)
+        messages.success(request, _("%(count)d expired tips purged.") % {"count": count})
+        return redirect(reverse("tips_admin:retention"))
+    return TemplateResponse(
+        request,
+        "tips/admin/retention.html",
+        {
+            "page_title": _("Retention"),
+            "expired": retention.expired_tips().count(),
+            "days": retention.retention_days(),
+            "spam_days": retention.spam_retention_days(),
+        },
+    )
+
+
+urlpatterns = [
+    path("members/", members, name="members"),
+    path("members/grant/", grant, name="grant"),
+    path("members/revoke/", revoke, name="revoke"),
+    path("members/<int:user_pk>/reset-vault/", reset_vault, name="reset_vault"),
+    path("audit/", audit_log, name="audit"),
+    path("<int:pk>/purge/", purge, name="purge"),
+    path("retention/", retention_view, name="retention"),
+]

@@ -1,0 +1,452 @@
+"""The tip queue (listing), the detail page, workflow actions, attachments and bulk actions.
+
+Views are thin: access is decided by :data:`tips.permissions.tip_policy`, writes happen in
+:mod:`tips.admin.workflow`, decryption in :mod:`tips.admin.content` (in memory only).
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColumn
+from wagtail.admin.views.generic import IndexView
+
+from tips import audit, crypto, vault
+from tips.admin import content, workflow
+from tips.admin.filters import TipFilterSet
+from tips.models import PRIORITY_ORDER, Tip, TipEvent, TipNote, TipPriority, TipStatus
+from tips.permissions import tip_policy
+
+logger = logging.getLogger(__name__)
+
+#: Image types shown inline (sanitised re-encoded images only; anything else downloads).
+INLINE_IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp"}
+
+
+def status_counts(user) -> dict[str, int]:
+    """Tips per status among those ``user`` may see (one query, cached on the user)."""
+    cached = getattr(user, "_tip_status_counts", None)
+    if cached is None:
+        rows = tip_policy.visible_tips(user).values("status").annotate(n=Count("pk"))
+        cached = {row["status"]: row["n"] for row in rows}
+        user._tip_status_counts = cached
+    return cached
+
+
+class PreviewColumn(Column):
+    """A one-line preview of the tip text, only for visible rows of an unlocked vault."""
+
+    def get_value(self, instance):
+        return getattr(instance, "_preview", "")
+
+
+class SelectColumn(Column):
+    """A checkbox per row for the bulk-action form (works without JavaScript)."""
+
+    cell_template_name = "tips/admin/select_cell.html"
+
+
+class TipTitleColumn(TitleColumn):
+    def get_value(self, instance):
+        marker = "● " if instance.unread else ""
+        star = " ★" if instance.starred else ""
+        return f"{marker}{instance.reference}{star}"
+
+
+class TipIndexView(IndexView):
+    """The queue. No decryption except the preview of the rows on screen."""
+
+    filterset_class = TipFilterSet
+    default_ordering = "-received_at"
+    paginate_by = 50
+    page_title = gettext_lazy("Tips")
+    template_name = "tips/admin/index.html"
+    results_template_name = "tips/admin/index_results.html"
+
+    def get_base_queryset(self):
+        qs = tip_policy.visible_tips(self.request.user).select_related(
+            "desk", "appeal", "assignee", "desk_key"
+        )
+        if not self.unlocked:
+            qs = qs.defer("ciphertext")
+        return qs.defer("receipt_digest", "receipt_salt", "receipt_public_key", "receipt_suite")
+
+    @cached_property
+    def unlocked(self) -> bool:
+        return vault.is_unlocked(self.request)
+
+    def get_valid_orderings(self):
+        return [
+            "received_at",
+            "-received_at",
+            "priority",
+            "-priority",
+            "status",
+            "-status",
+            "reference",
+            "-reference",
+        ]
+
+    def order_queryset(self, queryset):
+        if self.ordering in ("priority", "-priority"):
+            rank = PRIORITY_ORDER if self.ordering == "priority" else PRIORITY_ORDER.desc()
+            return queryset.order_by(rank, "-received_at", "-pk")
+        return queryset.order_by(self.ordering, "-pk")
+
+    @cached_property
+    def columns(self):
+        return [
+            SelectColumn("select", label=_("Select")),
+            TipTitleColumn(
+                "reference",
+                label=_("Reference"),
+                sort_key="reference",
+                get_url=lambda tip: reverse("tips_admin:detail", args=[tip.pk]),
+            ),
+            PreviewColumn("preview", label=_("Preview")),
+            Column("appeal", label=_("Appeal")),
+            Column("desk", label=_("Desk")),
+            DateColumn("received_at", label=_("Received"), sort_key="received_at"),
+            Column(
+                "priority",
+                label=_("Priority"),
+                accessor="get_priority_display",
+                sort_key="priority",
+            ),
+            Column("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
+            Column("assignee", label=_("Assignee")),
+            Column("attachment_count", label=_("Photos")),
+            BooleanColumn("unread", label=_("Unread")),
+        ]
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
+        object_list = list(object_list)
+        page.object_list = object_list
+        if self.unlocked:
+            for tip in object_list:
+                try:
+                    document = content.open_tip(self.request, tip)
+                except vault.VaultUnavailable:
+                    document = None
+                tip._preview = content.preview(document) if document else ""
+        return paginator, page, object_list, is_paginated
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        user = self.request.user
+        counts = status_counts(user)
+        context["status_counts"] = [
+            (value, label, counts.get(value, 0)) for value, label in TipStatus.choices
+        ]
+        context["unlocked"] = self.unlocked
+        context["vault_unlock_url"] = reverse("tips_admin:vault_unlock")
+        context["vault_lock_url"] = reverse("tips_admin:vault_lock")
+        context["bulk_url"] = reverse("tips_admin:bulk")
+        context["bulk_statuses"] = TipStatus.choices
+        context["bulk_assignees"] = _assignable_users(user)
+        context["is_supervisor"] = tip_policy.is_supervisor(user)
+        audit.record(user, "tips.view_list", user=user, data={"unlocked": self.unlocked})
+        return context
+
+
+def _assignable_users(user):
+    desk_ids = tip_policy.member_desk_ids(user)
+    return (
+        get_user_model()
+        .objects.filter(desk_memberships__desk_id__in=desk_ids, desk_memberships__is_active=True)
+        .distinct()
+        .order_by("username")
+    )
+
+
+# --------------------------------------------------------------------------- detail
+
+
+def _get_tip(request, pk) -> Tip:
+    tip = get_object_or_404(
+        Tip.objects.select_related("desk", "appeal", "assignee", "desk_key", "duplicate_of"),
+        pk=pk,
+    )
+    if not tip_policy.can_view(request.user, tip):
+        raise Http404  # do not even confirm that the reference exists
+    return tip
+
+
+@never_cache
+def tip_detail(request, pk):
+    tip = _get_tip(request, pk)
+    user = request.user
+    document = None
+    unavailable = False
+    try:
+        document = content.open_tip(request, tip)
+        unlocked = vault.desk_keys(request) is not None
+    except vault.VaultUnavailable:
+        unavailable, unlocked = True, False
+    notes = []
+    if document is not None:
+        audit.record(tip, "tips.decrypt", user=user)
+        if tip_policy.can_change(user, tip):
+            keys = vault.desk_keys(request) or {}
+            key_ids = workflow.desk_key_ids(keys)
+            for note in TipNote.objects.filter(tip=tip).select_related("author"):
+                notes.append(
+                    {
+                        "note": note,
+                        "text": workflow.open_note(note, keys, key_ids),
+                    }
+                )
+        if tip.unread and tip_policy.can_change(user, tip):
+            workflow.set_unread(tip, actor=user, unread=False)
+    else:
+        audit.record(tip, "tips.view", user=user)
+    can_change = tip_policy.can_change(user, tip)
+    fields = content.text_fields(document) if document else {}
+    attachments = []
+    if document:
+        for attachment, entry in zip(
+            tip.attachments.order_by("ordinal"), content.attachment_entries(document), strict=False
+        ):
+            attachments.append(
+                {
+                    "entry": entry,
+                    "inline": entry["content_type"] in INLINE_IMAGE_TYPES,
+                    "view_url": reverse("tips_admin:attachment", args=[tip.pk, attachment.ordinal]),
+                    "download_url": reverse(
+                        "tips_admin:attachment_download", args=[tip.pk, attachment.ordinal]
+                    ),
+                }
+            )
+    context = {
+        "page_title": _("Tip %(reference)s") % {"reference": tip.reference},
+        "tip": tip,
+        "document": document,
+        "fields": fields,
+        "field_labels": FIELD_LABELS,
+        "attachments": attachments,
+        "notes": notes,
+        "events": _history(tip),
+        "unlocked": unlocked,
+        "vault_unavailable": unavailable,
+        "can_change": can_change,
+        "can_export": tip_policy.can_export(user, tip) and document is not None,
+        "can_purge": tip_policy.can_purge(user, tip),
+        "allowed_statuses": [(s, TipStatus(s).label) for s in workflow.allowed_statuses(tip)],
+        "priorities": TipPriority.choices,
+        "assignees": _desk_members(tip) if can_change else [],
+        "readers": tip.readers.select_related("user"),
+        "unlock_url": f"{reverse('tips_admin:vault_unlock')}?next={request.path}",
+    }
+    response = TemplateResponse(request, "tips/admin/detail.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+FIELD_LABELS = {
+    "what": gettext_lazy("What they saw or know"),
+    "when_date": gettext_lazy("Date"),
+    "when_time": gettext_lazy("Time"),
+    "place": gettext_lazy("Place"),
+    "how_known": gettext_lazy("How they know"),
+    "contact": gettext_lazy("Contact details"),
+}
+
+
+def _desk_members(tip):
+    return (
+        get_user_model()
+        .objects.filter(desk_memberships__desk_id=tip.desk_id, desk_memberships__is_active=True)
+        .order_by("username")
+    )
+
+
+def _history(tip):
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=_event_user_ids(tip))}
+    rows = []
+    for event in TipEvent.objects.filter(tip=tip).select_related("actor"):
+        rows.append(
+            {
+                "event": event,
+                "old": _fmt(event, event.old_value, users),
+                "new": _fmt(event, event.new_value, users),
+            }
+        )
+    return rows
+
+
+def _event_user_ids(tip):
+    ids = set()
+    for old, new in TipEvent.objects.filter(
+        tip=tip, kind__in=[TipEvent.Kind.ASSIGN, TipEvent.Kind.READER]
+    ).values_list("old_value", "new_value"):
+        ids.update(int(v) for v in (old, new) if v.isdigit())
+    return ids
+
+
+def _fmt(event, value, users):
+    if not value:
+        return ""
+    if event.kind == TipEvent.Kind.STATUS:
+        return TipStatus(value).label if value in TipStatus.values else value
+    if event.kind == TipEvent.Kind.PRIORITY:
+        return TipPriority(value).label if value in TipPriority.values else value
+    if event.kind in (TipEvent.Kind.ASSIGN, TipEvent.Kind.READER) and value.isdigit():
+        user = users.get(int(value))
+        return user.get_full_name() or user.get_username() if user else value
+    return value
+
+
+# --------------------------------------------------------------------------- actions
+
+
+@require_POST
+def tip_action(request, pk):
+    tip = _get_tip(request, pk)
+    user = request.user
+    action = request.POST.get("action", "")
+    back = reverse("tips_admin:detail", args=[tip.pk])
+    try:
+        if action == "status":
+            original = None
+            if request.POST.get("status") == TipStatus.CLOSED_DUPLICATE:
+                ref = (request.POST.get("duplicate_of") or "").strip()
+                original = Tip.objects.filter(reference__iexact=ref).first() if ref else None
+            workflow.set_status(
+                tip, actor=user, status=request.POST.get("status", ""), duplicate_of=original
+            )
+        elif action == "priority":
+            workflow.set_priority(tip, actor=user, priority=request.POST.get("priority", ""))
+        elif action == "assign":
+            assignee = _user_or_none(request.POST.get("assignee"))
+            workflow.assign(tip, actor=user, assignee=assignee)
+        elif action == "star":
+            workflow.set_starred(tip, actor=user, starred=request.POST.get("value") == "1")
+        elif action == "unread":
+            workflow.set_unread(tip, actor=user, unread=request.POST.get("value") == "1")
+            if request.POST.get("value") == "1":
+                back = reverse("tips_admin:index")
+        elif action == "note":
+            workflow.add_note(tip, actor=user, text=request.POST.get("text", ""))
+        elif action == "reader":
+            reader = _user_or_none(request.POST.get("reader"), username=True)
+            if reader is None:
+                raise ValidationError(_("No such user."))
+            document = content.open_tip(request, tip)
+            if document is None:
+                raise ValidationError(_("Unlock the vault to share this tip."))
+            workflow.add_reader(tip, actor=user, reader=reader, document=document)
+        else:
+            raise ValidationError(_("Unknown action."))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    except vault.VaultUnavailable:
+        messages.error(request, _("The vault is unavailable right now."))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect(back)
+
+
+def _user_or_none(value, *, username=False):
+    if not value:
+        return None
+    users = get_user_model().objects
+    if username:
+        return users.filter(username=value.strip(), is_active=True).first()
+    if not str(value).isdigit():
+        return None
+    return users.filter(pk=int(value), is_active=True).first()
+
+
+@require_POST
+def bulk_action(request):
+    user = request.user
+    ids = [int(v) for v in request.POST.getlist("id") if v.isdigit()][:500]
+    tips = list(tip_policy.visible_tips(user).filter(pk__in=ids).select_related("desk"))
+    refused_missing = len(set(ids)) - len(tips)
+    action = request.POST.get("action", "")
+    value = None
+    if action == "assign":
+        value = _user_or_none(request.POST.get("assignee"))
+    elif action == "status":
+        value = request.POST.get("status", "")
+    done, refused = workflow.bulk_apply(tips, actor=user, action=action, value=value)
+    refused += refused_missing
+    if done:
+        messages.success(request, _("%(count)d tips updated.") % {"count": done})
+    if refused:
+        messages.warning(
+            request, _("%(count)d tips were not changed (not allowed).") % {"count": refused}
+        )
+    return redirect(reverse("tips_admin:index"))
+
+
+# --------------------------------------------------------------------------- attachments
+
+
+@never_cache
+def attachment(request, pk, ordinal, download=False):
+    """Stream a decrypted attachment (inline image, or download). Same-origin, no-store."""
+    tip = _get_tip(request, pk)
+    if not tip_policy.can_view_attachment(request.user, tip):
+        raise PermissionDenied
+    item = get_object_or_404(tip.attachments, ordinal=ordinal)
+    try:
+        document = content.open_tip(request, tip)
+    except vault.VaultUnavailable:
+        document = None
+    if document is None:
+        raise PermissionDenied  # locked: no key, no content
+    from tips.attachments import attachment_entry, open_attachment
+
+    try:
+        entry = attachment_entry(item, document)
+        reader = open_attachment(item, document)
+    except crypto.CryptoError:
+        raise Http404 from None
+    content_type = entry.get("content_type") or "application/octet-stream"
+    inline = not download and content_type in INLINE_IMAGE_TYPES
+    audit.record(
+        tip,
+        "tips.view_attachment",
+        user=request.user,
+        data={"ordinal": item.ordinal, "download": not inline},
+    )
+    response = StreamingHttpResponse(_stream(reader), content_type=content_type)
+    filename = entry.get("name") or f"{tip.reference}-{item.ordinal + 1}"
+    if not mimetypes.guess_extension(content_type):
+        filename = f"{filename}.bin"
+    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    response["Cache-Control"] = "no-store, private"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _stream(reader, size=64 * 1024):
+    try:
+        while True:
+            chunk = reader.read(size)
+            if not chunk:
+                break
+            yield chunk
+    except crypto.CryptoError as exc:
+        logger.warning("attachment stream failed: %s", type(exc).__name__)
+    finally:
+        reader.close()

@@ -1,0 +1,48 @@
+"""Audit trail of the Tips area, written to Wagtail's audit log.
+
+Every listing, decryption, attachment view, status change, assignment, note, export, grant,
+unlock and purge is logged with one of the actions registered here. A tip's entry carries
+its reference only (``str(tip)``) and routing values (a status name, an assignee id), never
+any content. Vault events are logged against the user who performed them.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
+
+#: action name -> (label, past-tense message)
+ACTIONS = {
+    "tips.view_list": (_("View tip list"), _("Viewed the tip list")),
+    "tips.view": (_("View tip"), _("Viewed the tip's details")),
+    "tips.decrypt": (_("Decrypt tip"), _("Decrypted and read the tip")),
+    "tips.view_attachment": (_("View attachment"), _("Viewed or downloaded an attachment")),
+    "tips.status": (_("Change status"), _("Changed the status")),
+    "tips.priority": (_("Change priority"), _("Changed the priority")),
+    "tips.assign": (_("Assign"), _("Assigned the tip")),
+    "tips.reader": (_("Add info-only reader"), _("Added an info-only reader")),
+    "tips.note": (_("Add note"), _("Added an internal note")),
+    "tips.star": (_("Star"), _("Changed the star")),
+    "tips.read_marker": (_("Read marker"), _("Marked read or unread")),
+    "tips.export": (_("Export"), _("Exported the tip for the case file")),
+    "tips.grant": (_("Grant desk access"), _("Granted access to a desk key")),
+    "tips.revoke": (_("Remove desk member"), _("Removed a desk member and rotated the key")),
+    "tips.vault_setup": (_("Set up vault"), _("Set up a vault passphrase")),
+    "tips.vault_reset": (_("Reset vault"), _("Reset a member's vault")),
+    "tips.unlock": (_("Unlock vault"), _("Unlocked the vault")),
+    "tips.unlock_failed": (_("Failed unlock"), _("Entered a wrong vault passphrase")),
+    "tips.lock": (_("Lock vault"), _("Locked the vault")),
+    "tips.2fa_setup": (_("Set up second factor"), _("Set up a second factor")),
+    "tips.purge": (_("Purge"), _("Purged the tip")),
+}
+
+
+def register(actions):
+    """Body of the ``register_log_actions`` hook (wired in wagtail_hooks)."""
+    for name, (label, message) in ACTIONS.items():
+        actions.register_action(name, label, message)
+
+
+def record(instance, action: str, *, user=None, data: dict | None = None):
+    """Write one audit entry. ``data`` holds routing values only, never content."""
+    if action not in ACTIONS:
+        raise ValueError(f"unregistered audit action {action!r}")
+    return log(instance=instance, action=action, user=user, data=data or {})

@@ -1,0 +1,149 @@
+"""Admin wiring of the Tips area: viewset, menu (with counts), audit actions, dashboard."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.components import Component
+
+from tips import audit, vault  # noqa: F401 - vault connects the logout signal
+from tips.admin.viewsets import tip_viewset
+from tips.models import TipPriority, TipStatus
+from tips.permissions import tip_policy
+
+
+@hooks.register("register_admin_viewset")
+def register_tip_viewset():
+    return tip_viewset
+
+
+@hooks.register("register_log_actions")
+def register_tip_log_actions(actions):
+    audit.register(actions)
+
+
+def _counts(request):
+    from tips.admin.views import status_counts
+
+    return status_counts(request.user)
+
+
+class TipMenuItem(MenuItem):
+    """A link shown only to users with tip access, optionally labelled with a count."""
+
+    def __init__(self, label, url_name, *, status=None, check=None, query="", **kwargs):
+        super().__init__(label, "#", **kwargs)
+        self.base_label = label
+        self.url_name = url_name
+        self.status = status
+        self.check = check or tip_policy.can_access_area
+        self.query = query
+
+    def is_shown(self, request):
+        return self.check(request.user)
+
+    def render_component(self, request):
+        self.url = reverse(self.url_name) + self.query
+        label = str(self.base_label)
+        if self.status == "__open__":
+            counts = _counts(request)
+            label = f"{label} ({sum(counts.values())})"
+        elif self.status:
+            label = f"{label} ({_counts(request).get(self.status, 0)})"
+        self.label = label
+        return super().render_component(request)
+
+
+def _item(label, url_name, **kwargs):
+    return TipMenuItem(label, url_name, **kwargs)
+
+
+def _tips_menu_items():
+    items = [_item(gettext_lazy("All tips"), "tips_admin:index", status="__open__", order=10)]
+    for order, status in enumerate(TipStatus.values, start=11):
+        items.append(
+            _item(
+                TipStatus(status).label,
+                "tips_admin:index",
+                status=status,
+                query=f"?status={status}",
+                order=order,
+                name=f"tips-{status}",
+            )
+        )
+    items += [
+        _item(gettext_lazy("Vault"), "tips_admin:vault_unlock", order=40, name="tips-vault"),
+        _item(
+            gettext_lazy("Desk members and keys"),
+            "tips_admin:members",
+            order=41,
+            name="tips-members",
+            check=lambda u: tip_policy.is_supervisor(u) or bool(tip_policy.member_desk_ids(u)),
+        ),
+        _item(
+            gettext_lazy("Audit log"),
+            "tips_admin:audit",
+            order=42,
+            name="tips-audit",
+            check=tip_policy.can_view_audit,
+        ),
+        _item(
+            gettext_lazy("Retention"),
+            "tips_admin:retention",
+            order=43,
+            name="tips-retention",
+            check=tip_policy.can_purge,
+        ),
+    ]
+    return items
+
+
+@hooks.register("register_admin_menu_item")
+def register_tips_menu():
+    return SubmenuMenuItem(
+        gettext_lazy("Tips"),
+        Menu(items=_tips_menu_items()),
+        name="tips",
+        icon_name="mail",
+        order=250,
+    )
+
+
+class TipsDashboardPanel(Component):
+    """New and urgent tips of the investigator's desks (metadata only)."""
+
+    name = "tips_dashboard"
+    order = 90
+    template_name = "tips/admin/dashboard_panel.html"
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context=None):
+        user = self.request.user
+        if not user.is_verified():
+            return {
+                "verify_url": reverse("tips_admin:2fa_verify"),
+                "title": _("Your desks' tips"),
+            }
+        visible = tip_policy.visible_tips(user).select_related("desk")
+        new = visible.filter(status=TipStatus.NEW)
+        urgent = visible.filter(priority=TipPriority.URGENT).exclude(
+            status__in=[s for s in TipStatus.values if s.startswith("closed")]
+        )
+        return {
+            "new_count": new.count(),
+            "urgent": list(urgent.order_by("-received_at")[:10]),
+            "recent_new": list(new.order_by("-received_at")[:10]),
+            "index_url": reverse("tips_admin:index"),
+            "title": _("Your desks' tips"),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_tips_panel(request, panels):
+    if tip_policy.can_access_area(request.user):
+        panels.append(TipsDashboardPanel(request))
