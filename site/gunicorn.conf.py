@@ -3,14 +3,22 @@
 import multiprocessing
 import os
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")  # 127.0.0.1:8000 behind a local nginx
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# More than one thread selects the gthread worker: useful when uploads are streamed through
+# nginx unbuffered (deploy/nginx.conf, /tip/), where a slow client holds a worker.
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
+# The heartbeat file on a memory filesystem: no disk write per request, no stall on slow disks.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
+# Header limits (bodies are limited by nginx and Django's upload settings).
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 8190
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 errorlog = "-"
