@@ -1,0 +1,191 @@
+"""An upload handler that encrypts tip attachments as they arrive.
+
+Django's default handlers keep small uploads in memory and write larger ones (over
+``FILE_UPLOAD_MAX_MEMORY_SIZE``) to a plaintext temporary file. For the tip form,
+:class:`EncryptingUploadHandler` instead encrypts each chunk as it is received, with a
+random key that exists only in memory, into an anonymous temporary file: only ciphertext
+ever touches the disk, and the file disappears when closed (or when the process dies).
+
+Limits (``TIP_MAX_FILES``, ``TIP_MAX_FILE_BYTES``, ``TIP_MAX_TOTAL_BYTES``) are enforced
+while reading: an offending file is skipped (its bytes are read and dropped, never
+stored) and the violation recorded on ``request.tip_upload_errors`` as
+``(file name, code)``, so the view can re-show the form with a message instead of
+failing. The text fields of the form are still parsed.
+
+Installing the handler: it must be set before anything reads ``request.POST`` or
+``request.FILES`` -- and ``CsrfViewMiddleware`` reads ``request.POST`` before the view
+runs. So the view is exempted from the middleware and protected by ``csrf_protect``
+after the handler is installed; :func:`encrypting_uploads` does exactly this::
+
+    @encrypting_uploads              # outermost: csrf_exempt + handler + csrf_protect
+    @sensitive_post_parameters()
+    @never_cache
+    def submit(request): ...
+
+which is equivalent to::
+
+    @csrf_exempt
+    def submit(request):
+        request.upload_handlers = [EncryptingUploadHandler(request)]
+        return _submit(request)       # decorated with @csrf_protect
+
+Uploaded files arrive as :class:`EncryptedTemporaryUploadedFile`: its ``read()`` and
+``chunks()`` return ciphertext; use :meth:`~EncryptedTemporaryUploadedFile.open_plaintext`
+to read the plaintext as a stream.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import tempfile
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from . import crypto
+
+#: Error codes recorded on ``request.tip_upload_errors``.
+TOO_MANY_FILES = "too_many_files"
+FILE_TOO_LARGE = "file_too_large"
+TOTAL_TOO_LARGE = "total_too_large"
+
+
+def _new_spool_file():
+    """An anonymous temporary file (no name on disk where the OS supports it)."""
+    return tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR)  # noqa: SIM115
+
+
+class _NonClosing(io.RawIOBase):
+    """Reads through to a file without closing it (so the upload can be re-read)."""
+
+    def __init__(self, fh):
+        super().__init__()
+        self._fh = fh
+
+    def readable(self):
+        return True
+
+    def readinto(self, b):
+        data = self._fh.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
+
+class EncryptedTemporaryUploadedFile(UploadedFile):
+    """An uploaded file held encrypted in an anonymous temporary file.
+
+    ``size`` is the plaintext size. ``read()``/``chunks()`` give ciphertext; call
+    :meth:`open_plaintext` for the plaintext. The key lives only on this object.
+    """
+
+    def __init__(self, file, key, name, content_type, size, charset, content_type_extra=None):
+        super().__init__(file, name, content_type, size, charset, content_type_extra)
+        self._key = key
+
+    def open_plaintext(self) -> crypto.DecryptingReader:
+        """A fresh streaming plaintext reader (from the start of the file)."""
+        self.file.seek(0)
+        return crypto.DecryptingReader(_NonClosing(self.file), self._key)
+
+    def close(self):
+        try:
+            return self.file.close()
+        except FileNotFoundError:  # pragma: no cover
+            pass
+
+
+class EncryptingUploadHandler(FileUploadHandler):
+    """Encrypt every uploaded file chunk by chunk; enforce the tip-line upload limits."""
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.max_files = settings.TIP_MAX_FILES
+        self.max_file_bytes = settings.TIP_MAX_FILE_BYTES
+        self.max_total_bytes = settings.TIP_MAX_TOTAL_BYTES
+        self.errors: list[tuple[str, str]] = []
+        if request is not None:
+            request.tip_upload_errors = self.errors
+        self.files_seen = 0
+        self.total_bytes = 0
+        self._spool = None
+        self._reset_current()
+
+    def _reset_current(self):
+        self._encryptor = None
+        self._key = None
+        self._size = 0
+
+    def _refuse(self, code: str):
+        self.errors.append((self.file_name or "", code))
+        self._discard_current()
+        raise SkipFile()
+
+    def _discard_current(self):
+        if self._spool is not None:
+            self._spool.close()
+        self._spool = None
+        self._reset_current()
+
+    def new_file(self, field_name, file_name, content_type, content_length, *args, **kwargs):
+        super().new_file(field_name, file_name, content_type, content_length, *args, **kwargs)
+        self.files_seen += 1
+        if self.files_seen > self.max_files:
+            self._refuse(TOO_MANY_FILES)
+        if content_length is not None and content_length > self.max_file_bytes:
+            self._refuse(FILE_TOO_LARGE)
+        self._key = crypto.new_attachment_key()
+        self._encryptor = crypto.AttachmentEncryptor(self._key)
+        # Not named ``file``: the multipart parser closes ``handler.file`` on every skip.
+        self._spool = _new_spool_file()
+        self._spool.write(self._encryptor.header())
+
+    def receive_data_chunk(self, raw_data, start):
+        if self._encryptor is None:  # pragma: no cover - file already refused
+            raise SkipFile()
+        if self._size + len(raw_data) > self.max_file_bytes:
+            self._refuse(FILE_TOO_LARGE)
+        if self.total_bytes + len(raw_data) > self.max_total_bytes:
+            self._refuse(TOTAL_TOO_LARGE)
+        self._size += len(raw_data)
+        self.total_bytes += len(raw_data)
+        self._spool.write(self._encryptor.update(raw_data))
+        return None  # consumed: no later handler sees the plaintext
+
+    def file_complete(self, file_size):
+        if self._encryptor is None:
+            return None
+        self._spool.write(self._encryptor.finalize())
+        self._spool.flush()
+        self._spool.seek(0)
+        uploaded = EncryptedTemporaryUploadedFile(
+            file=self._spool,
+            key=self._key,
+            name=self.file_name,
+            content_type=self.content_type,
+            size=self._size,
+            charset=self.charset,
+            content_type_extra=self.content_type_extra,
+        )
+        self._spool = None
+        self._reset_current()
+        return uploaded
+
+    def upload_interrupted(self):
+        self._discard_current()
+
+
+def encrypting_uploads(view):
+    """Decorate a view so POSTed files go through :class:`EncryptingUploadHandler`,
+    keeping CSRF protection (see the module docstring for why both are needed)."""
+    protected = csrf_protect(view)
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "POST":
+            request.upload_handlers = [EncryptingUploadHandler(request)]
+        return protected(request, *args, **kwargs)
+
+    return csrf_exempt(wrapper)
