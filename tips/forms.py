@@ -12,6 +12,7 @@ import re
 from django import forms
 from django.conf import settings
 from django.core import validators
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -146,27 +147,27 @@ def attachment_error_message(name: str, code: str) -> str:
         ),
         sanitize.EMPTY: _("“%(name)s” is empty. It was not sent."),
         "file_too_large": _(
-            "“%(name)s” is larger than %(size)s MB, the limit for one photo. It was not sent."
+            "“%(name)s” is larger than %(size)s, the limit for one photo. It was not sent."
         ),
         "too_many_files": _("“%(name)s” was not sent: a tip can have at most %(count)s photos."),
         "total_too_large": _(
-            "“%(name)s” was not sent: all photos together can be at most %(total)s MB."
+            "“%(name)s” was not sent: all photos together can be at most %(total)s."
         ),
     }
     template = messages.get(code) or _("“%(name)s” could not be accepted. It was not sent.")
     return template % {
         "name": name or _("(no name)"),
-        "size": limits["file_mb"],
+        "size": filesizeformat(limits["file_bytes"]),
         "count": limits["files"],
-        "total": limits["total_mb"],
+        "total": filesizeformat(limits["total_bytes"]),
     }
 
 
 def upload_limits() -> dict[str, int]:
     return {
         "files": int(getattr(settings, "TIP_MAX_FILES", 10)),
-        "file_mb": int(getattr(settings, "TIP_MAX_FILE_SIZE", 25 * 1024 * 1024)) // (1024 * 1024),
-        "total_mb": int(getattr(settings, "TIP_MAX_TOTAL_SIZE", 60 * 1024 * 1024)) // (1024 * 1024),
+        "file_bytes": int(getattr(settings, "TIP_MAX_FILE_BYTES", 25 * 1024 * 1024)),
+        "total_bytes": int(getattr(settings, "TIP_MAX_TOTAL_BYTES", 60 * 1024 * 1024)),
     }
 
 

@@ -81,7 +81,7 @@ def sanitize_image(source: BinaryIO, *, max_pixels: int) -> SanitizedImage:
     Raises ``ImageRejected`` for anything that is not a decodable JPEG/PNG/WebP/HEIC image
     of at most ``max_pixels`` pixels. Never raises anything else for bad input.
     """
-    head = source.read(_SNIFF_BYTES)
+    head = _read_at_most(source, _SNIFF_BYTES)
     if not head:
         raise ImageRejected(EMPTY)
     fmt = sniff_format(head)
@@ -105,6 +105,18 @@ def sanitize_image(source: BinaryIO, *, max_pixels: int) -> SanitizedImage:
     except Exception:  # any decoder failure on hostile or damaged input
         raise ImageRejected(CORRUPT) from None
     return _encode(clean)
+
+
+def _read_at_most(source: BinaryIO, size: int) -> bytes:
+    """Up to ``size`` bytes (raw streams may return short reads)."""
+    parts, remaining = [], size
+    while remaining > 0:
+        chunk = source.read(remaining)
+        if not chunk:
+            break
+        parts.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(parts)
 
 
 def _decode_and_rebuild(data: io.BytesIO, fmt: str, max_pixels: int) -> Image.Image:

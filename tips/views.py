@@ -29,7 +29,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from . import antispam, forms, ratelimit, receipt_files, receipts
+from . import antispam, crypto, forms, ratelimit, receipt_files, receipts
 from .sanitize import ImageRejected, sanitize_image
 
 logger = logging.getLogger(__name__)
@@ -46,13 +46,7 @@ def max_image_pixels() -> int:
 
 
 def _limits() -> dict:
-    limits = forms.upload_limits()
-    return {
-        **limits,
-        "file_bytes": int(getattr(settings, "TIP_MAX_FILE_SIZE", 25 * 1024 * 1024)),
-        "total_bytes": int(getattr(settings, "TIP_MAX_TOTAL_SIZE", 60 * 1024 * 1024)),
-        "text_chars": forms.max_text_chars(),
-    }
+    return {**forms.upload_limits(), "text_chars": forms.max_text_chars()}
 
 
 def _js_messages() -> dict:
@@ -292,6 +286,10 @@ def _submit_post(request, appeal):
                     image = sanitize_image(plaintext, max_pixels=max_image_pixels())
             except ImageRejected as rejected:
                 file_errors.append(forms.attachment_error_message(uploaded.name, rejected.code))
+                continue
+            except crypto.CryptoError as exc:  # the encrypted spool file was damaged
+                logger.error("tip form: unreadable upload spool (%s)", type(exc).__name__)
+                file_errors.append(forms.attachment_error_message(uploaded.name, "corrupt"))
                 continue
             cleaned.append((uploaded.name, image))
         if file_errors:
