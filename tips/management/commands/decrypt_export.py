@@ -1,0 +1,109 @@
+"""Open a tip export offline with the recovery private key.
+
+Runs without a database: the export (see ``tips.services.write_tip_export``) holds the
+envelope and the encrypted attachments; the recovery key file holds the private key.
+Writes ``<REFERENCE>/tip.json`` and the decrypted attachments to ``--out``, or prints the
+tip document when ``--out`` is not given. Do this on an offline machine.
+"""
+
+import io
+import json
+import os
+import zipfile
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from tips import crypto
+from tips.keys import KeyManagementError, load_recovery_key_file
+from tips.services import EXPORT_FORMAT
+
+_EXTENSIONS = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+    "image/heic": ".heic",
+    "image/heif": ".heif",
+}
+
+
+def _create_private(path: Path, mode="wb"):
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    return os.fdopen(fd, mode)
+
+
+class Command(BaseCommand):
+    help = "Decrypt a tip export offline with the recovery key file."
+    requires_system_checks = []
+    requires_migrations_checks = False
+
+    def add_arguments(self, parser):
+        parser.add_argument("--key", required=True, help="recovery key file")
+        parser.add_argument("--in", dest="export", required=True, help="export file (ZIP)")
+        parser.add_argument("--out", help="directory to write the decrypted tip to")
+
+    def handle(self, *args, key, export, out=None, **options):
+        try:
+            suite, private = load_recovery_key_file(key)
+        except KeyManagementError:
+            raise CommandError(f"{key} is not a readable recovery key file.") from None
+        key_id = crypto.key_fingerprint(crypto.public_key_for(suite, private))
+        try:
+            zf = zipfile.ZipFile(export)
+            manifest = json.loads(zf.read("manifest.json"))
+            envelope = zf.read("envelope.bin")
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+            raise CommandError(f"{export} is not a tip export.") from None
+        if manifest.get("format") != EXPORT_FORMAT:
+            raise CommandError(f"{export} is not a tip export.")
+        if manifest.get("recovery_key_id") not in (None, key_id):
+            raise CommandError("This export is sealed to another recovery key.")
+        try:
+            document = json.loads(
+                crypto.open_sealed(
+                    envelope,
+                    key_id=key_id,
+                    private_key=private,
+                    context=manifest["context"].encode(),
+                )
+            )
+        except (crypto.CryptoError, ValueError, KeyError) as exc:
+            raise CommandError(f"The tip did not open ({type(exc).__name__}).") from None
+
+        if not out:
+            self.stdout.write(json.dumps(document, indent=2, ensure_ascii=False))
+            return
+        reference = "".join(
+            c for c in str(manifest.get("reference", "tip")) if c.isalnum() or c == "-"
+        )
+        target = Path(out) / (reference or "tip")
+        try:
+            target.mkdir(parents=True, mode=0o700)
+        except FileExistsError:
+            raise CommandError(f"{target} exists: refusing to overwrite.") from None
+        with _create_private(target / "tip.json", "w") as fh:
+            json.dump(document, fh, indent=2, ensure_ascii=False)
+        entries = document.get("attachments") or []
+        for item in manifest.get("attachments", []):
+            ordinal = int(item["ordinal"])
+            entry = entries[ordinal]
+            if entry.get("storage_name") != item.get("storage_name"):
+                raise CommandError(f"Attachment {ordinal} does not match the tip document.")
+            # Never use the sender's file name as a path: ordinal + type-derived extension.
+            ext = _EXTENSIONS.get(entry.get("content_type", ""), ".bin")
+            name = f"attachment-{ordinal + 1}{ext}"
+            reader = crypto.DecryptingReader(
+                io.BufferedReader(zf.open(item["file"])), bytes.fromhex(entry["key"])
+            )
+            try:
+                with _create_private(target / name) as dst:
+                    while chunk := reader.read(256 * 1024):
+                        dst.write(chunk)
+            except crypto.DecryptionError:
+                (target / name).unlink(missing_ok=True)
+                raise CommandError(f"Attachment {ordinal + 1} is damaged or truncated.") from None
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Tip {reference} decrypted to {target} ({len(entries)} attachment(s))."
+            )
+        )
