@@ -17,8 +17,8 @@ from django_tasks import task
 
 logger = logging.getLogger(__name__)
 
-#: URL names tried for the admin link, in order (Wagtail ModelViewSet defaults first).
-ADMIN_URL_NAMES = ("tips_tip:inspect", "tips_tip:edit", "tips_admin:detail")
+#: URL names tried for the admin link, in order (the triage queue's detail view first).
+ADMIN_URL_NAMES = ("tips_admin:detail", "tips_tip:inspect", "tips_tip:edit")
 
 
 def tip_admin_url(tip) -> str:

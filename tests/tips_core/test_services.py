@@ -177,6 +177,7 @@ def test_notification_has_no_content_and_is_sent_once(
     for m in mail.outbox:
         text = m.subject + m.body
         assert sub.reference in text
+        assert f"http://testserver/admin/tips/{sub.tip.pk}/" in m.body
         assert CANARY not in text and "Gare du Midi" not in text and "me@example.org" not in text
     assert {m.to[0] for m in mail.outbox} == {"alice@police.example", "bob@police.example"}
     # Re-running the task (a retry, a duplicate enqueue) sends nothing.
