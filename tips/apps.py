@@ -8,7 +8,7 @@ class TipsConfig(AppConfig):
     def ready(self):
         from mostwanted import health
 
-        from . import ratelimit
+        from . import ratelimit, sanitize  # noqa: F401 - sanitize caps Pillow's logging
 
         # /healthz reports a failing rate-limit cache (tips are then accepted under the
         # per-process fallback limit, see tips.ratelimit).

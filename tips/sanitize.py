@@ -17,11 +17,17 @@ Output: JPEG for photos, PNG for images with transparency.
 from __future__ import annotations
 
 import io
+import logging
 import warnings
 from dataclasses import dataclass
 from typing import BinaryIO
 
 from PIL import Image, ImageCms, ImageOps
+
+# Pillow's plugins log EXIF tags *with their values* (GPS, owner, description) and PNG chunk
+# details at DEBUG level. A tipster's photo metadata must never reach a log, whatever
+# LOG_LEVEL an operator chooses, so Pillow is capped at WARNING here.
+logging.getLogger("PIL").setLevel(logging.WARNING)
 
 try:  # HEIC/HEIF (iPhone photos): optional at import time, required in production.
     from pillow_heif import register_heif_opener
