@@ -14,7 +14,10 @@ def _intake_settings(settings):
     cache.clear()
     ratelimit.reset_state()
     yield
-    cache.clear()
+    try:
+        cache.clear()
+    except Exception:  # noqa: S110 - a test may have pointed the cache at a dead server
+        pass
     ratelimit.reset_state()
 
 
