@@ -6,6 +6,7 @@ its reference only (``str(tip)``) and routing values (a status name, an assignee
 any content. Vault events are logged against the user who performed them.
 """
 
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
@@ -41,8 +42,18 @@ def register(actions):
         actions.register_action(name, label, message)
 
 
+def _unwrap(obj):
+    """request.user is a lazy proxy: log against the real user row."""
+    if isinstance(obj, LazyObject):
+        if obj._wrapped is empty:
+            obj._setup()
+        return obj._wrapped
+    return obj
+
+
 def record(instance, action: str, *, user=None, data: dict | None = None):
     """Write one audit entry. ``data`` holds routing values only, never content."""
     if action not in ACTIONS:
         raise ValueError(f"unregistered audit action {action!r}")
+    instance, user = _unwrap(instance), _unwrap(user)
     return log(instance=instance, action=action, user=user, data=data or {})

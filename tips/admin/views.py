@@ -303,9 +303,9 @@ def _fmt(event, value, users):
     if not value:
         return ""
     if event.kind == TipEvent.Kind.STATUS:
-        return TipStatus(value).label if value in TipStatus.values else value
+        return str(TipStatus(value).label) if value in TipStatus.values else value
     if event.kind == TipEvent.Kind.PRIORITY:
-        return TipPriority(value).label if value in TipPriority.values else value
+        return str(TipPriority(value).label) if value in TipPriority.values else value
     if event.kind in (TipEvent.Kind.ASSIGN, TipEvent.Kind.READER) and value.isdigit():
         user = users.get(int(value))
         return user.get_full_name() or user.get_username() if user else value

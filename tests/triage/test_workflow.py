@@ -1,0 +1,210 @@
+"""Workflow, notes (encrypted), duplicates, bulk actions, export, retention, audit, queries."""
+
+import datetime as dt
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import ModelLogEntry
+
+from tips.admin import workflow
+from tips.models import Tip, TipEvent, TipNote, TipStatus
+
+from .conftest import submit_tip, unlock, verified_login
+
+
+def _actions(tip):
+    return set(
+        ModelLogEntry.objects.filter(object_id=str(tip.pk), action__startswith="tips.").values_list(
+            "action", flat=True
+        )
+    )
+
+
+@pytest.mark.django_db
+def test_status_transitions(world, tip_a):
+    u = world.inv_a
+    workflow.set_status(tip_a, actor=u, status=TipStatus.IN_REVIEW)
+    workflow.set_status(tip_a, actor=u, status=TipStatus.ACTIONABLE)
+    workflow.set_status(tip_a, actor=u, status=TipStatus.FORWARDED)
+    with pytest.raises(ValidationError):
+        workflow.set_status(tip_a, actor=u, status=TipStatus.NEW)
+    workflow.set_status(tip_a, actor=u, status=TipStatus.CLOSED_NO_ACTION)
+    assert tip_a.closed_at is not None
+    workflow.set_status(tip_a, actor=u, status=TipStatus.IN_REVIEW)  # reopen
+    assert tip_a.closed_at is None
+    kinds = list(TipEvent.objects.filter(tip=tip_a).values_list("new_value", flat=True))
+    assert kinds == ["in_review", "actionable", "forwarded", "closed_no_action", "in_review"]
+    assert "tips.status" in _actions(tip_a)
+
+
+@pytest.mark.django_db
+def test_duplicate_links_the_original(client, world, tip_a):
+    dup = submit_tip(world.desk_a, "same again")
+    other_desk = submit_tip(world.desk_b, "elsewhere")
+    with pytest.raises(ValidationError):
+        workflow.set_status(dup, actor=world.inv_a, status=TipStatus.CLOSED_DUPLICATE)
+    with pytest.raises(ValidationError):
+        workflow.set_status(
+            dup, actor=world.inv_a, status=TipStatus.CLOSED_DUPLICATE, duplicate_of=other_desk
+        )
+    verified_login(client, world.inv_a)
+    client.post(
+        reverse("tips_admin:action", args=[dup.pk]),
+        {"action": "status", "status": TipStatus.CLOSED_DUPLICATE, "duplicate_of": tip_a.reference},
+    )
+    dup.refresh_from_db()
+    assert dup.duplicate_of_id == tip_a.pk and dup.status == TipStatus.CLOSED_DUPLICATE
+    page = client.get(reverse("tips_admin:detail", args=[dup.pk])).content.decode()
+    assert reverse("tips_admin:detail", args=[tip_a.pk]) in page
+
+
+@pytest.mark.django_db
+def test_assignment_only_to_desk_members(world, tip_a):
+    workflow.assign(tip_a, actor=world.inv_a, assignee=world.inv_a2)
+    assert tip_a.assignee_id == world.inv_a2.pk
+    with pytest.raises(ValidationError):
+        workflow.assign(tip_a, actor=world.inv_a, assignee=world.inv_b)
+    assert "tips.assign" in _actions(tip_a)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_notes_are_stored_encrypted(client, world, tip_a):
+    verified_login(client, world.inv_a)
+    unlock(client)
+    canary = "NOTE-CANARY-7f3a9c"
+    client.post(reverse("tips_admin:action", args=[tip_a.pk]), {"action": "note", "text": canary})
+    assert TipNote.objects.filter(tip=tip_a).count() == 1
+    # The canary is nowhere in the database.
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - test introspection
+            for row in cursor.fetchall():
+                for value in row:
+                    raw = (
+                        bytes(value)
+                        if isinstance(value, (bytes, memoryview))
+                        else str(value).encode()
+                    )
+                    assert canary.encode() not in raw, table
+    # The desk (another member) reads it once unlocked.
+    client.post(reverse("tips_admin:vault_lock"))
+    verified_login(client, world.inv_a2)
+    unlock(client)
+    assert canary in client.get(reverse("tips_admin:detail", args=[tip_a.pk])).content.decode()
+    assert "tips.note" in _actions(tip_a)
+
+
+@pytest.mark.django_db
+def test_bulk_actions_are_policy_checked_per_tip(client, world, tip_a, tip_b):
+    second = submit_tip(world.desk_a, "another")
+    verified_login(client, world.inv_a)
+    client.post(
+        reverse("tips_admin:bulk"),
+        {"id": [tip_a.pk, second.pk, tip_b.pk], "action": "status", "status": "in_review"},
+    )
+    assert set(Tip.objects.filter(status="in_review").values_list("pk", flat=True)) == {
+        tip_a.pk,
+        second.pk,
+    }
+    client.post(reverse("tips_admin:bulk"), {"id": [tip_a.pk], "action": "spam"})
+    client.post(
+        reverse("tips_admin:bulk"),
+        {"id": [second.pk, tip_b.pk], "action": "assign", "assignee": world.inv_a2.pk},
+    )
+    tip_a.refresh_from_db(), second.refresh_from_db(), tip_b.refresh_from_db()
+    assert tip_a.status == TipStatus.CLOSED_SPAM
+    assert second.assignee_id == world.inv_a2.pk and tip_b.assignee_id is None
+
+
+@pytest.mark.django_db
+def test_export_contains_tip_photo_notes_history(client, world, tip_a):
+    verified_login(client, world.inv_a)
+    unlock(client)
+    client.post(reverse("tips_admin:action", args=[tip_a.pk]), {"action": "note", "text": "N1"})
+    client.post(
+        reverse("tips_admin:action", args=[tip_a.pk]), {"action": "status", "status": "in_review"}
+    )
+    response = client.post(reverse("tips_admin:export", args=[tip_a.pk]))
+    assert response.status_code == 200
+    assert response["Cache-Control"].startswith("no-store")
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    data = json.loads(archive.read("tip.json"))
+    assert data["fields"]["what"].startswith("CANARY-TIP-A")
+    assert data["notes"][0]["text"] == "N1"
+    assert any(h["kind"] == "status" for h in data["history"])
+    photo = [n for n in archive.namelist() if n.startswith("attachments/")]
+    assert photo and archive.read(photo[0])[:4] == b"\x89PNG"
+    assert "key" not in json.dumps(data["attachments"])
+    assert "tips.export" in _actions(tip_a)
+
+
+@pytest.mark.django_db
+def test_retention_purges_rows_and_files(world, settings):
+    from django.core.files.storage import storages
+    from django.core.management import call_command
+
+    old_closed = submit_tip(world.desk_a, "old")
+    old_spam = submit_tip(world.desk_a, "spam")
+    recent = submit_tip(world.desk_a, "recent")
+    workflow.set_status(old_closed, actor=world.inv_a, status=TipStatus.CLOSED_NO_ACTION)
+    workflow.set_status(old_spam, actor=world.inv_a, status=TipStatus.CLOSED_SPAM)
+    workflow.set_status(recent, actor=world.inv_a, status=TipStatus.CLOSED_SPAM)
+    now = timezone.now()
+    Tip.objects.filter(pk=old_closed.pk).update(closed_at=now - dt.timedelta(days=366))
+    Tip.objects.filter(pk=old_spam.pk).update(closed_at=now - dt.timedelta(days=31))
+    files = list(old_spam.attachments.values_list("storage_name", flat=True))
+    assert files and storages["tips"].exists(files[0])
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("purge_tips")
+    assert set(Tip.objects.values_list("pk", flat=True)) == {recent.pk}
+    assert not storages["tips"].exists(files[0])
+    purged = ModelLogEntry.objects.filter(action="tips.purge")
+    assert sorted(purged.values_list("label", flat=True)) == sorted(
+        [old_closed.reference, old_spam.reference]
+    )
+
+
+@pytest.mark.django_db
+def test_audit_entries_carry_reference_only(client, world, tip_a):
+    verified_login(client, world.inv_a)
+    unlock(client)
+    client.get(reverse("tips_admin:index"))
+    client.get(reverse("tips_admin:detail", args=[tip_a.pk]))
+    client.get(reverse("tips_admin:attachment", args=[tip_a.pk, 0]))
+    actions = set(ModelLogEntry.objects.values_list("action", flat=True))
+    assert {"tips.view_list", "tips.unlock", "tips.decrypt", "tips.view_attachment"} <= actions
+    for entry in ModelLogEntry.objects.filter(action__startswith="tips."):
+        assert "CANARY" not in entry.label and "CANARY" not in json.dumps(entry.data)
+    # Supervisors see per-tip and per-user history.
+    verified_login(client, world.supervisor)
+    page = client.get(reverse("tips_admin:audit") + f"?tip={tip_a.pk}").content.decode()
+    assert tip_a.reference in page
+    page = client.get(reverse("tips_admin:audit") + f"?user={world.inv_a.pk}").content.decode()
+    assert "inv_a" in page
+
+
+@pytest.mark.django_db
+def test_listing_query_count_is_constant(client, world):
+    verified_login(client, world.inv_a)
+    unlock(client)
+    url = reverse("tips_admin:index")
+    submit_tip(world.desk_a, "one", photo=False)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for i in range(15):
+        t = submit_tip(world.desk_a, f"more {i}", photo=False)
+        workflow.assign(t, actor=world.inv_a, assignee=world.inv_a2 if i % 2 else world.inv_a)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert "more 14" in response.content.decode()  # previews decrypted
+    assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
