@@ -1,0 +1,1 @@
+"""``make bench``: the performance benchmark of mostwanted (see bench/README.md)."""

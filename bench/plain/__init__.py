@@ -1,0 +1,1 @@
+"""The benchmark's reference: a plain, unencrypted Django tip form (bench settings only)."""

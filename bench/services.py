@@ -1,0 +1,243 @@
+"""Processes the benchmark starts on loopback: gunicorn, the task worker, nginx."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEPLOY = REPO / "deploy"
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_http(url: str, timeout: float = 60.0, proc: Process | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        if proc is not None and proc.popen.poll() is not None:
+            raise RuntimeError(f"{proc.name} exited ({proc.popen.returncode}); see {proc.log}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (loopback)
+                response.read()
+                return
+        except urllib.error.HTTPError:
+            return  # it answers
+        except (urllib.error.URLError, OSError) as exc:
+            last = exc
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer in {timeout:.0f}s ({type(last).__name__})")
+
+
+class Process:
+    """A child process in its own process group, output to a log file."""
+
+    def __init__(self, name: str, cmd: list[str], env: dict, log: Path, cwd: Path = REPO):
+        self.name = name
+        self.log = log
+        self._logfile = open(log, "ab")  # noqa: SIM115 (closed in stop)
+        self.popen = subprocess.Popen(  # noqa: S603 (fixed argv)
+            cmd,
+            env=env,
+            cwd=cwd,
+            stdout=self._logfile,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    def stop(self, sig=signal.SIGTERM, timeout: float = 15.0) -> None:
+        if self.popen.poll() is None:
+            try:
+                self.popen.send_signal(sig)
+                self.popen.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait(5)
+            except ProcessLookupError:
+                pass
+        self._logfile.close()
+
+
+_CONTROL_SOCKET_FLAG: list[bool] = []
+
+
+def _no_control_socket() -> list[str]:
+    """gunicorn >= 24 opens a control socket in ~/.gunicorn: several instances would clash."""
+    if not _CONTROL_SOCKET_FLAG:
+        out = subprocess.run(  # noqa: S603
+            [str(VENV_BIN / "gunicorn"), "--help"], capture_output=True, text=True, check=False
+        ).stdout
+        _CONTROL_SOCKET_FLAG.append("--no-control-socket" in out)
+    return ["--no-control-socket"] if _CONTROL_SOCKET_FLAG[0] else []
+
+
+def warm(url: str, requests: int) -> None:
+    """Send ``requests`` sequential GETs (each gunicorn worker compiles templates, imports
+    lazily and opens its database connection on its first requests)."""
+    for _ in range(requests):
+        try:
+            with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 (loopback)
+                response.read()
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.1)
+
+
+def gunicorn(env: dict, port: int, workers: int, log: Path, extra_env: dict | None = None):
+    full_env = {**env, **(extra_env or {})}
+    cmd = [
+        str(VENV_BIN / "gunicorn"),
+        "--config",
+        str(REPO / "site" / "gunicorn.conf.py"),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "/dev/null",
+        *_no_control_socket(),
+        "mostwanted.wsgi:application",
+    ]
+    proc = Process(f"gunicorn:{port}", cmd, full_env, log)
+    wait_http(f"http://127.0.0.1:{port}/healthz", proc=proc)
+    return proc
+
+
+def gunicorn_worker_pids(master_pid: int) -> list[int]:
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
+    try:
+        return [int(pid) for pid in children.read_text().split()]
+    except OSError:
+        out = subprocess.run(  # noqa: S603
+            ["/usr/bin/pgrep", "-P", str(master_pid)], capture_output=True, text=True, check=False
+        )
+        return [int(pid) for pid in out.stdout.split()]
+
+
+def task_worker(env: dict, log: Path) -> Process:
+    cmd = [sys.executable, str(REPO / "manage.py"), "db_worker", "--interval", "0.5"]
+    return Process("db_worker", cmd, env, log)
+
+
+def _rewrite(text: str, root: Path, static_root: Path, media_root: Path) -> str:
+    text = text.replace("/etc/nginx/mostwanted/", f"{root}/snippets/")
+    text = text.replace("/srv/mostwanted/static/", f"{static_root}/")
+    text = text.replace("/srv/mostwanted/media/", f"{media_root}/")
+    return text
+
+
+def nginx_config(
+    root: Path,
+    *,
+    upstream_port: int,
+    proxy_port: int,
+    static_port: int,
+    refresh_port: int,
+    static_site: Path,
+    static_root: Path,
+    media_root: Path,
+    workers: int,
+) -> Path:
+    """A main file around the shipped snippets (deploy/nginx/*.conf): no TLS, loopback ports.
+
+    The public server includes deploy/nginx/locations.conf and the refresh listener
+    deploy/nginx/refresh.conf unchanged except for paths; http.conf gives the same
+    http-level settings. The only things that differ from deploy/nginx.conf: plain HTTP,
+    no user switch, temporary paths, and an extra server for the ``static`` scenario.
+    """
+    snippets = root / "snippets"
+    snippets.mkdir(parents=True, exist_ok=True)
+    for snippet in (DEPLOY / "nginx").glob("*.conf"):
+        text = _rewrite(snippet.read_text(), root, static_root, media_root)
+        (snippets / snippet.name).write_text(text)
+    for sub in ("cache", "proxy_temp", "client_temp", "logs"):
+        (root / sub).mkdir(exist_ok=True)
+    mime = "/etc/nginx/mime.types"
+    # The shipped main file's cache zone line, so the zone is sized as in production.
+    shipped = (DEPLOY / "nginx.conf").read_text()
+    zone = re.search(r"proxy_cache_path [^;]+;", shipped, re.S).group(0)
+    zone = re.sub(r"/var/cache/nginx/mostwanted", f"{root}/cache", zone)
+    # As root, nginx would run its workers as "nobody", who cannot read the private
+    # temporary directory: keep them as root (loopback only, temporary files only).
+    user = "user root;" if os.geteuid() == 0 else ""
+    conf = f"""
+{user}
+worker_processes {workers};
+pid {root}/nginx.pid;
+error_log {root}/logs/error.log crit;
+events {{ worker_connections 8192; multi_accept on; }}
+http {{
+    include {mime};
+    default_type application/octet-stream;
+    {zone}
+    proxy_temp_path {root}/proxy_temp;
+    client_body_temp_path {root}/client_temp;
+    fastcgi_temp_path {root}/proxy_temp/f; uwsgi_temp_path {root}/proxy_temp/u;
+    scgi_temp_path {root}/proxy_temp/s;
+    include {snippets}/http.conf;
+    access_log {root}/logs/access.log mostwanted_noaddr buffer=256k flush=5s;
+
+    upstream mostwanted_web {{
+        server 127.0.0.1:{upstream_port} max_fails=0;
+        keepalive 32;
+    }}
+
+    # scenario "static": a saved copy of the rendered appeal page, straight from disk.
+    server {{
+        listen 127.0.0.1:{static_port};
+        root {static_site};
+        location / {{ try_files $uri =404; }}
+    }}
+
+    # the shipped public server's locations, over plain HTTP.
+    server {{
+        listen 127.0.0.1:{proxy_port};
+        server_name _;
+        include {snippets}/locations.conf;
+    }}
+
+    server {{
+        listen 127.0.0.1:{refresh_port};
+        server_name _;
+        include {snippets}/refresh.conf;
+    }}
+}}
+"""
+    path = root / "nginx.conf"
+    path.write_text(conf)
+    return path
+
+
+def nginx(conf: Path, root: Path) -> Process:
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    check = subprocess.run(  # noqa: S603
+        [binary, "-t", "-q", "-c", str(conf), "-p", str(root)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if check.returncode != 0:
+        raise RuntimeError(f"nginx -t failed: {check.stderr.strip()}")
+    return Process(
+        "nginx",
+        [binary, "-c", str(conf), "-p", str(root), "-g", "daemon off;"],
+        dict(os.environ),
+        root / "logs" / "nginx.out",
+    )

@@ -1,0 +1,91 @@
+"""Benchmark settings (``make bench``): production settings on loopback, plain HTTP.
+
+Only the benchmark uses this module. Differences from production, and why:
+
+* HTTP instead of HTTPS (no TLS on loopback): no SSL redirect, no HSTS, cookies not
+  ``Secure``/``__Host-``;
+* a fixed SECRET_KEY; everything written goes under ``BENCH_DIR`` (a temporary directory);
+* the database is ``DATABASE_URL`` when set, else a SQLite file in ``BENCH_DIR``;
+* the cache is Redis when ``REDIS_URL`` is set, else a file-based cache in ``BENCH_DIR``
+  (shared by the benchmark, gunicorn and the worker: an in-process cache cannot be purged
+  across processes, so the app-level page cache could not be measured honestly with it);
+* tip rate limits raised and the form's minimum fill time set to 0 (a load generator sends
+  thousands of tips from one address); the token is still issued, signed, checked and
+  marked used;
+* an extra app, ``bench.plain``: a plain unencrypted Django form storing a row of the same
+  size as a real tip, the reference for the ``tips`` scenario. It exists in no other settings.
+"""
+
+import os
+from pathlib import Path
+
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+
+import dj_database_url  # noqa: E402,I001
+
+from .production import *  # noqa: E402,F403
+from .production import INSTALLED_APPS, REDIS_URL, STORAGES  # noqa: E402
+
+BENCH_DIR = Path(os.environ.get("BENCH_DIR") or "/tmp/mostwanted-bench")  # noqa: S108
+BENCH_DIR.mkdir(parents=True, exist_ok=True)
+
+SECRET_KEY = os.environ["SECRET_KEY"]
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+SESSION_COOKIE_SECURE = False
+SESSION_COOKIE_NAME = "sessionid"
+CSRF_COOKIE_SECURE = False
+CSRF_COOKIE_NAME = "csrftoken"
+LANGUAGE_COOKIE_SECURE = False
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BENCH_DIR / 'db.sqlite3'}",
+        conn_max_age=60,
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Several gunicorn workers and the task worker write to one file.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "mwbench"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(BENCH_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+PAGE_CACHE_ENABLED = os.environ.get("PAGE_CACHE_ENABLED", "1") not in ("0", "false", "")
+
+MEDIA_ROOT = BENCH_DIR / "media"
+STATIC_ROOT = BENCH_DIR / "static"
+TIP_STORAGE_ROOT = BENCH_DIR / "tipstore"
+STORAGES["tips"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(TIP_STORAGE_ROOT), "base_url": None},
+}
+WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1")
+
+TIP_RATE_PER_SOURCE = "1000000/m"
+TIP_RATE_GLOBAL = "1000000/m"
+TIP_FORM_MIN_SECONDS = 0
+
+INSTALLED_APPS = [*INSTALLED_APPS, "bench.plain"]
+ROOT_URLCONF = "bench.urls"
