@@ -11,6 +11,7 @@ from wagtail.admin.ui.components import Component
 
 from tips import audit, vault  # noqa: F401 - vault connects the logout signal
 from tips.admin.viewsets import tip_viewset
+from tips.followup import wagtail_hooks as _followup_hooks  # noqa: F401 - follow-up wiring
 from tips.models import TipPriority, TipStatus
 from tips.permissions import tip_policy
 

@@ -1,0 +1,137 @@
+"""Investigator side: send a question, view the photos sent with answers.
+
+Access is decided by :data:`tips.permissions.tip_policy`; every URL also goes through
+``tips.twofactor.tip_area_required`` (wired in :mod:`tips.followup.wagtail_hooks`).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from tips import crypto, vault
+from tips.attachments import tip_storage
+from tips.models import Message, MessageDirection, Tip
+from tips.permissions import tip_policy
+
+from . import audit, selectors, services
+from . import crypto as fcrypto
+from .forms import QuestionForm
+
+logger = logging.getLogger(__name__)
+
+INLINE_IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp"}
+
+
+def _get_tip(request, pk) -> Tip:
+    tip = get_object_or_404(Tip.objects.select_related("desk", "desk_key"), pk=pk)
+    if not tip_policy.can_view(request.user, tip):
+        raise Http404
+    return tip
+
+
+@require_POST
+def question(request, pk):
+    tip = _get_tip(request, pk)
+    if not tip_policy.can_change(request.user, tip):
+        raise PermissionDenied
+    form = QuestionForm(data=request.POST)
+    back = reverse("tips_admin:detail", args=[tip.pk]) + "#followup"
+    text = ""
+    if form.is_valid():
+        text = form.cleaned_data["text"].strip()
+        if not text and form.cleaned_data["canned"]:
+            text = selectors.canned_text(tip, form.cleaned_data["canned"]) or ""
+    try:
+        services.question_send(tip=tip, actor=request.user, text=text)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Your question was sent to the tipster."))
+    return redirect(back)
+
+
+@never_cache
+def photo(request, pk, message_id, ordinal, download=False):
+    """Stream a decrypted answer photo (inline image or download). Same-origin, no-store."""
+    tip = _get_tip(request, pk)
+    if not tip_policy.can_view_attachment(request.user, tip):
+        raise PermissionDenied
+    message = get_object_or_404(
+        Message.objects.select_related("tip"),
+        pk=message_id,
+        tip=tip,
+        direction=MessageDirection.FROM_TIPSTER,
+    )
+    item = get_object_or_404(message.attachments, ordinal=ordinal)
+    try:
+        keys = vault.desk_keys(request)
+    except vault.VaultUnavailable:
+        keys = None
+    if not keys:
+        raise PermissionDenied
+    from tips.admin.workflow import desk_key_ids
+
+    document = fcrypto.open_desk_copy(message, tip, keys, desk_key_ids(keys))
+    entries = (document or {}).get("attachments") or []
+    if ordinal >= len(entries) or entries[ordinal].get("storage_name") != item.storage_name:
+        raise PermissionDenied
+    entry = entries[ordinal]
+    fh = tip_storage().open(item.storage_name, "rb")
+    try:
+        reader = crypto.DecryptingReader(fh, bytes.fromhex(entry["key"]), close_source=True)
+    except (crypto.CryptoError, ValueError):
+        fh.close()
+        raise Http404 from None
+    content_type = entry.get("content_type") or "application/octet-stream"
+    inline = not download and content_type in INLINE_IMAGE_TYPES
+    audit.record(
+        tip,
+        "tips.followup.view_photo",
+        user=request.user,
+        data={"message": message.pk, "ordinal": ordinal, "download": not inline},
+    )
+    response = StreamingHttpResponse(_stream(reader), content_type=content_type)
+    filename = entry.get("name") or f"{tip.reference}-answer-{ordinal + 1}"
+    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    response["Cache-Control"] = "no-store, private"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _stream(reader, size=64 * 1024):
+    try:
+        while chunk := reader.read(size):
+            yield chunk
+    except crypto.CryptoError as exc:
+        logger.warning("answer photo stream failed: %s", type(exc).__name__)
+    finally:
+        reader.close()
+
+
+app_name = "tips_followup"
+urlpatterns = [
+    path("<int:pk>/question/", question, name="question"),
+    path(
+        "<int:pk>/message/<int:message_id>/photo/<int:ordinal>/",
+        photo,
+        name="photo",
+    ),
+    path(
+        "<int:pk>/message/<int:message_id>/photo/<int:ordinal>/download/",
+        photo,
+        {"download": True},
+        name="photo_download",
+    ),
+]

@@ -1,0 +1,38 @@
+"""Audit actions of the follow-up conversation (Wagtail's audit log, reference only)."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
+
+#: action name -> (label, past-tense message)
+ACTIONS = {
+    "tips.followup.question": (_("Question to the tipster"), _("Sent a question to the tipster")),
+    "tips.followup.answer": (_("Answer from the tipster"), _("The tipster sent an answer")),
+    "tips.followup.tipster_read": (
+        _("Read by the tipster"),
+        _("The tipster read the investigators' questions"),
+    ),
+    "tips.followup.read_answers": (
+        _("Read the conversation"),
+        _("Decrypted and read the conversation with the tipster"),
+    ),
+    "tips.followup.view_photo": (
+        _("View answer photo"),
+        _("Viewed or downloaded a photo sent with an answer"),
+    ),
+    "tips.followup.tipster_deleted": (
+        _("Tipster deleted their copy"),
+        _("The tipster deleted their copy of the conversation"),
+    ),
+}
+
+
+def register(actions):
+    for name, (label, message) in ACTIONS.items():
+        actions.register_action(name, label, message)
+
+
+def record(instance, action: str, *, user=None, data: dict | None = None):
+    """One audit entry; ``data`` holds routing values only (ids, counts), never content."""
+    if action not in ACTIONS:
+        raise ValueError(f"unregistered audit action {action!r}")
+    return log(instance=instance, action=action, user=user, data=data or {})
