@@ -95,6 +95,10 @@ def _appeal_context(appeal) -> dict:
 def _no_store(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store, no-cache, must-revalidate, max-age=0, private"
     response["Pragma"] = "no-cache"
+    # Under the site-wide "no-referrer", browsers send "Origin: null" with a form POST
+    # (Fetch spec), which Django's CSRF check refuses. "same-origin" still sends nothing to
+    # any other site; SecurityMiddleware only sets the header when the view has not.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
