@@ -1,6 +1,8 @@
 """Security headers that Django's SecurityMiddleware does not set itself."""
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 
 
 class SecurityHeadersMiddleware:
@@ -16,3 +18,57 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", self.permissions_policy)
         response.headers.setdefault("Cross-Origin-Resource-Policy", self.resource_policy)
         return response
+
+
+class SessionIdleTimeoutMiddleware:
+    """Ends a signed-in session after ``SESSION_IDLE_SECONDS`` without a request (default 30
+    minutes) and, whatever the activity, ``SESSION_COOKIE_AGE`` after sign-in (8 hours).
+
+    Django's own expiry slides each time the session is saved, so it cannot be the absolute
+    limit by itself: the sign-in time is kept in the session and checked here. Ending the
+    session goes through ``logout()``, which deletes the server-side row and fires
+    ``user_logged_out`` (the vault locks on it). Anonymous visitors are never touched (public
+    pages set no cookie). The last-seen time is written at most once a minute.
+    """
+
+    STARTED = "_mw_auth_started"
+    LAST_SEEN = "_mw_last_seen"
+    WRITE_EVERY = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            self._check(request)
+        return self.get_response(request)
+
+    def _check(self, request):
+        import time
+
+        from django.contrib.auth import logout
+
+        now = int(time.time())
+        idle = int(getattr(settings, "SESSION_IDLE_SECONDS", 1800))
+        absolute = int(settings.SESSION_COOKIE_AGE)
+        session = request.session
+        started = session.get(self.STARTED)
+        last_seen = session.get(self.LAST_SEEN)
+        if (last_seen is not None and now - last_seen > idle) or (
+            started is not None and now - started > absolute
+        ):
+            logout(request)
+            return
+        if started is None:
+            session[self.STARTED] = now
+        if last_seen is None or now - last_seen >= self.WRITE_EVERY:
+            session[self.LAST_SEEN] = now
+
+
+@receiver(user_logged_in, dispatch_uid="mostwanted-session-timeouts")
+def _restart_session_clocks(sender, request, user, **kwargs):
+    """A new sign-in (even on a kept session) restarts both clocks."""
+    if request is not None and hasattr(request, "session"):
+        request.session.pop(SessionIdleTimeoutMiddleware.STARTED, None)
+        request.session.pop(SessionIdleTimeoutMiddleware.LAST_SEEN, None)
