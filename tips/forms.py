@@ -190,7 +190,7 @@ TOKEN_MESSAGES = {
 
 HONEYPOT_MESSAGE = _(
     "The field “Leave this field empty” was filled in, perhaps by your browser. "
-    "Please empty it and send your tip again. Your text is kept below."
+    "It has been emptied: please send your tip again. Your text is kept below."
 )
 RATE_LIMITED_MESSAGE = _(
     "Too many tips have been sent from your connection or to the site in a short time. "
