@@ -244,7 +244,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security headers (see mostwanted.middleware for the ones Django lacks)
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# same-origin, not no-referrer: under no-referrer browsers send "Origin: null" with every form
+# POST (Fetch spec) and Django's CSRF check refuses it. Nothing is sent to another site.
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"

@@ -50,10 +50,15 @@ PREVIEW_RE = re.compile(r"^/admin/.*/preview/")
 # Observatory A+ set for every response (HTML or not).
 COMMON = {
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
 }
+
+# Both score full marks on the Observatory and send nothing to another site. Pages with a POST
+# form must use same-origin: under no-referrer, browsers send "Origin: null" with the POST
+# (Fetch spec) and Django's CSRF origin check refuses it.
+REFERRER_POLICIES = {"no-referrer", "same-origin"}
+FORM_POST_RE = re.compile(rb"<form[^>]*method=[\"']?post", re.IGNORECASE)
 
 _CONVERTER_RE = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>")
 
@@ -129,6 +134,12 @@ def check_headers(url: str, response, *, admin_csp: dict) -> list[str]:
     for header, value in COMMON.items():
         if response.headers.get(header) != value:
             problems.append(f"{header}={response.headers.get(header)!r}")
+    referrer = response.headers.get("Referrer-Policy")
+    if referrer not in REFERRER_POLICIES:
+        problems.append(f"Referrer-Policy={referrer!r}")
+    body = b"" if getattr(response, "streaming", False) else response.content
+    if referrer == "no-referrer" and FORM_POST_RE.search(body):
+        problems.append("POST form under no-referrer: browsers send Origin: null, CSRF fails")
     if url.startswith("/static/"):
         return problems  # a stylesheet: CSP/XFO do not apply (still nosniff/CORP)
     preview = bool(PREVIEW_RE.match(url))
