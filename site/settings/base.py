@@ -334,8 +334,16 @@ TIP_FORM_MIN_SECONDS = env_int("TIP_FORM_MIN_SECONDS", 3)
 TIP_FORM_MAX_AGE = env_int("TIP_FORM_MAX_AGE", 2 * 3600)
 TIP_MAX_TEXT_CHARS = env_int("TIP_MAX_TEXT_CHARS", 20_000)
 TIP_MAX_IMAGE_PIXELS = env_int("TIP_MAX_IMAGE_PIXELS", 50_000_000)
+# Follow-up through the receipt (tips/followup): session idle/absolute lifetime in the shared
+# cache (key only in an HttpOnly SameSite=Strict cookie), receipt attempts per source/site.
+TIP_FOLLOWUP_IDLE_SECONDS = env_int("TIP_FOLLOWUP_IDLE_SECONDS", 10 * 60)
+TIP_FOLLOWUP_MAX_SECONDS = env_int("TIP_FOLLOWUP_MAX_SECONDS", 3600)
+TIP_FOLLOWUP_RATE_PER_SOURCE = env_str("TIP_FOLLOWUP_RATE_PER_SOURCE", "10/h")
+TIP_FOLLOWUP_RATE_GLOBAL = env_str("TIP_FOLLOWUP_RATE_GLOBAL", "120/m")
 
 # --- Triage (Wagtail admin "Tips" area): vault expiry, retention.
+# No third-party request from the admin either: no Gravatar avatars.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 VAULT_IDLE_SECONDS = env_int("VAULT_IDLE_SECONDS", 15 * 60)
 VAULT_MAX_SECONDS = env_int("VAULT_MAX_SECONDS", 8 * 3600)
 TIP_RETENTION_DAYS = env_int("TIP_RETENTION_DAYS", 365)
