@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.filters import WagtailFilterSet
 
 from tips.models import Tip, TipPriority, TipStatus
 from tips.permissions import tip_policy
@@ -20,15 +20,26 @@ class TipFilterSet(WagtailFilterSet):
         label=_("Priority"), choices=TipPriority.choices, widget=forms.CheckboxSelectMultiple
     )
     assignee = django_filters.ModelChoiceFilter(label=_("Assignee"), queryset=None)
-    received_at = django_filters.DateFromToRangeFilter(
-        label=_("Received"), widget=DateRangePickerWidget
+    # Native date inputs: Wagtail's date picker widget renders an inline <script>, which the
+    # strict CSP (no 'unsafe-inline') blocks.
+    received_from = django_filters.DateFilter(
+        field_name="received_at",
+        lookup_expr="date__gte",
+        label=_("Received from"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    received_to = django_filters.DateFilter(
+        field_name="received_at",
+        lookup_expr="date__lte",
+        label=_("Received until"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     unread = django_filters.BooleanFilter(label=_("Unread"))
     starred = django_filters.BooleanFilter(label=_("Starred"))
 
     class Meta:
         model = Tip
-        fields = ["desk", "appeal", "status", "priority", "assignee", "received_at", "unread"]
+        fields = ["desk", "appeal", "status", "priority", "assignee", "unread"]
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
