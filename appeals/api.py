@@ -23,7 +23,7 @@ api = NinjaAPI(
     description="Published police appeals for information. Read-only, no authentication.",
     urls_namespace="appeals_api",
     docs_url=None,
-    openapi_url="/openapi.json",
+    openapi_url=None,  # served by ``openapi_json`` below, with public cache headers
 )
 
 
@@ -136,8 +136,8 @@ def serialize(appeal, request) -> dict:
         "uid": str(appeal.translation_key),
         "language": appeal.locale.language_code,
         "url": _absolute(request, url),
-        "tip_url": _absolute(request, appeal.get_tip_url()),
-        "poster_url": _absolute(request, url + "poster.png"),
+        "tip_url": _absolute(request, appeal.get_tip_url(appeal.locale.language_code)),
+        "poster_url": _absolute(request, url + appeal.reverse_subpage("poster")),
         "title": appeal.title,
         "kind": appeal.kind,
         "status": appeal.status,
@@ -206,3 +206,11 @@ def get_appeal(request: HttpRequest, response: HttpResponse, appeal_id: int):
         return 404, {"detail": "Not found"}
     with translation.override(appeal.locale.language_code):
         return 200, serialize(appeal, request)
+
+
+def openapi_json(request):
+    """The OpenAPI document of this API (stable URL: /api/v1/openapi.json)."""
+    from django.http import JsonResponse
+
+    schema = api.get_openapi_schema(path_prefix="/api/v1")
+    return mark_public(JsonResponse(schema, json_dumps_params={"ensure_ascii": False}))

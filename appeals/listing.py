@@ -113,26 +113,33 @@ def paginate(qs, number, per_page=PAGE_SIZE):
         return paginator.page(paginator.num_pages)
 
 
-def index_for_locale(locale_id: int):
+def index_for_locale(home):
+    """The first live appeal index under ``home``."""
     from .models import AppealIndexPage
 
-    return AppealIndexPage.objects.live().filter(locale_id=locale_id).first()
+    return AppealIndexPage.objects.live().child_of(home).first()
 
 
 def listing_context(index_page, request) -> dict:
-    from .models import AppealPage, Offence
+    from .lookups import offence_options
+    from .models import AppealPage
 
     f = Filters.from_params(request.GET)
-    qs = filter_appeals(live_appeals(index_page.locale_id).child_of(index_page), f)
+    # The index itself passed Wagtail's view-restriction check; appeals have no children,
+    # so excluding directly restricted appeals is enough (and costs no extra query).
+    qs = AppealPage.objects.live().child_of(index_page).exclude(view_restrictions__isnull=False)
+    qs = filter_appeals(qs, f)
     page_obj = paginate(qs, request.GET.get("page"))
-    appeals = list(AppealPage.with_listing_data(page_obj.object_list))
+    appeals = AppealPage.localize_offences(
+        AppealPage.with_listing_data(page_obj.object_list, nationalities=False)
+    )
     params = f.as_params()
     return {
         "filters": f,
         "filter_query": urlencode(params),
         "appeals": appeals,
         "page_obj": page_obj,
-        "offence_options": Offence.objects.filter(locale_id=index_page.locale_id),
+        "offence_options": offence_options(index_page.locale_id),
         "kind_options": Kind.choices,
         "status_options": Status.choices,
         "region_options": Region.choices,

@@ -112,20 +112,24 @@ class HomePage(PublicPageMixin, Page):
     class Meta:
         verbose_name = _("home page")
 
-    def featured_appeals(self, limit=6):
+    def featured_appeals(self, limit=8):
         qs = (
             AppealPage.objects.live()
-            .filter(locale_id=self.locale_id, status=Status.ACTIVE)
+            .descendant_of(self)
+            .exclude(view_restrictions__isnull=False)
+            .filter(status=Status.ACTIVE)
             .order_by("-featured", "-first_published_at")
         )
-        return AppealPage.with_listing_data(qs)[:limit]
+        return AppealPage.localize_offences(
+            AppealPage.with_listing_data(qs, nationalities=False)[:limit]
+        )
 
     def get_context(self, request, *args, **kwargs):
         from .listing import index_for_locale
 
         context = super().get_context(request, *args, **kwargs)
         context["featured"] = self.featured_appeals()
-        context["index_page"] = index_for_locale(self.locale_id)
+        context["index_page"] = index_for_locale(self)
         return context
 
 
@@ -290,13 +294,12 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
 
     # --- helpers used by templates, feeds, API and poster
 
-    @classmethod
-    def with_listing_data(cls, qs):
-        """Prefetch what a card needs (photos, renditions, offences) in constant queries."""
+    @staticmethod
+    def listing_prefetches(nationalities=True) -> list:
         from wagtail.images import get_image_model
 
         image_qs = get_image_model().objects.prefetch_renditions()
-        return qs.prefetch_related(
+        return [
             models.Prefetch(
                 "photos",
                 queryset=AppealPhoto.objects.order_by("sort_order").prefetch_related(
@@ -304,8 +307,13 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
                 ),
             ),
             "offences",
-            "nationalities",
-        )
+            *(["nationalities"] if nationalities else []),
+        ]
+
+    @classmethod
+    def with_listing_data(cls, qs, nationalities=True):
+        """Prefetch photos, renditions, offences (and nationalities) in constant queries."""
+        return qs.prefetch_related(*cls.listing_prefetches(nationalities))
 
     @property
     def is_resolved(self) -> bool:
@@ -341,26 +349,46 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
         return photos[0] if photos else None
 
     def offence_list(self) -> list:
+        if not hasattr(self, "_localized_offences"):
+            from .i18n import localize
+
+            self._localized_offences = localize(self.offences.all(), self.locale_id)
+        return self._localized_offences
+
+    @classmethod
+    def localize_offences(cls, appeals) -> list:
+        """Fill ``offence_list()`` of many appeals (offences prefetched) in one query."""
         from .i18n import localize
 
-        return localize(self.offences.all(), self.locale_id)
+        appeals = list(appeals)
+        pairs = [(a, list(a.offences.all())) for a in appeals]
+        flat = [o for _a, offences in pairs for o in offences]
+        if appeals and flat:
+            localized = iter(localize(flat, appeals[0].locale_id))
+            for appeal, offences in pairs:
+                appeal._localized_offences = [next(localized) for _ in offences]
+        return appeals
 
     def nationality_list(self) -> list[str]:
         return [n.get_code_display() for n in self.nationalities.all()]
 
-    def get_tip_url(self) -> str:
+    def get_tip_url(self, lang: str | None = None) -> str:
+        """The tip form for this appeal, in ``lang`` (default: the active language)."""
         from django.urls import reverse
         from django.utils import translation
 
-        with translation.override(self.locale.language_code):
+        with translation.override(lang or translation.get_language()):
             return reverse("tips:submit_for_appeal", kwargs={"appeal_id": self.pk})
 
     def get_context(self, request, *args, **kwargs):
+        from django.db.models import prefetch_related_objects
+
         context = super().get_context(request, *args, **kwargs)
+        prefetch_related_objects([self], *self.listing_prefetches())
         context["tip_url"] = self.get_tip_url()
         return context
 
-    @path("poster.png", name="poster")
+    @path("poster/", name="poster")
     def poster(self, request):
         from .poster import render_poster
 

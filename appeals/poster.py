@@ -85,7 +85,7 @@ def _render(appeal, request) -> bytes:
     if appeal.facts_place:
         draw.text((WIDTH // 2, y + 10), appeal.facts_place, font=_font(36), fill=GREY, anchor="mt")
 
-    tip_url = request.build_absolute_uri(appeal.get_tip_url())
+    tip_url = request.build_absolute_uri(appeal.get_tip_url(appeal.locale.language_code))
     qr_size = 360
     qy = HEIGHT - MARGIN - qr_size
     canvas.paste(_qr(tip_url, qr_size), (WIDTH - MARGIN - qr_size, qy))
@@ -97,7 +97,10 @@ def _render(appeal, request) -> bytes:
     for line in lines:
         draw.text((tx, ty), line, font=_font(34), fill=BLACK)
         ty += 46
-    caution = _("Do not approach this person. Emergency: 112")
+    from .lookups import emergency_numbers
+
+    number = emergency_numbers(request)["emergency"]
+    caution = _("Do not approach this person. Emergency: %(number)s") % {"number": number}
     for line in textwrap.wrap(caution, width=30):
         draw.text((tx, ty + 20), line, font=_font(34, True), fill=RED)
         ty += 46

@@ -66,24 +66,18 @@ def absolute(context, url: str) -> str:
 
 @register.simple_tag(takes_context=True)
 def appeals_index_url(context) -> str:
-    """URL of the appeal index in the current language (cached on the request)."""
-    request = context.get("request")
-    cache_attr = "_appeals_index_url"
-    if request is not None and hasattr(request, cache_attr):
-        return getattr(request, cache_attr)
-    from ..models import AppealIndexPage
+    """URL of the appeal index in the current language."""
+    from ..lookups import index_url
 
-    lang = translation.get_language()
-    index = (
-        AppealIndexPage.objects.live()
-        .filter(locale__language_code=lang)
-        .only("id", "url_path")
-        .first()
-    )
-    url = index.get_url(request) if index else ("/" if lang == "fr" else f"/{lang}/")
-    if request is not None:
-        setattr(request, cache_attr, url)
-    return url
+    return index_url(context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def emergency_numbers(context) -> dict:
+    """{"emergency": "112", "police": "101"} from the site settings (cached)."""
+    from ..lookups import emergency_numbers as lookup
+
+    return lookup(context.get("request"))
 
 
 @register.simple_tag

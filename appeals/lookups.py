@@ -1,0 +1,78 @@
+"""Small, rarely-changing lookups shared by every public page, kept in the cache.
+
+Each is invalidated by ``appeals.signals`` when its source changes, and expires anyway.
+"""
+
+from django.core.cache import cache
+from django.utils import translation
+
+TTL = 300
+
+
+def _key(name: str, *parts) -> str:
+    return "appeals:" + name + ":" + ":".join(str(p) for p in parts)
+
+
+def index_url(request) -> str:
+    """URL of the appeal index in the current language."""
+    lang = translation.get_language()
+    key = _key("index-url", lang)
+    url = cache.get(key)
+    if url is None:
+        from .models import AppealIndexPage
+
+        index = (
+            AppealIndexPage.objects.live()
+            .filter(locale__language_code=lang)
+            .only("id", "url_path", "path", "depth")
+            .first()
+        )
+        url = index.get_url(request) if index else ("/" if lang == "fr" else f"/{lang}/")
+        cache.set(key, url, TTL)
+    return url
+
+
+def emergency_numbers(request) -> dict:
+    from wagtail.models import Site
+
+    site = Site.find_for_request(request) if request is not None else None
+    key = _key("emergency", site.pk if site else 0)
+    numbers = cache.get(key)
+    if numbers is None:
+        numbers = {"emergency": "112", "police": "101"}
+        if site is not None:
+            from .models import EmergencySettings
+
+            setting = EmergencySettings.for_site(site)
+            numbers = {
+                "emergency": setting.emergency_number or "112",
+                "police": setting.police_number or "101",
+            }
+        cache.set(key, numbers, TTL)
+    return numbers
+
+
+def offence_options(locale_id: int) -> list[tuple[str, str]]:
+    key = _key("offences", locale_id)
+    options = cache.get(key)
+    if options is None:
+        from .models import Offence
+
+        options = list(Offence.objects.filter(locale_id=locale_id).values_list("slug", "name"))
+        cache.set(key, options, TTL)
+    return options
+
+
+def forget(name: str) -> None:
+    """Drop every cached value of lookup ``name`` (cheap: few keys per name)."""
+    from django.conf import settings
+    from wagtail.models import Locale, Site
+
+    if name == "index-url":
+        cache.delete_many([_key(name, code) for code, _ in settings.LANGUAGES])
+    elif name == "offences":
+        cache.delete_many([_key(name, pk) for pk in Locale.objects.values_list("pk", flat=True)])
+    elif name == "emergency":
+        cache.delete_many(
+            [_key(name, pk) for pk in [0, *Site.objects.values_list("pk", flat=True)]]
+        )

@@ -1,0 +1,190 @@
+"""Real-browser test fixtures (Playwright + system Chromium), shared by every e2e module.
+
+``live_url``: base URL of the real application served by ``manage.py runserver`` in a
+subprocess (development settings, its own SQLite database and media root under a temporary
+directory, demo content loaded). The migrated demo database is cached under
+``var/e2e-cache/<hash of migrations and demo code>`` so later runs start in about a second.
+
+``browser_page(javascript_enabled=True, viewport=None, locale=None)``: a fresh page in a fresh
+browser context (no shared cookies); everything is closed at the end of the test.
+"""
+
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
+
+
+def _cache_key() -> str:
+    digest = hashlib.sha256()
+    patterns = ["*/migrations/*.py", "appeals/demo/*.py", "appeals/management/commands/*.py"]
+    for pattern in patterns:
+        for path in sorted(REPO.glob(pattern)):
+            if ".venv" in path.parts:
+                continue
+            digest.update(str(path.relative_to(REPO)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _server_env(root: Path) -> dict:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "S3_BUCKET", "DJANGO_SETTINGS_MODULE")
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="mostwanted.settings.dev",
+        VAR_DIR=str(root),
+        MEDIA_ROOT=str(root / "media"),
+        DATABASE_URL=f"sqlite:///{root / 'db.sqlite3'}",
+        SECRET_KEY="e2e-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        LOG_LEVEL="WARNING",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def _manage(env, *args, **kwargs):
+    return subprocess.run(  # noqa: S603 - fixed command line
+        [sys.executable, str(REPO / "manage.py"), *args],
+        cwd=REPO,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+        **kwargs,
+    )
+
+
+def _prepare_database(root: Path, env: dict) -> None:
+    cache = REPO / "var" / "e2e-cache" / _cache_key()
+    if (cache / "db.sqlite3").exists():
+        shutil.copy(cache / "db.sqlite3", root / "db.sqlite3")
+        shutil.copytree(cache / "media", root / "media", dirs_exist_ok=True)
+        # Re-run both: no-ops on an up-to-date database, but they keep the cache honest.
+    _manage(env, "migrate", "--noinput", "-v0")
+    _manage(env, "load_demo_content")
+    if not (cache / "db.sqlite3").exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        shutil.copy(root / "db.sqlite3", cache / "db.sqlite3")
+        shutil.copytree(root / "media", cache / "media", dirs_exist_ok=True)
+
+
+@pytest.fixture(scope="session")
+def live_url(tmp_path_factory):
+    """Base URL (no trailing slash) of a running server with demo content."""
+    root = tmp_path_factory.mktemp("e2e-server")
+    (root / "media").mkdir()
+    env = _server_env(root)
+    _prepare_database(root, env)
+    port = _free_port()
+    log = open(root / "server.log", "wb")  # noqa: SIM115 - closed at teardown
+    proc = subprocess.Popen(  # noqa: S603 - fixed command line
+        [sys.executable, str(REPO / "manage.py"), "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/healthz", timeout=2) as r:  # noqa: S310
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"e2e server did not start, see {root / 'server.log'}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """A headless system Chromium (one per test module)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium):
+    """Factory: ``browser_page(javascript_enabled=True, viewport=None, locale=None,
+    bypass_csp=False)``. Use ``bypass_csp=True`` for pages that ``run_axe`` will scan."""
+    contexts = []
+
+    def make(javascript_enabled=True, viewport=None, locale=None, bypass_csp=False):
+        options = {"java_script_enabled": javascript_enabled, "bypass_csp": bypass_csp}
+        if viewport:
+            options["viewport"] = viewport
+        if locale:
+            options["locale"] = locale
+        context = chromium.new_context(**options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def run_axe(page) -> list[dict]:
+    """Run axe-core (vendored, test-only) on ``page``; returns serious/critical violations.
+
+    The page must come from ``browser_page(bypass_csp=True)``: the site's CSP rightly forbids
+    the injected script.
+    """
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
