@@ -158,15 +158,14 @@ class AppealPageForm(WagtailAdminPageForm):
     def clean(self):
         cleaned = super().clean()
         status = cleaned.get("status")
-        if (
-            status
-            and self.instance.pk
-            and status != self.instance.status
-            and "status_changed_on" not in self.changed_data
+        old_status = self.initial.get("status")
+        date_untouched = cleaned.get("status_changed_on") == self.initial.get("status_changed_on")
+        if status and (
+            not cleaned.get("status_changed_on")
+            or (old_status and status != old_status and date_untouched)
         ):
             cleaned["status_changed_on"] = timezone.localdate()
-        elif status and not cleaned.get("status_changed_on"):
-            cleaned["status_changed_on"] = timezone.localdate()
+            self.instance.status_changed_on = cleaned["status_changed_on"]
         age_min, age_max = cleaned.get("age_min"), cleaned.get("age_max")
         if age_min and age_max and age_min > age_max:
             self.add_error("age_max", _("The upper age must not be below the lower age."))

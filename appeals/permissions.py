@@ -22,16 +22,25 @@ def ensure_editors_group() -> Group:
     from .models import HomePage
 
     group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
-    for app_label, codename in MODEL_PERMISSIONS:
-        perm = Permission.objects.filter(
-            content_type__app_label=app_label, codename=codename
-        ).first()
-        if perm:
-            group.permissions.add(perm)
+    # Wagtail's own migrations create an "Editors" group with rights on the whole tree and on
+    # documents: replace them with exactly the rights below.
+    wanted = [
+        perm
+        for app_label, codename in MODEL_PERMISSIONS
+        for perm in Permission.objects.filter(content_type__app_label=app_label, codename=codename)[
+            :1
+        ]
+    ]
+    group.permissions.set(wanted)
+    homes = list(HomePage.objects.all())
+    GroupPagePermission.objects.filter(group=group).exclude(page__in=homes).delete()
+    GroupCollectionPermission.objects.filter(group=group).exclude(
+        permission__content_type__app_label="wagtailimages"
+    ).delete()
     page_perms = Permission.objects.filter(
         content_type__app_label="wagtailcore", codename__in=PAGE_PERMISSIONS
     )
-    for home in HomePage.objects.all():
+    for home in homes:
         for perm in page_perms:
             GroupPagePermission.objects.get_or_create(group=group, page=home, permission=perm)
     root_collection = Collection.get_first_root_node()

@@ -61,14 +61,20 @@ def _render(appeal, request) -> bytes:
         draw.text((WIDTH // 2, y + 25), label, font=_font(56, True), fill="white", anchor="mm")
         y += 100
 
-    photo_box = (MARGIN, y, WIDTH - MARGIN, y + 760)
+    offences = ", ".join(o.name for o in appeal.offence_list())
+    offence_lines = textwrap.wrap(offences, width=42)[:3]
+    qr_size = 360
+    qy = HEIGHT - MARGIN - qr_size
+    # Photo gets what the name, offences and place leave above the QR block.
+    text_height = 100 + 56 * len(offence_lines) + (60 if appeal.facts_place else 0)
+    max_photo_h = max(200, qy - 50 - text_height - y - 40)
     photo = appeal.main_photo
     if photo is not None:
         with photo.image.open_file() as f:
             src = Image.open(f)
             src.load()
         src = src.convert("RGB")
-        src.thumbnail((photo_box[2] - photo_box[0], photo_box[3] - photo_box[1]))
+        src.thumbnail((WIDTH - 2 * MARGIN, max_photo_h))
         px = (WIDTH - src.width) // 2
         canvas.paste(src, (px, y))
         draw.rectangle((px - 2, y - 2, px + src.width + 1, y + src.height + 1), outline=BLACK)
@@ -78,16 +84,13 @@ def _render(appeal, request) -> bytes:
 
     draw.text((WIDTH // 2, y), appeal.display_name, font=_font(72, True), fill=BLACK, anchor="mt")
     y += 100
-    offences = ", ".join(o.name for o in appeal.offence_list())
-    for line in textwrap.wrap(offences, width=42)[:3]:
+    for line in offence_lines:
         draw.text((WIDTH // 2, y), line, font=_font(44), fill=RED, anchor="mt")
         y += 56
     if appeal.facts_place:
         draw.text((WIDTH // 2, y + 10), appeal.facts_place, font=_font(36), fill=GREY, anchor="mt")
 
     tip_url = request.build_absolute_uri(appeal.get_tip_url(appeal.locale.language_code))
-    qr_size = 360
-    qy = HEIGHT - MARGIN - qr_size
     canvas.paste(_qr(tip_url, qr_size), (WIDTH - MARGIN - qr_size, qy))
     tx = MARGIN
     text_width = WIDTH - 2 * MARGIN - qr_size - 40
