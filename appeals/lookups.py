@@ -3,10 +3,36 @@
 Each is invalidated by ``appeals.signals`` when its source changes, and expires anyway.
 """
 
-from django.core.cache import cache
+import logging
+
+from django.core.cache import cache as _cache
 from django.utils import translation
 
 TTL = 300
+logger = logging.getLogger(__name__)
+
+
+class _FailSoftCache:
+    """The shared cache, but an outage (Redis down) only costs a database query, never a 500."""
+
+    def _call(self, method, *args, default=None):
+        try:
+            return getattr(_cache, method)(*args)
+        except Exception as exc:
+            logger.warning("appeals lookup cache %s failed (%s)", method, type(exc).__name__)
+            return default
+
+    def get(self, key):
+        return self._call("get", key)
+
+    def set(self, key, value, timeout):
+        self._call("set", key, value, timeout)
+
+    def delete_many(self, keys):
+        self._call("delete_many", keys)
+
+
+cache = _FailSoftCache()
 
 
 def _key(name: str, *parts) -> str:
