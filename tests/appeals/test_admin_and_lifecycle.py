@@ -86,3 +86,12 @@ def test_a_new_status_date_typed_by_the_editor_is_kept(make_appeal):
     form = form_class(data, instance=page, parent_page=page.get_parent(), for_user=None)
     assert form.is_valid(), form.errors
     assert form.cleaned_data["status_changed_on"] == datetime.date(2024, 5, 6)
+
+
+def test_admin_edit_and_snippet_views_render(admin_client, make_appeal, offences, desk):
+    page = make_appeal(photos=1, offences=[offences["fr"]["murder"]], nationalities=["BE"])
+    assert admin_client.get(f"/admin/pages/{page.pk}/edit/").status_code == 200
+    index = page.get_parent()
+    assert admin_client.get(f"/admin/pages/add/appeals/appealpage/{index.pk}/").status_code == 200
+    assert admin_client.get("/admin/snippets/appeals/offence/").status_code == 200
+    assert admin_client.get("/admin/snippets/appeals/desk/").status_code == 200

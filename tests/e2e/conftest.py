@@ -3,7 +3,8 @@
 ``live_url``: base URL of the real application served by ``manage.py runserver`` in a
 subprocess (development settings, its own SQLite database and media root under a temporary
 directory, demo content loaded). The migrated demo database is cached under
-``var/e2e-cache/<hash of migrations and demo code>`` so later runs start in about a second.
+``var/e2e-cache/<hash of migrations, demo code and management commands>`` so later runs skip
+migrating. Tests may change data through the UI, but only in their own temporary copy.
 
 ``browser_page(javascript_enabled=True, viewport=None, locale=None)``: a fresh page in a fresh
 browser context (no shared cookies); everything is closed at the end of the test.
@@ -83,17 +84,23 @@ def _manage(env, *args, **kwargs):
 
 
 def _prepare_database(root: Path, env: dict) -> None:
+    """Migrate and load demo content, or copy the result of an identical earlier run."""
     cache = REPO / "var" / "e2e-cache" / _cache_key()
     if (cache / "db.sqlite3").exists():
         shutil.copy(cache / "db.sqlite3", root / "db.sqlite3")
         shutil.copytree(cache / "media", root / "media", dirs_exist_ok=True)
-        # Re-run both: no-ops on an up-to-date database, but they keep the cache honest.
+        return
     _manage(env, "migrate", "--noinput", "-v0")
     _manage(env, "load_demo_content")
-    if not (cache / "db.sqlite3").exists():
-        cache.mkdir(parents=True, exist_ok=True)
-        shutil.copy(root / "db.sqlite3", cache / "db.sqlite3")
-        shutil.copytree(root / "media", cache / "media", dirs_exist_ok=True)
+    tmp = cache.with_name(cache.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    shutil.copy(root / "db.sqlite3", tmp / "db.sqlite3")
+    shutil.copytree(root / "media", tmp / "media")
+    try:
+        tmp.rename(cache)
+    except OSError:  # another worker won the race
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
