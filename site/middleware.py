@@ -1,12 +1,19 @@
 """Security headers that Django's SecurityMiddleware does not set itself."""
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
+_POST_FORM = re.compile(rb"<form\b[^>]*method=[\"']?post", re.IGNORECASE)
+
 
 class SecurityHeadersMiddleware:
-    """Adds Permissions-Policy and Cross-Origin-Resource-Policy to every response."""
+    """Adds Permissions-Policy and Cross-Origin-Resource-Policy to every response, and relaxes
+    ``Referrer-Policy: no-referrer`` to ``same-origin`` on pages with a POST form (else the
+    browser posts ``Origin: null`` and the CSRF check fails). Runs inside SecurityMiddleware,
+    whose ``setdefault`` then leaves a policy set here alone."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -17,7 +24,17 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.permissions_policy)
         response.headers.setdefault("Cross-Origin-Resource-Policy", self.resource_policy)
+        if "Referrer-Policy" not in response.headers and _has_post_form(response):
+            response.headers["Referrer-Policy"] = "same-origin"
         return response
+
+
+def _has_post_form(response) -> bool:
+    if getattr(response, "streaming", False):
+        return False
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    return bool(_POST_FORM.search(response.content))
 
 
 class SessionIdleTimeoutMiddleware:

@@ -244,9 +244,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security headers (see mostwanted.middleware for the ones Django lacks)
 SECURE_CONTENT_TYPE_NOSNIFF = True
-# same-origin, not no-referrer: under no-referrer browsers send "Origin: null" with every form
-# POST (Fetch spec) and Django's CSRF check refuses it. Nothing is sent to another site.
-SECURE_REFERRER_POLICY = "same-origin"
+# no-referrer everywhere, except pages that carry a POST form: under no-referrer browsers send
+# "Origin: null" with the POST (Fetch spec) and Django's CSRF check refuses it, so those pages
+# get same-origin (SecurityHeadersMiddleware). Either way nothing is sent to another site.
+SECURE_REFERRER_POLICY = "no-referrer"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
