@@ -21,6 +21,15 @@ FAST_ARGON2 = {"memory_cost": 64, "iterations": 1, "lanes": 1}
 
 
 @pytest.fixture(autouse=True)
+def _english_urls():
+    """reverse() gives /en/... URLs, so the public pages answer in English."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _followup_settings(settings):
     settings.TIP_PASSPHRASE_ARGON2 = FAST_ARGON2
     settings.TIP_RECEIPT_ARGON2 = FAST_ARGON2
