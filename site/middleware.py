@@ -56,9 +56,14 @@ class SessionIdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            self._check(request)
+        # Only the admin uses signed-in sessions. Looking at request.user on a public page
+        # would load the session and add "Vary: Cookie", making the page uncacheable.
+        if request.path_info.startswith("/admin/") and (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+        ):
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                self._check(request)
         return self.get_response(request)
 
     def _check(self, request):
