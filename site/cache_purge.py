@@ -90,29 +90,35 @@ class NginxRefreshBackend(BaseBackend):
             logger.error("frontend cache refresh failed (%s)", type(exc).__name__)
 
 
-def _urls_to_purge(page_ids):
+def _batches(page_ids):
+    """Two purge batches: the pages themselves first (what the editor just changed), then
+    their live translations and ancestors (index, home page)."""
     from wagtail.contrib.frontend_cache.utils import PurgeBatch
     from wagtail.models import Page
 
-    batch = PurgeBatch()
-    pages = {}
-    for page in Page.objects.filter(pk__in=page_ids):
-        pages[page.pk] = page
+    pages = list(Page.objects.filter(pk__in=page_ids))
+    relatives = {}
+    for page in pages:
         for translation in page.get_translations().live():
-            pages[translation.pk] = translation
-    for page in list(pages.values()):
+            relatives[translation.pk] = translation
+    for page in [*pages, *relatives.values()]:
         for ancestor in page.get_ancestors().filter(depth__gt=1).live():
-            pages[ancestor.pk] = ancestor
-    batch.add_pages(pages.values())
-    return batch
+            relatives[ancestor.pk] = ancestor
+    for page in pages:
+        relatives.pop(page.pk, None)
+    first, second = PurgeBatch(), PurgeBatch()
+    first.add_pages(pages)
+    second.add_pages(relatives.values())
+    second.urls -= first.urls
+    return [batch for batch in (first, second) if batch.urls]
 
 
 def purge_pages(page_ids) -> None:
     """Invalidate the app-level cache and purge ``page_ids`` (with relatives) from the proxy."""
     invalidate_all()
     try:
-        batch = _urls_to_purge(page_ids)
-        batch.purge()
+        for batch in _batches(page_ids):
+            batch.purge()
     except Exception as exc:
         logger.error("frontend cache purge failed (%s)", type(exc).__name__)
 

@@ -3,7 +3,7 @@
 import itertools
 
 from django.http import HttpResponse
-from django.urls import path
+from django.urls import include, path
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
@@ -47,4 +47,6 @@ urlpatterns = [
     path("tip/", public),
     path("nl/tip/follow-up/", public),
     path("admin/x/", public),
+    # Middleware of other apps reverses admin URL names on every request.
+    path("admin/", include("wagtail.admin.urls")),
 ]
