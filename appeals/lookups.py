@@ -6,6 +6,7 @@ Each is invalidated by ``appeals.signals`` when its source changes, and expires 
 import logging
 
 from django.core.cache import cache as _cache
+from django.db import DatabaseError
 from django.utils import translation
 
 TTL = 300
@@ -47,18 +48,33 @@ def index_url(request) -> str:
     if url is None:
         from .models import AppealIndexPage
 
-        index = (
-            AppealIndexPage.objects.live()
-            .filter(locale__language_code=lang)
-            .only("id", "url_path", "path", "depth")
-            .first()
-        )
-        url = index.get_url(request) if index else ("/" if lang == "fr" else f"/{lang}/")
+        home = "/" if lang == "fr" else f"/{lang}/"
+        try:
+            index = (
+                AppealIndexPage.objects.live()
+                .filter(locale__language_code=lang)
+                .only("id", "url_path", "path", "depth")
+                .first()
+            )
+            url = index.get_url(request) if index else home
+        except DatabaseError as exc:  # an outage: link home, do not cache
+            logger.warning("index url: database unavailable (%s)", type(exc).__name__)
+            return home
         cache.set(key, url, TTL)
     return url
 
 
 def emergency_numbers(request) -> dict:
+    """The numbers shown on every page. A database outage shows the defaults (the tip form's
+    "service unavailable" page and its emergency banner must still render), uncached."""
+    try:
+        return _emergency_numbers(request)
+    except DatabaseError as exc:
+        logger.warning("emergency numbers: database unavailable (%s)", type(exc).__name__)
+        return {"emergency": "112", "police": "101"}
+
+
+def _emergency_numbers(request) -> dict:
     from wagtail.models import Site
 
     site = Site.find_for_request(request) if request is not None else None
