@@ -11,7 +11,8 @@ Pure Python over ``cryptography`` (no Django import, no hand-written primitive):
 * **Passphrase wrapping** (:func:`wrap_with_passphrase`): Argon2id -> AES-256-GCM, the
   Argon2id parameters stored in the blob.
 * **Attachments**: chunked AES-256-GCM streaming (:class:`EncryptingReader`,
-  :class:`AttachmentEncryptor`, :class:`DecryptingReader`) so a large file is never held
+  :class:`AttachmentEncryptor`, :class:`DecryptingReader`, and
+  :class:`SeekableDecryptingReader` for decoders that seek) so a large file is never held
   whole in memory; truncation and reordering are detected.
 * **Receipts**: a lookup digest (:func:`hash_receipt`) and a key pair derived from the
   receipt (:func:`derive_receipt_keypair`), both Argon2id.
@@ -61,6 +62,7 @@ __all__ = [
     "AttachmentEncryptor",
     "EncryptingReader",
     "DecryptingReader",
+    "SeekableDecryptingReader",
     "encrypted_size",
     "derive_receipt_keypair",
     "hash_receipt",
@@ -643,3 +645,109 @@ class DecryptingReader(io.RawIOBase):
         b[:n] = self._out[:n]
         del self._out[:n]
         return n
+
+
+class SeekableDecryptingReader(io.RawIOBase):
+    """Random-access plaintext of an encrypted stream held in a seekable file.
+
+    For decoders that seek (Pillow rereads a JPEG from its start, jumps to a PNG's data):
+    handing them this reader avoids buffering the whole plaintext in memory. Only the
+    64 KiB chunk being read is held in clear. Every chunk is authenticated before any of
+    its bytes is returned, with its position and "last chunk" flag in the nonce/AAD, so
+    tampering, reordering, truncation or appended bytes raise :class:`DecryptionError`
+    when the affected chunk is read (which chunk is last follows from the file's length).
+    ``read()``/``readinto()`` fill the request across chunks (no short reads before EOF).
+
+    The ciphertext must start at offset 0 of ``ciphertext_fileobj``.
+    """
+
+    def __init__(self, ciphertext_fileobj: BinaryIO, key: bytes, *, close_source: bool = False):
+        super().__init__()
+        if len(key) != 32:
+            raise DecryptionError("attachment key must be 32 bytes")
+        self._src = ciphertext_fileobj
+        self._close_source = close_source
+        self._aead = AESGCM(key)
+        total = self._src.seek(0, io.SEEK_END)
+        self._src.seek(0)
+        header = self._src.read(_ATT_HEADER.size)
+        if len(header) != _ATT_HEADER.size:
+            raise DecryptionError("truncated stream")
+        magic, chunk, prefix = _ATT_HEADER.unpack(header)
+        if magic != _ATT_MAGIC:
+            raise DecryptionError("not an encrypted attachment")
+        if not 0 < chunk <= _MAX_CHUNK:
+            raise DecryptionError("invalid chunk size")
+        body = total - _ATT_HEADER.size
+        self._chunks = max(1, -(-body // (chunk + _GCM_TAG)))
+        last_len = body - (self._chunks - 1) * (chunk + _GCM_TAG)
+        if last_len < _GCM_TAG:
+            raise DecryptionError("truncated stream")
+        self._header, self._prefix, self._chunk = header, prefix, chunk
+        self._size = body - self._chunks * _GCM_TAG
+        self._pos = 0
+        self._cached_index = -1
+        self._cached = b""
+
+    @property
+    def size(self) -> int:
+        """Plaintext size (from the ciphertext length; authenticated as chunks are read)."""
+        return self._size
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if whence == io.SEEK_SET:
+            pos = offset
+        elif whence == io.SEEK_CUR:
+            pos = self._pos + offset
+        elif whence == io.SEEK_END:
+            pos = self._size + offset
+        else:
+            raise ValueError("invalid whence")
+        if pos < 0:
+            raise ValueError("negative seek position")
+        self._pos = pos
+        return pos
+
+    def close(self) -> None:
+        if not self.closed and getattr(self, "_close_source", False):
+            self._src.close()
+        self._cached = b""
+        super().close()
+
+    def _load(self, index: int) -> bytes:
+        if index != self._cached_index:
+            ct_chunk = self._chunk + _GCM_TAG
+            self._src.seek(_ATT_HEADER.size + index * ct_chunk)
+            current = self._src.read(ct_chunk)
+            last = index == self._chunks - 1
+            ctr = struct.pack(">I", index)
+            aad = self._header + ctr + (b"\x01" if last else b"\x00")
+            try:
+                self._cached = self._aead.decrypt(self._prefix + ctr, current, aad)
+            except (InvalidTag, ValueError):
+                raise DecryptionError("attachment tampered or truncated") from None
+            self._cached_index = index
+        return self._cached
+
+    def readinto(self, b) -> int:
+        view = memoryview(b).cast("B")
+        done = 0
+        while done < len(view) and self._pos < self._size:
+            index, offset = divmod(self._pos, self._chunk)
+            plain = self._load(index)
+            n = min(len(view) - done, len(plain) - offset)
+            if n <= 0:  # pragma: no cover - sizes are consistent after authentication
+                raise DecryptionError("attachment tampered or truncated")
+            view[done : done + n] = memoryview(plain)[offset : offset + n]
+            done += n
+            self._pos += n
+        return done

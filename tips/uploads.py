@@ -31,13 +31,12 @@ which is equivalent to::
 
 Uploaded files arrive as :class:`EncryptedTemporaryUploadedFile`: its ``read()`` and
 ``chunks()`` return ciphertext; use :meth:`~EncryptedTemporaryUploadedFile.open_plaintext`
-to read the plaintext as a stream.
+to read the plaintext as a (seekable) stream, decrypted one chunk at a time.
 """
 
 from __future__ import annotations
 
 import functools
-import io
 import tempfile
 
 from django.conf import settings
@@ -46,6 +45,7 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from . import crypto
+from .sanitize import DEFAULT_MAX_EDGE, SanitizedImage, sanitize_image
 
 #: Error codes recorded on ``request.tip_upload_errors``.
 TOO_MANY_FILES = "too_many_files"
@@ -56,22 +56,6 @@ TOTAL_TOO_LARGE = "total_too_large"
 def _new_spool_file():
     """An anonymous temporary file (no name on disk where the OS supports it)."""
     return tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR)  # noqa: SIM115
-
-
-class _NonClosing(io.RawIOBase):
-    """Reads through to a file without closing it (so the upload can be re-read)."""
-
-    def __init__(self, fh):
-        super().__init__()
-        self._fh = fh
-
-    def readable(self):
-        return True
-
-    def readinto(self, b):
-        data = self._fh.read(len(b))
-        b[: len(data)] = data
-        return len(data)
 
 
 class EncryptedTemporaryUploadedFile(UploadedFile):
@@ -85,10 +69,11 @@ class EncryptedTemporaryUploadedFile(UploadedFile):
         super().__init__(file, name, content_type, size, charset, content_type_extra)
         self._key = key
 
-    def open_plaintext(self) -> crypto.DecryptingReader:
-        """A fresh streaming plaintext reader (from the start of the file)."""
-        self.file.seek(0)
-        return crypto.DecryptingReader(_NonClosing(self.file), self._key)
+    def open_plaintext(self) -> crypto.SeekableDecryptingReader:
+        """A fresh plaintext reader (at the start of the file) that can also seek, so an
+        image decoder reads it in place instead of buffering the whole upload in memory.
+        Closing it leaves the encrypted file open (the upload can be re-read)."""
+        return crypto.SeekableDecryptingReader(self.file, self._key)
 
     def close(self):
         try:
@@ -175,6 +160,22 @@ class EncryptingUploadHandler(FileUploadHandler):
 
     def upload_interrupted(self):
         self._discard_current()
+
+
+def sanitize_upload(uploaded: EncryptedTemporaryUploadedFile) -> SanitizedImage:
+    """Sanitise an encrypted upload (``tips.sanitize``) under the tip-line settings.
+
+    The decoder reads the upload in place through :meth:`~EncryptedTemporaryUploadedFile.
+    open_plaintext`: 64 KiB is decrypted at a time, the upload is never copied whole into
+    memory. Raises ``ImageRejected`` or, if the encrypted spool was damaged,
+    ``crypto.CryptoError``.
+    """
+    with uploaded.open_plaintext() as plaintext:
+        return sanitize_image(
+            plaintext,
+            max_pixels=int(getattr(settings, "TIP_MAX_IMAGE_PIXELS", 50_000_000)),
+            max_edge=int(getattr(settings, "TIP_IMAGE_MAX_EDGE", DEFAULT_MAX_EDGE)),
+        )
 
 
 def encrypting_uploads(view):

@@ -30,7 +30,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from . import antispam, crypto, forms, ratelimit, receipt_files, receipts
-from .sanitize import ImageRejected, sanitize_image
+from .sanitize import ImageRejected
 
 logger = logging.getLogger(__name__)
 
@@ -240,6 +240,7 @@ def _unavailable(request, appeal):
 def _submit_post(request, appeal):
     from . import selectors, services
     from .attachments import discard_staged, stage_attachment
+    from .uploads import sanitize_upload
 
     photos = _uploaded_photos(request)
     had_photos = bool(photos) or bool(getattr(request, "tip_upload_errors", None))
@@ -281,13 +282,13 @@ def _submit_post(request, appeal):
         )
 
     # Photos: sanitise every one; refuse the lot if any is refused (the citizen decides).
+    # Each clean image is staged (encrypted into storage) at once, so only one re-encoded
+    # photo is in memory at a time; staged files are deleted if the tip is not stored.
     staged = []
     try:
-        cleaned = []
         for uploaded in photos:
             try:
-                with uploaded.open_plaintext() as plaintext:
-                    image = sanitize_image(plaintext, max_pixels=max_image_pixels())
+                image = sanitize_upload(uploaded)
             except ImageRejected as rejected:
                 file_errors.append(forms.attachment_error_message(uploaded.name, rejected.code))
                 continue
@@ -295,8 +296,18 @@ def _submit_post(request, appeal):
                 logger.error("tip form: unreadable upload spool (%s)", type(exc).__name__)
                 file_errors.append(forms.attachment_error_message(uploaded.name, "corrupt"))
                 continue
-            cleaned.append((uploaded.name, image))
+            if file_errors:  # the lot is refused anyway: do not store this one
+                continue
+            staged.append(
+                stage_attachment(
+                    io.BytesIO(image.data),
+                    name=_safe_display_name(uploaded.name, image.extension),
+                    content_type=image.content_type,
+                )
+            )
+            del image
         if file_errors:
+            discard_staged(staged)
             return _render_form(
                 request,
                 appeal,
@@ -305,15 +316,6 @@ def _submit_post(request, appeal):
                 file_errors=file_errors,
                 photos_not_kept=True,
             )
-        for name, image in cleaned:
-            staged.append(
-                stage_attachment(
-                    io.BytesIO(image.data),
-                    name=_safe_display_name(name, image.extension),
-                    content_type=image.content_type,
-                )
-            )
-        del cleaned
 
         data = form.fields_for_sealing()
         contact = data.pop("contact", "")

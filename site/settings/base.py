@@ -335,6 +335,9 @@ TIP_FORM_MIN_SECONDS = env_int("TIP_FORM_MIN_SECONDS", 3)
 TIP_FORM_MAX_AGE = env_int("TIP_FORM_MAX_AGE", 2 * 3600)
 TIP_MAX_TEXT_CHARS = env_int("TIP_MAX_TEXT_CHARS", 20_000)
 TIP_MAX_IMAGE_PIXELS = env_int("TIP_MAX_IMAGE_PIXELS", 50_000_000)
+# Stored photos are re-encoded at most this many pixels on the long edge (tips/sanitize.py
+# explains the choice: investigator detail vs. worker memory and time).
+TIP_IMAGE_MAX_EDGE = env_int("TIP_IMAGE_MAX_EDGE", 4096)
 # Follow-up through the receipt (tips/followup): session idle/absolute lifetime in the shared
 # cache (key only in an HttpOnly SameSite=Strict cookie), receipt attempts per source/site.
 TIP_FOLLOWUP_IDLE_SECONDS = env_int("TIP_FOLLOWUP_IDLE_SECONDS", 10 * 60)

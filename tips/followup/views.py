@@ -29,8 +29,8 @@ from django.views.decorators.http import require_POST
 from tips import crypto
 from tips import forms as tip_forms
 from tips.models import Tip
-from tips.sanitize import ImageRejected, sanitize_image
-from tips.uploads import encrypting_uploads
+from tips.sanitize import ImageRejected
+from tips.uploads import encrypting_uploads, sanitize_upload
 
 from . import proof, ratelimit, selectors, services, session
 from .forms import AnswerForm, ReceiptForm
@@ -267,42 +267,45 @@ def _answer_post(request):
     if file_errors:
         return _conversation_page(request, sess, file_errors=file_errors, draft=text, status=400)
     photos = list(request.FILES.getlist(PHOTO_FIELD))
-    cleaned = []
-    for uploaded in photos:
-        try:
-            with uploaded.open_plaintext() as plaintext:
-                image = sanitize_image(
-                    plaintext, max_pixels=int(getattr(settings, "TIP_MAX_IMAGE_PIXELS", 50_000_000))
-                )
-        except ImageRejected as rejected:
-            file_errors.append(tip_forms.attachment_error_message(uploaded.name, rejected.code))
-            continue
-        except crypto.CryptoError as exc:
-            logger.error("follow-up: unreadable upload spool (%s)", type(exc).__name__)
-            file_errors.append(tip_forms.attachment_error_message(uploaded.name, "corrupt"))
-            continue
-        cleaned.append((uploaded.name, image))
-    if file_errors:
-        return _conversation_page(request, sess, file_errors=file_errors, draft=text, status=400)
+    # Each clean photo is staged (encrypted into storage) as soon as it is sanitised, so
+    # one re-encoded photo at most is in memory; staged files are deleted on any refusal.
     staged = []
     try:
-        for name, image in cleaned:
+        for uploaded in photos:
+            try:
+                image = sanitize_upload(uploaded)
+            except ImageRejected as rejected:
+                file_errors.append(tip_forms.attachment_error_message(uploaded.name, rejected.code))
+                continue
+            except crypto.CryptoError as exc:
+                logger.error("follow-up: unreadable upload spool (%s)", type(exc).__name__)
+                file_errors.append(tip_forms.attachment_error_message(uploaded.name, "corrupt"))
+                continue
+            if file_errors:  # the answer is refused anyway: do not store this one
+                continue
             staged.append(
                 stage_attachment(
                     io.BytesIO(image.data),
-                    name=_display_name(name, image.extension),
+                    name=_display_name(uploaded.name, image.extension),
                     content_type=image.content_type,
                 )
             )
-        del cleaned
+            del image
+        if file_errors:
+            discard_staged(staged)
+            return _conversation_page(
+                request, sess, file_errors=file_errors, draft=text, status=400
+            )
         services.answer_submit(
             tip_id=sess.tip_id, text=form.cleaned_data["text"], attachments=staged
         )
     except services.ConversationEnded:
+        discard_staged(staged)
         response = _ended_page(request)
         session.end(request, response)
         return response
     except ValidationError as exc:
+        discard_staged(staged)
         return _conversation_page(request, sess, notices=exc.messages, draft=text, status=400)
     except OSError as exc:
         logger.error("follow-up: could not store an answer (%s)", type(exc).__name__)
