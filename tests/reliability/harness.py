@@ -392,13 +392,13 @@ from tips.models import DeskMembership
 from wagtail.models import Locale
 desk = Desk.objects.create(name="Reliability desk", locale=Locale.get_default())
 _rk, recovery_private = keys.create_recovery_key()
-keys.create_desk_key(desk)
 User = get_user_model()
 user = User.objects.create_user("investigator", "inv@example.org", sys.argv[1])
 from django.contrib.auth.models import Group
 user.groups.add(Group.objects.get(name="Investigators"))
 keys.setup_vault(user, sys.argv[2])
 DeskMembership.objects.create(desk=desk, user=user)
+keys.create_desk_key(desk)  # wrapped for the members above and the recovery key
 device = TOTPDevice.objects.create(user=user, name="tips", confirmed=True, key=sys.argv[3])
 print(json.dumps({"recovery": recovery_private.hex(), "desk": desk.pk}))
 """
