@@ -58,7 +58,12 @@ def stage_attachment(plaintext: BinaryIO, *, name: str, content_type: str) -> St
     key = crypto.new_attachment_key()
     reader = crypto.EncryptingReader(plaintext, key)
     storage = tip_storage()
-    stored = storage.save(_random_name(), File(reader))
+    name = _random_name()
+    try:
+        stored = storage.save(name, File(reader))
+    except Exception:
+        delete_stored([name])  # a failed write (a full disk) can leave a partial file behind
+        raise
     try:
         size = storage.size(stored)
     except NotImplementedError:  # pragma: no cover - storages without size()
