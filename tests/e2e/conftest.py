@@ -195,3 +195,14 @@ def run_axe(page) -> list[dict]:
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _allow_sync_orm_beside_playwright():
+    """Playwright's sync API runs an event loop in the test thread while the test (and the
+    database flush after a transactional test) uses the ORM synchronously. Module-scoped so
+    it outlives the database teardown, and undone after so the variable never leaks into
+    other tests (``check --deploy`` refuses it)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield

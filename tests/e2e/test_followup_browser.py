@@ -6,7 +6,6 @@ var/screenshots/followup-*.png. No CSP violation on any page.
 """
 
 import io
-import os
 import re
 from pathlib import Path
 
@@ -16,8 +15,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 
 from tests.triage.conftest import PASSPHRASE, world  # noqa: F401 - fixture
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
@@ -37,7 +34,7 @@ def _csp_watch(page, sink):
 
 
 @pytest.mark.e2e
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_followup_exchange_in_browser(live_server, browser_page, world, settings, tmp_path):  # noqa: F811
     from tips.models import Message, Tip
 

@@ -6,7 +6,6 @@ pytest-django live server uses (the public form runs on the separate demo server
 tip-line e2e test).
 """
 
-import os
 from pathlib import Path
 
 import pytest
@@ -15,14 +14,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.triage.conftest import PASSPHRASE, submit_tip, world  # noqa: F401 - fixture
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls here are sync.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
 @pytest.mark.e2e
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_investigator_triage_in_browser(live_server, browser_page, world):  # noqa: F811
     tip = submit_tip(world.desk_a, "CANARY-E2E the man in the red coat")
     device = TOTPDevice.objects.create(user=world.inv_a, name="tips", confirmed=True)

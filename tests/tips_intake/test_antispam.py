@@ -9,7 +9,9 @@ from tips import antispam
 from tips.antispam import TokenStatus, check_token, issue_token
 
 
-def test_fresh_token_is_too_fast_then_ok_then_expired():
+def test_fresh_token_is_too_fast_then_ok_then_expired(settings):
+    settings.TIP_FORM_MIN_SECONDS = 3
+    settings.TIP_FORM_MAX_AGE = 2 * 3600
     token = issue_token()
     now = time.time()
     assert check_token(token, now=now) == TokenStatus.TOO_FAST

@@ -107,7 +107,7 @@ def test_cache_outage_says_vault_unavailable(client, world, tip_a, monkeypatch):
     assert page.status_code == 200 and tip_a.reference.encode() in page.content
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_unlock_in_one_process_read_in_another(client, world, tip_a, redis_url, settings):
     """Two web processes sharing Redis: unlocked here, read by a separate Python process."""
     from django.db import connection
