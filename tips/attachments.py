@@ -58,11 +58,11 @@ def stage_attachment(plaintext: BinaryIO, *, name: str, content_type: str) -> St
     key = crypto.new_attachment_key()
     reader = crypto.EncryptingReader(plaintext, key)
     storage = tip_storage()
-    name = _random_name()
+    target = _random_name()  # not ``name``: that is the citizen's file name, kept sealed
     try:
-        stored = storage.save(name, File(reader))
+        stored = storage.save(target, File(reader))
     except Exception:
-        delete_stored([name])  # a failed write (a full disk) can leave a partial file behind
+        delete_stored([target])  # a failed write (a full disk) can leave a partial file behind
         raise
     try:
         size = storage.size(stored)
