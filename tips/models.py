@@ -279,6 +279,12 @@ class Tip(models.Model):
         ordering = ["-received_at", "-pk"]
         indexes = [
             models.Index(fields=["desk", "status", "-received_at"], name="tips_tip_desk_status"),
+            # Covers the per (desk, status, priority) counts of the queue (index-only) and
+            # the queue filtered on status and priority, newest first.
+            models.Index(
+                fields=["desk", "status", "priority", "-received_at"],
+                name="tips_tip_desk_status_prio",
+            ),
             models.Index(fields=["desk", "priority", "-received_at"], name="tips_tip_desk_prio"),
             models.Index(fields=["assignee", "status"], name="tips_tip_assignee_status"),
             models.Index(fields=["desk", "-received_at"], name="tips_tip_desk_received"),
