@@ -209,6 +209,10 @@ PRIORITY_ORDER = models.Case(
 class Tip(models.Model):
     """One encrypted tip. ``str()`` is the reference only, never content."""
 
+    #: Kept out of Wagtail's reference index: no row linking tip-side records to desks,
+    #: appeals or users outside these tables, and no index task per tip.
+    wagtail_reference_index_ignore = True
+
     reference = models.CharField(_("reference"), max_length=16, unique=True, editable=False)
     desk = models.ForeignKey(
         "appeals.Desk", on_delete=models.PROTECT, related_name="tips", verbose_name=_("desk")
@@ -308,6 +312,10 @@ class Tip(models.Model):
 class Attachment(models.Model):
     """An encrypted attachment file. Its key, name and type are only in the sealed document."""
 
+    #: Kept out of Wagtail's reference index: no row linking tip-side records to desks,
+    #: appeals or users outside these tables, and no index task per tip.
+    wagtail_reference_index_ignore = True
+
     tip = models.ForeignKey(
         Tip, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("tip")
     )
@@ -338,6 +346,10 @@ class TipReader(models.Model):
     ``sealed_document`` is the tip document sealed to the reader's personal public key by the
     member who added them (so a reader without the desk key can still open it).
     """
+
+    #: Kept out of Wagtail's reference index: no row linking tip-side records to desks,
+    #: appeals or users outside these tables, and no index task per tip.
+    wagtail_reference_index_ignore = True
 
     tip = models.ForeignKey(
         Tip, on_delete=models.CASCADE, related_name="readers", verbose_name=_("tip")
@@ -373,6 +385,10 @@ class TipReader(models.Model):
 class TipNote(models.Model):
     """An internal note, sealed like a tip (to the desk key and the recovery key)."""
 
+    #: Kept out of Wagtail's reference index: no row linking tip-side records to desks,
+    #: appeals or users outside these tables, and no index task per tip.
+    wagtail_reference_index_ignore = True
+
     tip = models.ForeignKey(
         Tip, on_delete=models.CASCADE, related_name="notes", verbose_name=_("tip")
     )
@@ -398,6 +414,10 @@ class TipNote(models.Model):
 
 class TipEvent(models.Model):
     """One step of a tip's history: routing values only (status names, user ids)."""
+
+    #: Kept out of Wagtail's reference index: no row linking tip-side records to desks,
+    #: appeals or users outside these tables, and no index task per tip.
+    wagtail_reference_index_ignore = True
 
     class Kind(models.TextChoices):
         STATUS = "status", _("Status")
@@ -469,6 +489,10 @@ class Conversation(models.Model):
 class Message(models.Model):
     """One question to, or answer from, the tipster. ``str()`` never shows content."""
 
+    #: Kept out of Wagtail's reference index: no row linking tip-side records to desks,
+    #: appeals or users outside these tables, and no index task per tip.
+    wagtail_reference_index_ignore = True
+
     tip = models.ForeignKey(
         Tip, on_delete=models.CASCADE, related_name="messages", verbose_name=_("tip")
     )
@@ -511,6 +535,10 @@ class Message(models.Model):
 
 class MessageAttachment(models.Model):
     """An encrypted photo sent with an answer; its key and name live in the sealed answer."""
+
+    #: Kept out of Wagtail's reference index: no row linking tip-side records to desks,
+    #: appeals or users outside these tables, and no index task per tip.
+    wagtail_reference_index_ignore = True
 
     message = models.ForeignKey(
         Message, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("message")
