@@ -145,7 +145,8 @@ def _canonical(desk):
 
 
 def active_desk_key(desk) -> DeskKey | None:
-    return DeskKey.objects.filter(desk=_canonical(desk), active=True).first()
+    """The active key of ``desk``'s default-locale row, with that row (``.desk``) selected."""
+    return DeskKey.objects.filter(desk=_canonical(desk), active=True).select_related("desk").first()
 
 
 def _wrap_desk_private(desk_key: DeskKey, private: bytes, personal: InvestigatorKey) -> DeskKeyWrap:

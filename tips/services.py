@@ -92,11 +92,11 @@ def tip_submit(
     try:
         if desk is None:
             raise TipLineNotReady("no desk")
-        desk = desk.canonical() if hasattr(desk, "canonical") else desk
-        desk_key = keys.active_desk_key(desk)
+        desk_key = keys.active_desk_key(desk)  # of the desk's default-locale row
         recovery = keys.active_recovery_key()
         if desk_key is None or recovery is None:
             raise TipLineNotReady("desk key or recovery key missing")
+        desk = desk_key.desk  # that canonical row (selected with the key: no query)
 
         received_at = timezone.now().replace(second=0, microsecond=0)
         reference = new_reference()
