@@ -2,8 +2,10 @@
 
 Environment: ``BENCH_QUICK=1`` (a few seconds per scenario, proves the harness; no speed
 assertion anywhere), ``DATABASE_URL`` (PostgreSQL instead of a temporary SQLite file),
-``REDIS_URL`` (Redis instead of a file-based shared cache), ``BENCH_KEEP=1`` (keep the
-temporary directory and print it), ``BENCH_ONLY=name,name`` (run only these scenarios).
+``REDIS_URL`` (an existing Redis; by default a private one is started on loopback when
+redis-server is installed, ``BENCH_CACHE=file`` for the file-based cache instead),
+``BENCH_KEEP=1`` (keep the temporary directory and print it), ``BENCH_ONLY=name,name`` (run
+only these scenarios).
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ class Context:
         self.results: list[dict] = []
         self.appeal_url = ""
         self.index_url = ""
+        self.private_redis = False
 
     def duration(self, full: float, quick: float = 2.0) -> float:
         return quick if self.quick else full
@@ -164,7 +167,7 @@ def _cross_ratios(results: list[dict]) -> None:
 
 def _cleanup_cache(ctx: Context) -> None:
     redis_url = os.environ.get("REDIS_URL")
-    if not redis_url:
+    if not redis_url or ctx.private_redis:  # a private Redis went with its process
         return
     try:
         import redis
@@ -181,6 +184,13 @@ def main() -> int:
     only = {n.strip() for n in os.environ.get("BENCH_ONLY", "").split(",") if n.strip()}
     started = time.monotonic()
     ctx = Context(quick)
+    if not os.environ.get("REDIS_URL") and os.environ.get("BENCH_CACHE", "") != "file":
+        port = services.free_port()
+        redis_proc = services.redis_server(port, ctx.dir / "redis")
+        if redis_proc is not None:  # else: the file-based cache (see the settings)
+            ctx.start(redis_proc)
+            ctx.private_redis = True
+            ctx.env["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
     os.environ.update({k: v for k, v in ctx.env.items() if k != "PYTHONPATH"})
     print(f"bench: {'quick' if quick else 'full'} run, {ctx.cpus} CPUs, working in {ctx.dir}")
     from . import scenarios
