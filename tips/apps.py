@@ -9,6 +9,9 @@ class TipsConfig(AppConfig):
         from mostwanted import health
 
         from . import ratelimit, sanitize  # noqa: F401 - sanitize caps Pillow's logging
+        from .admin import counts
+
+        counts.connect()  # cached per-status counts are dropped when a tip changes
 
         # /healthz reports a failing rate-limit cache (tips are then accepted under the
         # per-process fallback limit, see tips.ratelimit).

@@ -106,6 +106,19 @@ class TipPermissionPolicy(BasePermissionPolicy):
             return qs.none()
         return qs.filter(Q(desk_id__in=facts["desks"]) | Q(pk__in=facts["reader_of"]))
 
+    def reader_tip_ids(self, user) -> frozenset:
+        """Tips ``user`` was added to as an info-only reader."""
+        return self._facts(user)["reader_of"] if _active(user) else frozenset()
+
+    def scope(self, user) -> tuple:
+        """A hashable description of the set :meth:`visible_tips` returns (cache keys)."""
+        if not _active(user):
+            return ("none",)
+        facts = self._facts(user)
+        if facts["supervisor"]:
+            return ("all",)
+        return ("desks", tuple(sorted(facts["desks"])), tuple(sorted(facts["reader_of"])))
+
     def listable_desk_ids(self, user):
         """None means every desk (supervisors)."""
         if self.is_supervisor(user):

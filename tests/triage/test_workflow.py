@@ -194,17 +194,101 @@ def test_audit_entries_carry_reference_only(client, world, tip_a):
 
 @pytest.mark.django_db
 def test_listing_query_count_is_constant(client, world):
+    """Constant in the number of tips, with the cached counts warm and cold, unfiltered and
+    filtered (the paginator's total comes from the count matrix or from one COUNT)."""
+    from tips.admin import counts
+
     verified_login(client, world.inv_a)
     unlock(client)
-    url = reverse("tips_admin:index")
-    submit_tip(world.desk_a, "one", photo=False)
-    client.get(url)
-    with CaptureQueriesContext(connection) as few:
-        assert client.get(url).status_code == 200
+    index = reverse("tips_admin:index")
+    urls = [
+        index,
+        index + "?status=new&priority=normal",
+        index + f"?assignee={world.inv_a.pk}&unread=true",
+    ]
+    one = submit_tip(world.desk_a, "one", photo=False)
+    workflow.assign(one, actor=world.inv_a, assignee=world.inv_a)  # every URL has a row
+
+    def measure():
+        found = {}
+        for url in urls:
+            client.get(url)  # one-time lookups of the process (content types, ...)
+            counts.invalidate()
+            with CaptureQueriesContext(connection) as cold:
+                assert client.get(url).status_code == 200
+            with CaptureQueriesContext(connection) as warm:
+                response = client.get(url)
+            found[url] = (len(cold), len(warm), [q["sql"][:120] for q in warm.captured_queries])
+        return found, response
+
+    few, _ = measure()
     for i in range(15):
         t = submit_tip(world.desk_a, f"more {i}", photo=False)
         workflow.assign(t, actor=world.inv_a, assignee=world.inv_a2 if i % 2 else world.inv_a)
-    with CaptureQueriesContext(connection) as many:
-        response = client.get(url)
+    many, _ = measure()
+    response = client.get(index)
     assert "more 14" in response.content.decode()  # previews decrypted
-    assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
+    for url in urls:
+        assert many[url][:2] == few[url][:2], (url, few[url], many[url])
+    # Warm: the per-status counts of the menu and the header cost no query.
+    assert few[index][1] == few[index][0] - 1
+
+
+@pytest.mark.django_db
+def test_cached_counts_follow_new_tips_and_status_changes(client, world):
+    from tips.admin import counts
+
+    verified_login(client, world.inv_a)
+    index = reverse("tips_admin:index")
+    first = submit_tip(world.desk_a, "one", photo=False)
+    submit_tip(world.desk_b, "other desk", photo=False)
+
+    def fresh():  # a new request's user: no per-request memo
+        return type(world.inv_a).objects.get(pk=world.inv_a.pk)
+
+    client.get(index)  # caches the counts
+    assert counts.status_counts(fresh()) == {TipStatus.NEW: 1}
+    submit_tip(world.desk_a, "two", photo=False, urgent=True)
+    workflow.set_status(first, actor=world.inv_a, status=TipStatus.IN_REVIEW)
+    assert counts.status_counts(fresh()) == {TipStatus.NEW: 1, TipStatus.IN_REVIEW: 1}
+    page = client.get(index + "?status=new").content.decode()
+    assert page.count('name="id"') == 1
+    # The total shown comes from the count matrix; it matches the rows.
+    response = client.get(index + "?status=new&status=in_review")
+    assert response.context["paginator"].count == 2
+    assert response.content.decode().count('name="id"') == 2
+    response = client.get(index + "?priority=urgent")
+    assert response.context["paginator"].count == 1
+    # Filters the matrix cannot answer are counted by the database.
+    response = client.get(index + f"?assignee={world.inv_a.pk}")
+    assert response.context["paginator"].count == 0
+
+
+@pytest.mark.django_db
+def test_counts_survive_a_cache_outage(client, world, monkeypatch):
+    from tips.admin import counts
+
+    submit_tip(world.desk_a, "one", photo=False)
+
+    def boom(*args, **kwargs):
+        raise ConnectionError("redis down")
+
+    monkeypatch.setattr(counts.cache, "get", boom)
+    monkeypatch.setattr(counts.cache, "set", boom)
+    assert counts.status_counts(world.inv_a) == {TipStatus.NEW: 1}
+    counts.invalidate()  # logged, not raised
+
+
+@pytest.mark.django_db
+def test_listing_cells(client, world):
+    """The hand-built cells keep Wagtail's markup and escape their values."""
+    verified_login(client, world.inv_a)
+    tip = submit_tip(world.desk_a, "one", photo=False)
+    world.desk_a.name = "<b>Desk</b> & co"
+    world.desk_a.save()
+    page = client.get(reverse("tips_admin:index")).content.decode()
+    assert f'<a href="{reverse("tips_admin:detail", args=[tip.pk])}">● {tip.reference}</a>' in page
+    assert f'name="id" value="{tip.pk}" form="tips-bulk"' in page
+    assert "&lt;b&gt;Desk&lt;/b&gt; &amp; co" in page and "<b>Desk</b>" not in page
+    assert 'class="w-human-readable-date"' in page
+    assert 'href="#icon-check"' in page  # unread

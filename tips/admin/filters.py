@@ -14,10 +14,16 @@ class TipFilterSet(WagtailFilterSet):
     desk = django_filters.ModelChoiceFilter(label=_("Desk"), queryset=None)
     appeal = django_filters.ModelChoiceFilter(label=_("Appeal"), queryset=None)
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=TipStatus.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Status"),
+        choices=TipStatus.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,  # no join: DISTINCT would only slow the count and the page query
     )
     priority = django_filters.MultipleChoiceFilter(
-        label=_("Priority"), choices=TipPriority.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Priority"),
+        choices=TipPriority.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     assignee = django_filters.ModelChoiceFilter(label=_("Assignee"), queryset=None)
     # Native date inputs: Wagtail's date picker widget renders an inline <script>, which the
@@ -43,20 +49,36 @@ class TipFilterSet(WagtailFilterSet):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
+        # The choices are bounded by the number of desks, appeals and members, never by the
+        # number of tips: no subquery over the tips table here (the queue must stay fast
+        # with 100 000 tips).
+        from django.conf import settings
+        from django.db.models import Q
+        from wagtail.coreutils import get_supported_content_language_variant
         from wagtail.models import Page
 
-        from appeals.models import Desk
+        from appeals.models import AppealPage, Desk
 
         user = request.user if request else None
         desk_ids = tip_policy.listable_desk_ids(user) if user else frozenset()
-        desks = Desk.objects.all()
+        # Tip-side records reference the default-locale row of a desk.
+        desks = Desk.objects.filter(
+            locale__language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        ).order_by("name")
+        appeals = Page.objects.type(AppealPage).order_by("title", "pk")
         if desk_ids is not None:
             desks = desks.filter(pk__in=desk_ids)
-        desks = desks.filter(pk__in=Tip.objects.values("desk_id").distinct())
+            in_desks = Q(
+                appealpage__desk__translation_key__in=Desk.objects.filter(pk__in=desk_ids).values(
+                    "translation_key"
+                )
+            )
+            reader_of = tip_policy.reader_tip_ids(user)
+            if reader_of:
+                in_desks |= Q(pk__in=Tip.objects.filter(pk__in=reader_of).values("appeal_id"))
+            appeals = appeals.filter(in_desks)
         self.filters["desk"].queryset = desks
-        self.filters["appeal"].queryset = Page.objects.filter(
-            pk__in=tip_policy.visible_tips(user).values("appeal_id")
-        ).order_by("title")
+        self.filters["appeal"].queryset = appeals
         member_filter = {"desk_memberships__is_active": True}
         if desk_ids is not None:
             member_filter["desk_memberships__desk_id__in"] = desk_ids

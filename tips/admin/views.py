@@ -12,22 +12,28 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import capfirst
+from django.template.defaultfilters import date as date_filter
 from django.template.response import TemplateResponse
+from django.templatetags.l10n import unlocalize
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from wagtail.admin.templatetags.wagtailadmin_tags import timesince_simple
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
 
 from tips import audit, crypto, vault
-from tips.admin import content, workflow
+from tips.admin import content, counts, workflow
 from tips.admin.filters import TipFilterSet
 from tips.models import PRIORITY_ORDER, Tip, TipEvent, TipNote, TipPriority, TipStatus
 from tips.permissions import tip_policy
@@ -38,17 +44,29 @@ logger = logging.getLogger(__name__)
 INLINE_IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp"}
 
 
-def status_counts(user) -> dict[str, int]:
-    """Tips per status among those ``user`` may see (one query, cached on the user)."""
-    cached = getattr(user, "_tip_status_counts", None)
-    if cached is None:
-        rows = tip_policy.visible_tips(user).values("status").annotate(n=Count("pk"))
-        cached = {row["status"]: row["n"] for row in rows}
-        user._tip_status_counts = cached
-    return cached
+#: Tips per status among those a user may see (shared cache, see tips.admin.counts).
+status_counts = counts.status_counts
 
 
-class PreviewColumn(Column):
+class TextColumn(Column):
+    """A plain-text column rendered without a template per cell.
+
+    Same markup as Wagtail's ``wagtailadmin/tables/cell.html`` (value escaped, empty values
+    shown as ``empty_value_display``); one template render per cell was the queue's largest
+    cost (rows × columns renders per page)."""
+
+    def render_cell_html(self, instance, parent_context):
+        value = self.get_value(instance)
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = unlocalize(value)
+        if value is None or not str(value).strip():
+            value = self.empty_value_display
+        if self.classname:
+            return format_html('<td class="{}">{}</td>', self.classname, value)
+        return format_html("<td>{}</td>", value)
+
+
+class PreviewColumn(TextColumn):
     """A one-line preview of the tip text, only for visible rows of an unlocked vault."""
 
     def get_value(self, instance):
@@ -58,14 +76,75 @@ class PreviewColumn(Column):
 class SelectColumn(Column):
     """A checkbox per row for the bulk-action form (works without JavaScript)."""
 
-    cell_template_name = "tips/admin/select_cell.html"
+    def render_cell_html(self, instance, parent_context):
+        return format_html(
+            '<td><input type="checkbox" name="id" value="{}" form="tips-bulk" '
+            'aria-label="{}"></td>',
+            instance.pk,
+            _("Select %(ref)s") % {"ref": instance.reference},
+        )
+
+
+class ReceivedColumn(DateColumn):
+    """Wagtail's human-readable date cell (relative time, exact time in the tooltip),
+    built without a template per row."""
+
+    def render_cell_html(self, instance, parent_context):
+        value = self.get_value(instance)
+        if not value:
+            return format_html("<td></td>")
+        local = timezone.localtime(value)
+        return format_html(
+            '<td><button type="button" class="w-human-readable-date" data-controller="w-tooltip"'
+            ' data-w-tooltip-content-value="{}" data-w-tooltip-placement-value="top">'
+            '<time class="w-human-readable-date__date" datetime="{}">{}</time></button></td>',
+            date_filter(local, get_format("DATETIME_FORMAT") or "N j, Y, P"),
+            local.isoformat(),
+            capfirst(timesince_simple(value)),
+        )
+
+
+class FlagColumn(BooleanColumn):
+    """Wagtail's boolean cell (check or cross icon), built without a template per row."""
+
+    def render_cell_html(self, instance, parent_context):
+        value = self.get_value(instance)
+        if value is None:
+            icon, classes = "help", "default"
+        elif value:
+            icon, classes = "check", "default w-text-positive-100"
+        else:
+            icon, classes = "cross", "default w-text-text-error"
+        return format_html(
+            '<td><svg class="icon icon-{} {}" aria-hidden="true"><use href="#icon-{}"></use>'
+            '</svg><span class="w-sr-only">{}</span></td>',
+            icon,
+            classes,
+            icon,
+            str(value),
+        )
 
 
 class TipTitleColumn(TitleColumn):
+    """Reference with the unread marker and the star, linked to the detail page; the same
+    markup as Wagtail's title cell, without a template per row."""
+
+    def __init__(self, *args, detail_prefix: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.detail_prefix = detail_prefix
+
     def get_value(self, instance):
         marker = "● " if instance.unread else ""
         star = " ★" if instance.starred else ""
         return f"{marker}{instance.reference}{star}"
+
+    def render_cell_html(self, instance, parent_context):
+        return format_html(
+            '<td class="title"><div class="title-wrapper"><a href="{}{}/">{}</a></div></td>',
+            self.detail_prefix,
+            instance.pk,
+            self.get_value(instance),
+        )
 
 
 class TipIndexView(IndexView):
@@ -116,23 +195,56 @@ class TipIndexView(IndexView):
                 "reference",
                 label=_("Reference"),
                 sort_key="reference",
-                get_url=lambda tip: reverse("tips_admin:detail", args=[tip.pk]),
+                # tips_admin:detail is "<int:pk>/" under the index (see viewsets.py).
+                detail_prefix=reverse("tips_admin:index"),
             ),
             PreviewColumn("preview", label=_("Preview")),
-            Column("appeal", label=_("Appeal")),
-            Column("desk", label=_("Desk")),
-            DateColumn("received_at", label=_("Received"), sort_key="received_at"),
-            Column(
+            TextColumn("appeal", label=_("Appeal")),
+            TextColumn("desk", label=_("Desk")),
+            ReceivedColumn("received_at", label=_("Received"), sort_key="received_at"),
+            TextColumn(
                 "priority",
                 label=_("Priority"),
                 accessor="get_priority_display",
                 sort_key="priority",
             ),
-            Column("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
-            Column("assignee", label=_("Assignee")),
-            Column("attachment_count", label=_("Photos")),
-            BooleanColumn("unread", label=_("Unread")),
+            TextColumn(
+                "status", label=_("Status"), accessor="get_status_display", sort_key="status"
+            ),
+            TextColumn("assignee", label=_("Assignee")),
+            TextColumn("attachment_count", label=_("Photos")),
+            FlagColumn("unread", label=_("Unread")),
         ]
+
+    #: Filters the cached count matrix can answer (see tips.admin.counts).
+    COUNTED_FILTERS = frozenset({"desk", "status", "priority"})
+
+    def known_count(self) -> int | None:
+        """The number of matching tips without a COUNT query, when the filters allow it."""
+        filters = self.filters
+        if filters is None or not filters.is_valid():
+            return None
+        data = filters.form.cleaned_data
+        if any(
+            value not in (None, "", [], ())
+            for name, value in data.items()
+            if name not in self.COUNTED_FILTERS
+        ):
+            return None
+        desk = data.get("desk")
+        return counts.count(
+            self.request.user,
+            desk_id=desk.pk if desk is not None else None,
+            statuses=frozenset(data.get("status") or ()),
+            priorities=frozenset(data.get("priority") or ()),
+        )
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        known = self.known_count()
+        if known is not None:
+            paginator.count = known  # Paginator.count is a cached property
+        return paginator
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
