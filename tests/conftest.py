@@ -19,3 +19,42 @@ def postgres_url():
     if not url.startswith("postgres"):
         pytest.skip("DATABASE_URL does not point at PostgreSQL: this test needs a real one")
     return url
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    fixtures = getattr(item, "fixturenames", ())
+    return "live_server" in fixtures or "transactional_db" in fixtures
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Run transactional tests last, as Django's own runner does: their flush empties tables
+    that migrations filled (locales, the page tree, groups), which later tests rely on."""
+    items.sort(key=_is_transactional)
+
+
+def _restore_migration_data():
+    """What data migrations created and a transactional test's flush removed."""
+    import importlib
+
+    from django.apps import apps
+    from django.conf import settings
+    from wagtail.models import Locale, Page, Site
+
+    default, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if not Page.objects.exists():
+        root = Page.add_root(title="Root", slug="root", locale=default)
+        Site.objects.create(hostname="localhost", root_page=root, is_default_site=True)
+    importlib.import_module("tips.migrations.0003_triage_groups").create_groups(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _migration_data_after_flush(request):
+    """Transactional tests run last and each one flushes the database at teardown: give the
+    next one back the rows migrations made (locale, page root, site, groups)."""
+    if _is_transactional(request.node):
+        request.getfixturevalue("transactional_db")
+        _restore_migration_data()
+    yield

@@ -27,8 +27,9 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_out
-from django.core.cache import cache
 from django.dispatch import receiver
+
+from mostwanted.cache import strict_default_cache as cache
 
 logger = logging.getLogger(__name__)
 

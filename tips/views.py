@@ -15,7 +15,6 @@ import logging
 import os
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import DatabaseError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
@@ -28,6 +27,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
+
+from mostwanted.cache import strict_default_cache as cache
 
 from . import antispam, crypto, forms, ratelimit, receipt_files, receipts
 from .sanitize import ImageRejected

@@ -34,7 +34,7 @@ def _csp_watch(page, sink):
 
 
 @pytest.mark.e2e
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_followup_exchange_in_browser(live_server, browser_page, world, settings, tmp_path):  # noqa: F811
     from tips.models import Message, Tip
 

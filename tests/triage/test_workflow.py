@@ -74,7 +74,7 @@ def test_assignment_only_to_desk_members(world, tip_a):
     assert "tips.assign" in _actions(tip_a)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_notes_are_stored_encrypted(client, world, tip_a):
     verified_login(client, world.inv_a)
     unlock(client)

@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
-from django.core.cache import cache
+
+from mostwanted.cache import strict_default_cache as cache
 
 logger = logging.getLogger(__name__)
 
