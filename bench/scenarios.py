@@ -448,17 +448,7 @@ def _one_tip(session: _Session, path: str, extra: dict) -> bool:
     status, body = session.request("GET", path)
     if status != 200:
         return False
-    fields = _form_fields(body.decode("utf-8", "replace"))
-    data = {
-        "what": _TIP_TEXT,
-        "when_date": "2025-05-31",
-        "when_time": "08:10",
-        "place": "Bus stop Gare Centrale, Brussels",
-        "how_known": "I saw him myself",
-        "contact": "",
-        **extra,
-        **fields,
-    }
+    data = _tip_data({**extra, **_form_fields(body.decode("utf-8", "replace"))})
     body = urllib.parse.urlencode(data).encode()
     status, _resp = session.request(
         "POST",
@@ -545,6 +535,42 @@ def _row_padding(ctx: Context) -> int:
     return max(0, real - plain)
 
 
+def _tip_data(fields: dict) -> dict:
+    return {
+        "what": _TIP_TEXT,
+        "when_date": "2025-05-31",
+        "when_time": "08:10",
+        "place": "Bus stop Gare Centrale, Brussels",
+        "how_known": "I saw him myself",
+        "contact": "",
+        **fields,
+    }
+
+
+def _cpu_per_tip(paths: dict, tips: int) -> dict:
+    """CPU milliseconds (this process, median) for one tip (GET + POST) through the Django test
+    client on each path, alternating: the same middleware, views, database and cache as the
+    gunicorn workers, but no network, no proxy and no other process. Less sensitive than
+    tips/s to the load other programs put on the machine (it counts no waiting)."""
+    from django.test import Client
+
+    samples = {name: [] for name in paths}
+    clients = {name: Client(enforce_csrf_checks=True) for name in paths}
+    for i in range(tips + 3):
+        for name, path in paths.items():
+            client = clients[name]
+            t0 = time.process_time()
+            page = client.get(path)
+            data = _tip_data(_form_fields(page.content.decode("utf-8", "replace")))
+            answer = client.post(path, data)
+            spent = time.process_time() - t0
+            if page.status_code != 200 or answer.status_code != 200:
+                raise RuntimeError(f"{path} answered {page.status_code}/{answer.status_code}")
+            if i >= 3:  # the first tips warm caches and connections
+                samples[name].append(spent * 1000)
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
 def tips(ctx: Context) -> dict:
     """The real form against the plain one, in alternating rounds on the same processes.
 
@@ -596,6 +622,8 @@ def tips(ctx: Context) -> dict:
     real_rate = totals["real"][1] / totals["real"][0]
     plain_rate = totals["plain"][1] / totals["plain"][0]
     ratio = real_rate / plain_rate if plain_rate else None
+    cpu = _cpu_per_tip({"real": real_path, "plain": PLAIN_PATH}, 10 if ctx.quick else 40)
+    _drain_tasks(ctx)
     return record(
         "tips",
         round(real_rate, 1),
@@ -613,6 +641,9 @@ def tips(ctx: Context) -> dict:
         rounds=rounds,
         round_s=duration,
         round_ratios="/".join(f"{r:.2f}" for r in round_ratios),
+        cpu_ms_per_tip_real=round(cpu["real"], 1),
+        cpu_ms_per_tip_plain=round(cpu["plain"], 1),
+        cpu_ratio=round(cpu["plain"] / cpu["real"], 2),
         notify_backlog_max=max(backlogs),
         notify_drain_s_max=round(max(drains), 2),
         row_padding_bytes=int(ctx.env.get("BENCH_PLAIN_ROW_PADDING", 0)),
@@ -809,6 +840,16 @@ def _generate_tips(ctx: Context, total: int) -> None:
     if batch:
         with transaction.atomic():
             Tip.objects.bulk_create(batch)
+    _drop_cached_tip_counts()
+
+
+def _drop_cached_tip_counts() -> None:
+    """bulk_create sends no signal: drop the cached queue counts as a new tip would."""
+    try:
+        from tips.admin import counts
+    except ImportError:
+        return
+    counts.invalidate()
 
 
 def _queue_client(ctx: Context):
@@ -841,7 +882,9 @@ def _queue_client(ctx: Context):
     return client
 
 
-def _measure_listing(client, url: str, rounds: int) -> tuple[float, int, int]:
+def _measure_listing(client, url: str, rounds: int, cold=False) -> tuple[float, int, int]:
+    """Median time and queries of the listing; ``cold``: the cached counts are dropped
+    before each request (as after every new tip or status change)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -851,6 +894,8 @@ def _measure_listing(client, url: str, rounds: int) -> tuple[float, int, int]:
     times = []
     queries = 0
     for _ in range(rounds):
+        if cold:
+            _drop_cached_tip_counts()
         with CaptureQueriesContext(connection) as captured:
             t0 = time.perf_counter()
             response = client.get(url)
@@ -884,6 +929,7 @@ def queue(ctx: Context) -> dict:
     filtered_ms, filtered_q, _ = _measure_listing(
         client, url + "?status=new&priority=urgent", rounds
     )
+    cold_ms, cold_q, _ = _measure_listing(client, url, rounds, cold=True)
     from tips.models import Tip
 
     return record(
@@ -898,6 +944,8 @@ def queue(ctx: Context) -> dict:
         median_at_1000_ms=round(small_ms, 1),
         filtered_median_ms=round(filtered_ms, 1),
         filtered_queries=filtered_q,
+        counts_uncached_median_ms=round(cold_ms, 1),
+        counts_uncached_queries=cold_q,
         generate_s=round(generated_s, 1),
         view="locked listing (metadata), in-process",
     )
