@@ -276,6 +276,12 @@ class Tip(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     #: Set once the desk was notified (makes the notification task idempotent).
     notified_at = models.DateTimeField(_("notified at"), null=True, blank=True, editable=False)
+    #: Set by the notification task before it sends (an atomic claim, so two tasks never
+    #: both send); cleared when sending fails, or by ``requeue_notifications`` once stale
+    #: (a worker killed while sending).
+    notify_claimed_at = models.DateTimeField(
+        _("notification claimed at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("tip")
