@@ -8,8 +8,34 @@ from . import receipts
 from .models import DeskKey, DeskMembership, Tip
 
 
-def _has_active_key(desk) -> bool:
-    return DeskKey.objects.filter(desk=desk, active=True).exists()
+def _active_key(desk) -> DeskKey | None:
+    return DeskKey.objects.filter(desk=desk, active=True).select_related("desk").first()
+
+
+def desk_key_for_appeal(appeal=None) -> DeskKey | None:
+    """The active key (its ``.desk`` selected) of the desk that receives a tip about
+    ``appeal``: see :func:`desk_for_appeal`. None if no desk can receive tips at all.
+
+    ``tips.services.tip_submit(desk_key=...)`` takes it, so the key is looked up once per tip.
+    """
+    from appeals.models import Desk
+
+    if appeal is not None:
+        page = getattr(appeal, "specific", appeal)
+        desk = getattr(page, "desk", None)
+        if desk is not None:
+            key = _active_key(desk.canonical())
+            if key is not None:
+                return key
+    default_id = getattr(settings, "TIP_DEFAULT_DESK_ID", None)
+    if default_id:
+        desk = Desk.objects.filter(pk=default_id).first()
+        if desk is not None:
+            key = _active_key(desk.canonical())
+            if key is not None:
+                return key
+    key = DeskKey.objects.filter(active=True).select_related("desk").order_by("created_at", "pk")
+    return key.first()
 
 
 def desk_for_appeal(appeal=None):
@@ -19,25 +45,8 @@ def desk_for_appeal(appeal=None):
     (``TIP_DEFAULT_DESK_ID``, or the first desk with an active key), so a tip is never
     refused because one desk is not set up. None if no desk can receive tips at all.
     """
-    from appeals.models import Desk
-
-    if appeal is not None:
-        page = getattr(appeal, "specific", appeal)
-        desk = getattr(page, "desk", None)
-        if desk is not None:
-            desk = desk.canonical()
-            if _has_active_key(desk):
-                return desk
-    default_id = getattr(settings, "TIP_DEFAULT_DESK_ID", None)
-    if default_id:
-        desk = Desk.objects.filter(pk=default_id).first()
-        if desk is not None:
-            desk = desk.canonical()
-            if _has_active_key(desk):
-                return desk
-    key = DeskKey.objects.filter(active=True).select_related("desk").order_by("created_at", "pk")
-    first = key.first()
-    return first.desk if first else None
+    key = desk_key_for_appeal(appeal)
+    return key.desk if key is not None else None
 
 
 def tip_line_ready() -> bool:

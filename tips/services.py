@@ -78,6 +78,7 @@ def tip_submit(
     urgent: bool = False,
     language: str,
     contact: Mapping[str, str] | None = None,
+    desk_key=None,
 ) -> SubmittedTip:
     """Seal and store a tip, in one transaction; queue the desk notification after commit.
 
@@ -86,13 +87,17 @@ def tip_submit(
     staged (encrypted into storage) by the caller; on any failure they are deleted and the
     exception re-raised, so nothing is left behind.
 
+    ``desk_key``: the desk's active key if the caller already has it (as returned by
+    ``selectors.desk_key_for_appeal``); otherwise it is looked up.
+
     Raises :class:`TipLineNotReady` if there is no desk, no desk key or no recovery key.
     """
     committed = False
     try:
         if desk is None:
             raise TipLineNotReady("no desk")
-        desk_key = keys.active_desk_key(desk)  # of the desk's default-locale row
+        if not (desk_key is not None and desk_key.active and desk_key.desk_id == desk.pk):
+            desk_key = keys.active_desk_key(desk)  # of the desk's default-locale row
         recovery = keys.active_recovery_key()
         if desk_key is None or recovery is None:
             raise TipLineNotReady("desk key or recovery key missing")

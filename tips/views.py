@@ -320,8 +320,10 @@ def _submit_post(request, appeal):
 
         data = form.fields_for_sealing()
         contact = data.pop("contact", "")
+        desk_key = selectors.desk_key_for_appeal(appeal)  # its desk selected with it
         submitted = services.tip_submit(
-            desk=selectors.desk_for_appeal(appeal),
+            desk=desk_key.desk if desk_key is not None else None,
+            desk_key=desk_key,
             appeal=appeal,
             fields=data,
             contact={"contact": contact} if contact else None,
