@@ -9,7 +9,6 @@ import logging
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -38,22 +37,25 @@ def tip_admin_url(tip) -> str:
 @task()
 def notify_desk_new_tip(tip_id: int) -> int:
     """E-mail the desk's active members that a tip arrived: reference, priority and an
-    admin link only, never content. Idempotent: ``Tip.notified_at`` is set in the same
-    transaction, so a repeated task sends nothing; if sending fails the transaction is
-    rolled back and a retry sends. Returns the number of e-mails sent.
+    admin link only, never content. Returns the number of e-mails sent.
+
+    Sent at most once per tip: the task first claims the tip with one atomic UPDATE
+    (``notify_claimed_at``, only while unclaimed and not notified), so a second task for the
+    same tip sends nothing, and no transaction or row lock is held while the mail server is
+    slow. After sending, ``notified_at`` is set. If sending fails the claim is released so a
+    retry sends. A worker killed while sending leaves the claim: ``requeue_notifications``
+    releases claims older than ``TIP_NOTIFY_RETRY_AFTER_SECONDS`` and queues the tip again.
     """
     from .models import Tip
     from .selectors import desk_members
 
-    with transaction.atomic():
-        tip = (
-            Tip.objects.select_for_update()
-            .filter(pk=tip_id, notified_at__isnull=True)
-            .select_related("desk")
-            .first()
-        )
-        if tip is None:
-            return 0
+    claim = timezone.now()
+    unsent = Tip.objects.filter(pk=tip_id, notified_at__isnull=True)
+    if not unsent.filter(notify_claimed_at__isnull=True).update(notify_claimed_at=claim):
+        return 0  # already notified, being notified, or gone
+    mine = Tip.objects.filter(pk=tip_id, notify_claimed_at=claim, notified_at__isnull=True)
+    try:
+        tip = Tip.objects.select_related("desk").get(pk=tip_id)
         recipients = [u.email for u in desk_members(tip.desk) if u.email]
         with translation.override(settings.LANGUAGE_CODE):
             priority = str(tip.get_priority_display())
@@ -74,6 +76,9 @@ def notify_desk_new_tip(tip_id: int) -> int:
             }
         messages = [(subject, body, None, [address]) for address in recipients]
         sent = send_mass_mail(messages, fail_silently=False) if messages else 0
-        tip.notified_at = timezone.now()
-        tip.save(update_fields=["notified_at"])
+    except BaseException:
+        # Not sent (or not known to be sent): release the claim so a retry sends.
+        mine.update(notify_claimed_at=None)
+        raise
+    mine.update(notified_at=timezone.now())
     return sent

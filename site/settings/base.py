@@ -240,6 +240,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "mostwanted@localhost")
+# Seconds before an SMTP operation gives up: a hung mail server must not outlast
+# TIP_NOTIFY_RETRY_AFTER_SECONDS (a notification still sending would be sent again).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security headers (see mostwanted.middleware for the ones Django lacks)
@@ -352,3 +355,6 @@ VAULT_IDLE_SECONDS = env_int("VAULT_IDLE_SECONDS", 15 * 60)
 VAULT_MAX_SECONDS = env_int("VAULT_MAX_SECONDS", 8 * 3600)
 TIP_RETENTION_DAYS = env_int("TIP_RETENTION_DAYS", 365)
 TIP_SPAM_RETENTION_DAYS = env_int("TIP_SPAM_RETENTION_DAYS", 30)
+# requeue_notifications: tips still not notified this long after arrival are queued again,
+# and notification claims / running notification tasks this old count as dead.
+TIP_NOTIFY_RETRY_AFTER_SECONDS = env_int("TIP_NOTIFY_RETRY_AFTER_SECONDS", 120)
