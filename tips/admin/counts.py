@@ -7,10 +7,12 @@ COUNT over all the desk's tips on each request. One query counts the visible tip
 (desk, status, priority), index-only; the badge, the header and the total of a listing
 filtered on desk, status and priority only are sums over it. They are cached per *scope*
 (the set of tips a user may see: all for supervisors, else their desks and the tips they
-read) for :data:`COUNTS_TTL` seconds, and all cached counts are invalidated at once when a
-tip is created, deleted or changes status or priority (a new random generation token, so concurrent
-processes sharing Redis agree without a race on a counter). A cache outage costs the query,
-never an error. The counts hold numbers only: no tip content, no reference.
+read) for :data:`COUNTS_TTL` seconds, and all cached counts are invalidated at once
+when a tip is created, deleted or changes status or priority (a new random generation
+token, so concurrent processes sharing Redis agree without a race on a counter). A cache
+outage costs the query, never an error. The counts hold numbers only: no tip content, no
+reference. ``QuerySet.update()`` and ``bulk_create`` send no signal: call
+:func:`invalidate` after them (or live with counts up to ``COUNTS_TTL`` old).
 """
 
 from __future__ import annotations
@@ -116,7 +118,8 @@ def _invalidate_now_and_on_commit() -> None:
     # Now (this transaction's own requests) and after commit (a request of another
     # process may have cached the pre-commit counts in between).
     invalidate()
-    transaction.on_commit(invalidate)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(invalidate)
 
 
 def _on_save(sender, instance, created, update_fields=None, **kwargs):
