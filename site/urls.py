@@ -7,6 +7,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from .health import healthz
 
+handler400 = "mostwanted.views.bad_request"  # translated page, with the request
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),

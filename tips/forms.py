@@ -210,6 +210,15 @@ TOO_LARGE_REQUEST_MESSAGE = _(
     "What you sent was too large to be received and your text could not be kept. "
     "Please write a shorter text and attach fewer or smaller photos."
 )
+UNREADABLE_REQUEST_MESSAGE = _(
+    "What your browser sent could not be read (the sending was probably interrupted) and "
+    "your text could not be kept. Please write it again and send it; if it happens again, "
+    "attach fewer or smaller photos."
+)
+SESSION_EXPIRED_MESSAGE = _(
+    "Your session expired for safety and your tip was NOT sent. Check your text below and "
+    "send it again. If you attached photos, attach them again."
+)
 
 
 def error_count_message(count: int) -> str:

@@ -216,7 +216,11 @@ def submit(request, appeal_id=None):
             appeal,
             _blank_form(request),
             status=413 if isinstance(exc, RequestDataTooBig) else 400,
-            notices=[forms.TOO_LARGE_REQUEST_MESSAGE],
+            notices=[
+                forms.TOO_LARGE_REQUEST_MESSAGE
+                if isinstance(exc, RequestDataTooBig)
+                else forms.UNREADABLE_REQUEST_MESSAGE
+            ],
             photos_not_kept=True,
         )
     try:
@@ -344,6 +348,18 @@ def _submit_post(request, appeal):
     return _render_receipt(request, submitted.receipt, urgent=form.cleaned_data["seeing_now"])
 
 
+def csrf_refused(request, appeal_id=None):
+    """The form again, text intact, after a failed CSRF check (``mostwanted.views``):
+    status 403, a fresh form token, and the page sets a fresh CSRF cookie."""
+    try:
+        appeal = _resolve_appeal(appeal_id)
+    except (Http404, DatabaseError):
+        appeal = None
+    return _render_form(
+        request, appeal, _refill(request), status=403, notices=[forms.SESSION_EXPIRED_MESSAGE]
+    )
+
+
 def _followup_url(request) -> str:
     return request.build_absolute_uri(reverse("tips:followup"))
 
@@ -387,9 +403,3 @@ def receipt_download(request):
 @never_cache
 def protection(request):
     return _no_store(render(request, "tips/protection.html", {}))
-
-
-@never_cache
-def followup(request):
-    """Placeholder: the follow-up work replaces it (URL name is the contract)."""
-    return HttpResponse("Follow up on a tip.", content_type="text/plain")

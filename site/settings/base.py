@@ -142,6 +142,8 @@ SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60)  # mostwanted.mi
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
+# A refused tip form or follow-up answer is shown again with the text kept (translated 403).
+CSRF_FAILURE_VIEW = "mostwanted.views.csrf_failure"
 LOGIN_URL = "wagtailadmin_login"
 
 # --- Internationalisation: French by default, Dutch, German, English.

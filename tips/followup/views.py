@@ -233,6 +233,24 @@ def answer(request):
         _close_uploads(request)
 
 
+def csrf_refused(request):
+    """After a failed CSRF check on an answer (``mostwanted.views``): the conversation (or
+    the receipt form) again with the answer text in the box, status 403."""
+    notice = _(
+        "Your session expired for safety and your answer was NOT sent. Check your text below "
+        "and send it again. If you attached photos, attach them again."
+    )
+    text = request.POST.get("text", "")[: services.ANSWER_MAX_CHARS]
+    try:
+        sess = session.load(request)
+        if sess is None:
+            return _start_page(request, status=403, notice=notice, draft=text)
+        return _conversation_page(request, sess, notices=[notice], draft=text, status=403)
+    except (session.SessionUnavailable, DatabaseError) as exc:
+        logger.error("follow-up answer unavailable (%s)", type(exc).__name__)
+        return _unavailable(request)
+
+
 def _answer_post(request):
     from tips.attachments import discard_staged, stage_attachment
 
