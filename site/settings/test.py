@@ -24,3 +24,10 @@ WHITENOISE_AUTOREFRESH = True
 # Tip line: tiny Argon2id costs so tests run fast (production values are in base.py).
 TIP_PASSPHRASE_ARGON2 = {"memory_cost": 64, "iterations": 1, "lanes": 1}
 TIP_RECEIPT_ARGON2 = {"memory_cost": 64, "iterations": 1, "lanes": 1}
+# The app-level page cache would serve one test's page to the next: off unless a test enables
+# it. A per-run key prefix keeps runs sharing one Redis apart.
+PAGE_CACHE_ENABLED = False
+if "KEY_PREFIX" in CACHES["default"]:  # noqa: F405
+    import uuid as _uuid
+
+    CACHES["default"]["KEY_PREFIX"] = f"mwtest-{_uuid.uuid4().hex[:8]}"  # noqa: F405
