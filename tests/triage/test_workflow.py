@@ -292,3 +292,7 @@ def test_listing_cells(client, world):
     assert "&lt;b&gt;Desk&lt;/b&gt; &amp; co" in page and "<b>Desk</b>" not in page
     assert 'class="w-human-readable-date"' in page
     assert 'href="#icon-check"' in page  # unread
+    # The assignee filter and the bulk form list the desk's members (one shared query).
+    for member in (world.inv_a, world.inv_a2):
+        assert page.count(f'<option value="{member.pk}"') == 2, member
+    assert f'<option value="{world.inv_b.pk}"' not in page

@@ -10,9 +10,35 @@ from tips.models import Tip, TipPriority, TipStatus
 from tips.permissions import tip_policy
 
 
+class _EvaluatedChoiceIterator(django_filters.fields.ModelChoiceIterator):
+    """Django's choice iterator without ``queryset.iterator()``: a dropdown of a few rows
+    is one SELECT whose result stays cached on the field's queryset (shared with the bulk
+    form's assignees), not a PostgreSQL server-side cursor (DECLARE, FETCH, CLOSE)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+    def __len__(self):
+        extra = (self.field.empty_label is not None) + (self.field.null_label is not None)
+        return len(self.queryset) + extra
+
+
+class _EvaluatedChoiceField(django_filters.fields.ModelChoiceField):
+    iterator = _EvaluatedChoiceIterator
+
+
+class ChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = _EvaluatedChoiceField
+
+
 class TipFilterSet(WagtailFilterSet):
-    desk = django_filters.ModelChoiceFilter(label=_("Desk"), queryset=None)
-    appeal = django_filters.ModelChoiceFilter(label=_("Appeal"), queryset=None)
+    desk = ChoiceFilter(label=_("Desk"), queryset=None)
+    appeal = ChoiceFilter(label=_("Appeal"), queryset=None)
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"),
         choices=TipStatus.choices,
@@ -25,7 +51,7 @@ class TipFilterSet(WagtailFilterSet):
         widget=forms.CheckboxSelectMultiple,
         distinct=False,
     )
-    assignee = django_filters.ModelChoiceFilter(label=_("Assignee"), queryset=None)
+    assignee = ChoiceFilter(label=_("Assignee"), queryset=None)
     # Native date inputs: Wagtail's date picker widget renders an inline <script>, which the
     # strict CSP (no 'unsafe-inline') blocks.
     received_from = django_filters.DateFilter(

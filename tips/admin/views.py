@@ -296,10 +296,19 @@ class TipIndexView(IndexView):
         context["vault_lock_url"] = reverse("tips_admin:vault_lock")
         context["bulk_url"] = reverse("tips_admin:bulk")
         context["bulk_statuses"] = TipStatus.choices
-        context["bulk_assignees"] = _assignable_users(user)
+        context["bulk_assignees"] = self._bulk_assignees()
         context["is_supervisor"] = tip_policy.is_supervisor(user)
         audit.record(user, "tips.view_list", user=user, data={"unlocked": self.unlocked})
         return context
+
+    def _bulk_assignees(self):
+        """Members of the user's desks. For an investigator that is the assignee filter's
+        queryset: the dropdown and the bulk form then share one query."""
+        user = self.request.user
+        filters = self.filters
+        if filters is not None and tip_policy.listable_desk_ids(user) is not None:
+            return filters.form.fields["assignee"].queryset
+        return _assignable_users(user)
 
 
 def _assignable_users(user):
