@@ -56,7 +56,7 @@ def _query(user) -> list[tuple[int, str, str, int]]:
         tip_policy.visible_tips(user)
         .order_by()
         .values_list("desk_id", "status", "priority")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))  # COUNT(id) would rule out an index-only scan on PostgreSQL
     )
     return [tuple(row) for row in rows]
 
