@@ -27,7 +27,10 @@ TIP_RECEIPT_ARGON2 = {"memory_cost": 64, "iterations": 1, "lanes": 1}
 # The app-level page cache would serve one test's page to the next: off unless a test enables
 # it. A per-run key prefix keeps runs sharing one Redis apart.
 PAGE_CACHE_ENABLED = False
+# Processes a test starts inherit the prefix through the environment, so they share the cache.
 if "KEY_PREFIX" in CACHES["default"]:  # noqa: F405
+    import os as _os
     import uuid as _uuid
 
-    CACHES["default"]["KEY_PREFIX"] = f"mwtest-{_uuid.uuid4().hex[:8]}"  # noqa: F405
+    _os.environ.setdefault("CACHE_KEY_PREFIX", f"mwtest-{_uuid.uuid4().hex[:8]}")
+    CACHES["default"]["KEY_PREFIX"] = _os.environ["CACHE_KEY_PREFIX"]  # noqa: F405
