@@ -115,3 +115,36 @@ def attachment_entry(attachment, document: dict) -> dict:
     if entry.get("storage_name") != attachment.storage_name:
         raise crypto.DecryptionError("attachment does not match the document")
     return entry
+
+
+def attachment_response(
+    reader, *, content_type: str, filename: str, inline: bool, log_label: str, log=None
+):
+    """Stream a decrypted attachment to an investigator, 64 KiB at a time.
+
+    ``inline`` shows it in the browser (only for safe image types), otherwise it is a
+    download; either way the response is never cached, never sniffed and sandboxed. If
+    decryption fails mid-stream, the stream stops and ``"<log_label>: <class>"`` is logged
+    on ``log`` (exception class only); the reader is closed in every case.
+    """
+    from django.http import StreamingHttpResponse
+    from django.utils.http import content_disposition_header
+
+    response = StreamingHttpResponse(
+        _stream(reader, log_label=log_label, log=log or logger), content_type=content_type
+    )
+    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    response["Cache-Control"] = "no-store, private"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _stream(reader, *, log_label: str, log, size=64 * 1024):
+    try:
+        while chunk := reader.read(size):
+            yield chunk
+    except crypto.CryptoError as exc:
+        log.warning("%s: %s", log_label, type(exc).__name__)
+    finally:
+        reader.close()

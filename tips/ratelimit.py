@@ -30,6 +30,7 @@ import hmac
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -153,29 +154,59 @@ def health_problem() -> str | None:
 
 def check_submission(request) -> RateDecision:
     """Count this submission against both limits and say whether it is over either."""
+    return check_limits(
+        request,
+        source_group=SOURCE_GROUP,
+        global_group=GLOBAL_GROUP,
+        source_rate=rate_per_source(),
+        global_rate=rate_global(),
+        on_cache_error=_record_failure,
+        use_cache=not _cache_recently_failed(time.monotonic()),
+    )
+
+
+def check_limits(
+    request,
+    *,
+    source_group: str,
+    global_group: str,
+    source_rate: str,
+    global_rate: str,
+    on_cache_error: Callable[[BaseException], None],
+    use_cache: bool = True,
+) -> RateDecision:
+    """Count one request against a per-source and a site-wide limit (shared by the tip form
+    and the follow-up receipt check, each with its own groups and rates).
+
+    The source is :func:`source_key` (daily HMAC of the address). With ``use_cache``, the
+    counts live in the cache (django-ratelimit); if the cache raises, ``on_cache_error`` is
+    called with the exception (log its class only) and the in-process :data:`fallback`
+    limiter decides with the same rates (``degraded=True``), as it does without
+    ``use_cache``.
+    """
     source = source_key(None, request)
-    if not _cache_recently_failed(time.monotonic()):
+    if use_cache:
         try:
             over_source = is_ratelimited(
                 request,
-                group=SOURCE_GROUP,
+                group=source_group,
                 key=lambda group, req: source,
-                rate=rate_per_source(),
+                rate=source_rate,
                 increment=True,
             )
             over_global = is_ratelimited(
                 request,
-                group=GLOBAL_GROUP,
+                group=global_group,
                 key=global_key,
-                rate=rate_global(),
+                rate=global_rate,
                 increment=True,
             )
         except Exception as exc:  # any cache failure: accept under the fallback limit
-            _record_failure(exc)
+            on_cache_error(exc)
         else:
             return _decision(over_source, over_global, degraded=False)
-    over_source = fallback.hit(SOURCE_GROUP, source, rate_per_source())
-    over_global = fallback.hit(GLOBAL_GROUP, "all", rate_global())
+    over_source = fallback.hit(source_group, source, source_rate)
+    over_global = fallback.hit(global_group, "all", global_rate)
     return _decision(over_source, over_global, degraded=True)
 
 

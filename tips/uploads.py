@@ -37,7 +37,11 @@ to read the plaintext as a (seekable) stream, decrypted one chunk at a time.
 from __future__ import annotations
 
 import functools
+import io
+import logging
+import os
 import tempfile
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -45,7 +49,9 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from . import crypto
-from .sanitize import DEFAULT_MAX_EDGE, SanitizedImage, sanitize_image
+from .sanitize import DEFAULT_MAX_EDGE, ImageRejected, SanitizedImage, sanitize_image
+
+logger = logging.getLogger(__name__)
 
 #: Error codes recorded on ``request.tip_upload_errors``.
 TOO_MANY_FILES = "too_many_files"
@@ -176,6 +182,75 @@ def sanitize_upload(uploaded: EncryptedTemporaryUploadedFile) -> SanitizedImage:
             max_pixels=int(getattr(settings, "TIP_MAX_IMAGE_PIXELS", 50_000_000)),
             max_edge=int(getattr(settings, "TIP_IMAGE_MAX_EDGE", DEFAULT_MAX_EDGE)),
         )
+
+
+def display_name(name: str, extension: str) -> str:
+    """The photo's name for investigators: the citizen's base name, the new extension."""
+    base = os.path.basename((name or "").replace("\\", "/"))
+    stem = os.path.splitext(base)[0].strip()[:100] or "photo"
+    return f"{stem}.{extension}"
+
+
+@dataclass
+class PhotoBatch:
+    """What :func:`stage_photos` made of the uploaded photos.
+
+    ``staged``: the encrypted files now in storage (empty whenever ``file_errors`` is not:
+    the whole batch is refused). ``file_errors``: one translated message per refused file.
+    """
+
+    staged: list = field(default_factory=list)
+    file_errors: list[str] = field(default_factory=list)
+
+
+def stage_photos(
+    uploaded_files, *, log_label: str, log: logging.Logger | None = None
+) -> PhotoBatch:
+    """Sanitise every uploaded photo and stage (encrypt into storage) the clean ones.
+
+    The batch is all or nothing: if any photo is refused, the photos already staged are
+    deleted and ``PhotoBatch.staged`` is empty; the remaining photos are still checked so
+    every refused file gets its message. Each clean photo is staged as soon as it is
+    sanitised, so at most one re-encoded photo is in memory at a time. If staging raises
+    (storage down), the files staged so far are deleted before the exception propagates.
+
+    A damaged encrypted spool is logged (exception class only) on ``log`` as
+    ``"<log_label>: unreadable upload spool (<class>)"`` and reported as a corrupt file.
+    """
+    from . import forms
+    from .attachments import discard_staged, stage_attachment
+
+    log = log or logger
+    staged = []
+    file_errors = []
+    try:
+        for uploaded in uploaded_files:
+            try:
+                image = sanitize_upload(uploaded)
+            except ImageRejected as rejected:
+                file_errors.append(forms.attachment_error_message(uploaded.name, rejected.code))
+                continue
+            except crypto.CryptoError as exc:  # the encrypted spool file was damaged
+                log.error("%s: unreadable upload spool (%s)", log_label, type(exc).__name__)
+                file_errors.append(forms.attachment_error_message(uploaded.name, "corrupt"))
+                continue
+            if file_errors:  # the batch is refused anyway: do not store this one
+                continue
+            staged.append(
+                stage_attachment(
+                    io.BytesIO(image.data),
+                    name=display_name(uploaded.name, image.extension),
+                    content_type=image.content_type,
+                )
+            )
+            del image
+    except BaseException:
+        discard_staged(staged)
+        raise
+    if file_errors:
+        discard_staged(staged)
+        return PhotoBatch(staged=[], file_errors=file_errors)
+    return PhotoBatch(staged=staged)
 
 
 def encrypting_uploads(view):

@@ -10,9 +10,7 @@ POST response (never stored, never redirected through a URL or the session).
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
-import os
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
@@ -30,8 +28,7 @@ from django.views.decorators.http import require_POST
 
 from mostwanted.cache import strict_default_cache as cache
 
-from . import antispam, crypto, forms, ratelimit, receipt_files, receipts
-from .sanitize import ImageRejected
+from . import antispam, forms, ratelimit, receipt_files, receipts
 
 logger = logging.getLogger(__name__)
 
@@ -178,13 +175,6 @@ def _mark_token_used(token: str) -> None:
         logger.warning("tip form: cache unavailable for the replay check (%s)", type(exc).__name__)
 
 
-def _safe_display_name(name: str, extension: str) -> str:
-    """The photo's name for investigators: the citizen's base name, new extension."""
-    base = os.path.basename((name or "").replace("\\", "/"))
-    stem = os.path.splitext(base)[0].strip()[:100] or "photo"
-    return f"{stem}.{extension}"
-
-
 # --------------------------------------------------------------------------- views
 
 
@@ -244,8 +234,8 @@ def _unavailable(request, appeal):
 @csrf_protect
 def _submit_post(request, appeal):
     from . import selectors, services
-    from .attachments import discard_staged, stage_attachment
-    from .uploads import sanitize_upload
+    from .attachments import discard_staged
+    from .uploads import stage_photos
 
     photos = _uploaded_photos(request)
     had_photos = bool(photos) or bool(getattr(request, "tip_upload_errors", None))
@@ -287,38 +277,18 @@ def _submit_post(request, appeal):
         )
 
     # Photos: sanitise every one; refuse the lot if any is refused (the citizen decides).
-    # Each clean image is staged (encrypted into storage) at once, so only one re-encoded
-    # photo is in memory at a time; staged files are deleted if the tip is not stored.
+    # Staged files are deleted if the tip is not stored.
     staged = []
     try:
-        for uploaded in photos:
-            try:
-                image = sanitize_upload(uploaded)
-            except ImageRejected as rejected:
-                file_errors.append(forms.attachment_error_message(uploaded.name, rejected.code))
-                continue
-            except crypto.CryptoError as exc:  # the encrypted spool file was damaged
-                logger.error("tip form: unreadable upload spool (%s)", type(exc).__name__)
-                file_errors.append(forms.attachment_error_message(uploaded.name, "corrupt"))
-                continue
-            if file_errors:  # the lot is refused anyway: do not store this one
-                continue
-            staged.append(
-                stage_attachment(
-                    io.BytesIO(image.data),
-                    name=_safe_display_name(uploaded.name, image.extension),
-                    content_type=image.content_type,
-                )
-            )
-            del image
-        if file_errors:
-            discard_staged(staged)
+        batch = stage_photos(photos, log_label="tip form", log=logger)
+        staged = batch.staged
+        if batch.file_errors:
             return _render_form(
                 request,
                 appeal,
                 _refill(request),
                 status=400,
-                file_errors=file_errors,
+                file_errors=batch.file_errors,
                 photos_not_kept=True,
             )
 

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.utils import flatatt
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import capfirst
 from django.template.defaultfilters import date as date_filter
@@ -24,7 +24,6 @@ from django.utils import timezone
 from django.utils.formats import get_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
-from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -559,7 +558,7 @@ def attachment(request, pk, ordinal, download=False):
         document = None
     if document is None:
         raise PermissionDenied  # locked: no key, no content
-    from tips.attachments import attachment_entry, open_attachment
+    from tips.attachments import attachment_entry, attachment_response, open_attachment
 
     try:
         entry = attachment_entry(item, document)
@@ -574,25 +573,14 @@ def attachment(request, pk, ordinal, download=False):
         user=request.user,
         data={"ordinal": item.ordinal, "download": not inline},
     )
-    response = StreamingHttpResponse(_stream(reader), content_type=content_type)
     filename = entry.get("name") or f"{tip.reference}-{item.ordinal + 1}"
     if not mimetypes.guess_extension(content_type):
         filename = f"{filename}.bin"
-    response["Content-Disposition"] = content_disposition_header(not inline, filename)
-    response["Cache-Control"] = "no-store, private"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
-
-
-def _stream(reader, size=64 * 1024):
-    try:
-        while True:
-            chunk = reader.read(size)
-            if not chunk:
-                break
-            yield chunk
-    except crypto.CryptoError as exc:
-        logger.warning("attachment stream failed: %s", type(exc).__name__)
-    finally:
-        reader.close()
+    return attachment_response(
+        reader,
+        content_type=content_type,
+        filename=filename,
+        inline=inline,
+        log_label="attachment stream failed",
+        log=logger,
+    )

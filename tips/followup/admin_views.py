@@ -10,16 +10,15 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from tips import crypto, vault
-from tips.attachments import tip_storage
+from tips.attachments import attachment_response, tip_storage
 from tips.models import Message, MessageDirection, Tip
 from tips.permissions import tip_policy
 
@@ -101,23 +100,15 @@ def photo(request, pk, message_id, ordinal, download=False):
         user=request.user,
         data={"message": message.pk, "ordinal": ordinal, "download": not inline},
     )
-    response = StreamingHttpResponse(_stream(reader), content_type=content_type)
     filename = entry.get("name") or f"{tip.reference}-answer-{ordinal + 1}"
-    response["Content-Disposition"] = content_disposition_header(not inline, filename)
-    response["Cache-Control"] = "no-store, private"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
-
-
-def _stream(reader, size=64 * 1024):
-    try:
-        while chunk := reader.read(size):
-            yield chunk
-    except crypto.CryptoError as exc:
-        logger.warning("answer photo stream failed: %s", type(exc).__name__)
-    finally:
-        reader.close()
+    return attachment_response(
+        reader,
+        content_type=content_type,
+        filename=filename,
+        inline=inline,
+        log_label="answer photo stream failed",
+        log=logger,
+    )
 
 
 app_name = "tips_followup"

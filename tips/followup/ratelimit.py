@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django_ratelimit.core import is_ratelimited
 
 from tips import ratelimit as intake
 
@@ -31,26 +30,17 @@ def rate_global() -> str:
     return getattr(settings, "TIP_FOLLOWUP_RATE_GLOBAL", "120/m")
 
 
+def _log_cache_failure(exc: BaseException) -> None:
+    logger.warning("follow-up rate limit: cache unavailable (%s)", type(exc).__name__)
+
+
 def check_attempt(request) -> bool:
     """Count one receipt attempt; True if it is over a limit."""
-    source = intake.source_key(None, request)
-    try:
-        over_source = is_ratelimited(
-            request,
-            group=SOURCE_GROUP,
-            key=lambda group, req: source,
-            rate=rate_per_source(),
-            increment=True,
-        )
-        over_global = is_ratelimited(
-            request,
-            group=GLOBAL_GROUP,
-            key=intake.global_key,
-            rate=rate_global(),
-            increment=True,
-        )
-    except Exception as exc:  # noqa: BLE001 - cache down: in-process fallback limit
-        logger.warning("follow-up rate limit: cache unavailable (%s)", type(exc).__name__)
-        over_source = intake.fallback.hit(SOURCE_GROUP, source, rate_per_source())
-        over_global = intake.fallback.hit(GLOBAL_GROUP, "all", rate_global())
-    return bool(over_source or over_global)
+    return intake.check_limits(
+        request,
+        source_group=SOURCE_GROUP,
+        global_group=GLOBAL_GROUP,
+        source_rate=rate_per_source(),
+        global_rate=rate_global(),
+        on_cache_error=_log_cache_failure,
+    ).limited

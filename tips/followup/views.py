@@ -8,9 +8,7 @@ derive the key, and shown again (first return only) in that same response.
 
 from __future__ import annotations
 
-import io
 import logging
-import os
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, ValidationError
@@ -26,11 +24,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from tips import crypto
 from tips import forms as tip_forms
 from tips.models import Tip
-from tips.sanitize import ImageRejected
-from tips.uploads import encrypting_uploads, sanitize_upload
+from tips.uploads import encrypting_uploads, stage_photos
 
 from . import proof, ratelimit, selectors, services, session
 from .forms import AnswerForm, ReceiptForm
@@ -189,13 +185,6 @@ def _receipt_post(request):
     return response
 
 
-def _display_name(name: str, extension: str) -> str:
-    """The photo's name for investigators: the citizen's base name, the new extension."""
-    base = os.path.basename((name or "").replace("\\", "/"))
-    stem = os.path.splitext(base)[0].strip()[:100] or "photo"
-    return f"{stem}.{extension}"
-
-
 def _close_uploads(request) -> None:
     files = getattr(request, "_files", None)
     if not files:
@@ -252,7 +241,7 @@ def csrf_refused(request):
 
 
 def _answer_post(request):
-    from tips.attachments import discard_staged, stage_attachment
+    from tips.attachments import discard_staged
 
     form = AnswerForm(data=request.POST)
     text = request.POST.get("text", "")[: services.ANSWER_MAX_CHARS]
@@ -285,34 +274,14 @@ def _answer_post(request):
     if file_errors:
         return _conversation_page(request, sess, file_errors=file_errors, draft=text, status=400)
     photos = list(request.FILES.getlist(PHOTO_FIELD))
-    # Each clean photo is staged (encrypted into storage) as soon as it is sanitised, so
-    # one re-encoded photo at most is in memory; staged files are deleted on any refusal.
+    # Staged files are deleted on any refusal.
     staged = []
     try:
-        for uploaded in photos:
-            try:
-                image = sanitize_upload(uploaded)
-            except ImageRejected as rejected:
-                file_errors.append(tip_forms.attachment_error_message(uploaded.name, rejected.code))
-                continue
-            except crypto.CryptoError as exc:
-                logger.error("follow-up: unreadable upload spool (%s)", type(exc).__name__)
-                file_errors.append(tip_forms.attachment_error_message(uploaded.name, "corrupt"))
-                continue
-            if file_errors:  # the answer is refused anyway: do not store this one
-                continue
-            staged.append(
-                stage_attachment(
-                    io.BytesIO(image.data),
-                    name=_display_name(uploaded.name, image.extension),
-                    content_type=image.content_type,
-                )
-            )
-            del image
-        if file_errors:
-            discard_staged(staged)
+        batch = stage_photos(photos, log_label="follow-up", log=logger)
+        staged = batch.staged
+        if batch.file_errors:
             return _conversation_page(
-                request, sess, file_errors=file_errors, draft=text, status=400
+                request, sess, file_errors=batch.file_errors, draft=text, status=400
             )
         services.answer_submit(
             tip_id=sess.tip_id, text=form.cleaned_data["text"], attachments=staged
