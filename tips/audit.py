@@ -27,6 +27,10 @@ ACTIONS = {
     "tips.grant": (_("Grant desk access"), _("Granted access to a desk key")),
     "tips.revoke": (_("Remove desk member"), _("Removed a desk member and rotated the key")),
     "tips.vault_setup": (_("Set up vault"), _("Set up a vault passphrase")),
+    "tips.vault_passphrase": (
+        _("Change vault passphrase"),
+        _("Changed the vault passphrase"),
+    ),
     "tips.vault_reset": (_("Reset vault"), _("Reset a member's vault")),
     "tips.unlock": (_("Unlock vault"), _("Unlocked the vault")),
     "tips.unlock_failed": (_("Failed unlock"), _("Entered a wrong vault passphrase")),

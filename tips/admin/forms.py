@@ -80,3 +80,26 @@ class VaultUnlockForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
     )
     next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class VaultPassphraseChangeForm(VaultSetupForm):
+    """Current passphrase, then the new one twice (same strength rules as the set-up)."""
+
+    current_passphrase = forms.CharField(
+        label=_("Current vault passphrase"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+    field_order = ["current_passphrase", "passphrase", "passphrase2"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["passphrase"].label = _("New vault passphrase")
+        self.fields["passphrase2"].label = _("New vault passphrase again")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("passphrase") and data.get("passphrase") == data.get("current_passphrase"):
+            self.add_error("passphrase", _("The new passphrase must differ from the current one."))
+        return data

@@ -16,7 +16,13 @@ from django_otp import match_token
 
 from tips import audit, twofactor, vault
 from tips.admin import throttle
-from tips.admin.forms import OTPConfirmForm, OTPTokenForm, VaultSetupForm, VaultUnlockForm
+from tips.admin.forms import (
+    OTPConfirmForm,
+    OTPTokenForm,
+    VaultPassphraseChangeForm,
+    VaultSetupForm,
+    VaultUnlockForm,
+)
 from tips.permissions import tip_policy
 
 
@@ -201,6 +207,53 @@ def vault_unlock(request):
             "form": form,
             "idle_minutes": vault.idle_seconds() // 60,
         },
+        status=status,
+    )
+
+
+@never_cache
+@sensitive_post_parameters("current_passphrase", "passphrase", "passphrase2")
+def vault_passphrase(request):
+    """Change the vault passphrase: the personal key is re-wrapped under the new one.
+
+    The key pair does not change, so the desk key wraps stay as they are and an unlocked
+    vault session (this browser's or another's) stays valid; "Lock" ends it as usual.
+    Wrong current passphrases count against the same limits as unlocking the vault.
+    """
+    from tips import keys
+
+    user = request.user
+    if not _has_vault(user):
+        return redirect(reverse("tips_admin:vault_setup"))
+    form = VaultPassphraseChangeForm(request.POST or None, user=user)
+    status = 200
+    if request.method == "POST":
+        if throttle.is_blocked(request, "unlock", user.get_username()):
+            return throttle.too_many_attempts_response(request)
+        if form.is_valid():
+            try:
+                keys.change_passphrase(
+                    user, form.cleaned_data["current_passphrase"], form.cleaned_data["passphrase"]
+                )
+            except keys.WrongPassphrase:
+                throttle.record_failure(request, "unlock", user.get_username())
+                audit.record(user, "tips.unlock_failed", user=user)
+                form.add_error("current_passphrase", _("Wrong passphrase."))
+            else:
+                audit.record(user, "tips.vault_passphrase", user=user)
+                messages.success(
+                    request,
+                    _(
+                        "Your vault passphrase is changed. Use the new one from now on; "
+                        "an unlocked vault stays unlocked until you lock it."
+                    ),
+                )
+                return redirect(reverse("tips_admin:vault_unlock"))
+        status = 400
+    return _render(
+        request,
+        "tips/admin/vault_passphrase.html",
+        {"page_title": _("Change vault passphrase"), "form": form},
         status=status,
     )
 

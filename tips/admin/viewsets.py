@@ -49,6 +49,7 @@ class TipViewSet(ModelViewSet):
             path("vault/setup/", security.vault_setup, name="vault_setup"),
             path("vault/unlock/", security.vault_unlock, name="vault_unlock"),
             path("vault/lock/", security.vault_lock, name="vault_lock"),
+            path("vault/passphrase/", security.vault_passphrase, name="vault_passphrase"),
             path("2fa/recovery-codes/", security.twofactor_recovery_codes, name="2fa_codes"),
         ]
         guarded += self.extra_guarded_urlpatterns()
