@@ -388,7 +388,7 @@ def publish_visible(ctx: Context) -> dict:
         met=max(timings) < 1.0,
         rounds=rounds,
         max_s=round(max(timings), 3),
-        path="publish -> on_commit -> task (worker, --interval 0.5) -> nginx refresh",
+        path="publish -> on_commit -> refresh thread (page) -> nginx refresh",
     )
 
 

@@ -8,10 +8,15 @@ proxy fetch the old page again):
 
 1. the app-level page cache (``mostwanted.pagecache``) is invalidated as a whole, so every
    listing variant (filters, pages, languages) is rendered afresh on its next request;
-2. the page, its live translations and their ancestors (the appeal index, the home page with
+2. the page's own URL is refreshed in the proxy at once, from a short-lived thread in the
+   process that published (``refresh_page_now``; only with ``NginxRefreshBackend``, every
+   request bounded to 5 s in all, failures logged by class): the editor's change is visible
+   without waiting for the worker's poll or a previous publish's refresh batch;
+3. the page, its live translations and their ancestors (the appeal index, the home page with
    its featured appeals) are sent to Wagtail's frontend cache (``wagtail.contrib.frontend_cache``),
    which runs the purge as a django-tasks task: immediately in development, in the worker in
-   production.
+   production. The page itself is in that task too, as a safety net if the thread was lost
+   (process killed).
 
 Wagtail's own frontend-cache signal handlers are disconnected: they purge before commit and
 only the page itself.
@@ -31,6 +36,8 @@ is purged.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlsplit, urlunsplit
 from urllib.request import Request, urlopen
@@ -44,6 +51,8 @@ from .pagecache import invalidate_all
 logger = logging.getLogger(__name__)
 
 REFRESH_HEADER = "X-Cache-Bypass"
+# Upper bound, in seconds, on the in-process refresh of the changed page (all its URLs).
+IMMEDIATE_REFRESH_TIMEOUT = 5.0
 
 
 class NginxRefreshBackend(BaseBackend):
@@ -68,7 +77,7 @@ class NginxRefreshBackend(BaseBackend):
         for url in urls:
             self.purge(url)
 
-    def purge(self, url) -> None:
+    def purge(self, url, timeout=None) -> None:
         parts = urlsplit(url)
         host = parts.hostname or ""
         if parts.port:
@@ -80,7 +89,7 @@ class NginxRefreshBackend(BaseBackend):
             headers={"Host": host, REFRESH_HEADER: "1", "User-Agent": "mostwanted-refresh"},
         )
         try:
-            with urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+            with urlopen(request, timeout=timeout or self.timeout) as response:  # noqa: S310
                 response.read()  # let nginx finish storing the new entry
         except HTTPError as exc:
             # nginx stored the error page in place of the old entry (e.g. 404 after unpublish).
@@ -113,9 +122,10 @@ def _batches(page_ids):
     return [batch for batch in (first, second) if batch.urls]
 
 
-def purge_pages(page_ids) -> None:
+def purge_pages(page_ids, *, invalidate=True) -> None:
     """Invalidate the app-level cache and purge ``page_ids`` (with relatives) from the proxy."""
-    invalidate_all()
+    if invalidate:
+        invalidate_all()
     try:
         for batch in _batches(page_ids):
             batch.purge()
@@ -123,9 +133,61 @@ def purge_pages(page_ids) -> None:
         logger.error("frontend cache purge failed (%s)", type(exc).__name__)
 
 
+def _refresh_urls(jobs) -> None:
+    """Thread body: ``backend.purge(url)`` for each ``(backend, url)`` in ``jobs``, all within
+    ``IMMEDIATE_REFRESH_TIMEOUT``. HTTP only, no database access (the thread leaves no
+    connection open)."""
+    deadline = time.monotonic() + IMMEDIATE_REFRESH_TIMEOUT
+    try:
+        for backend, url in jobs:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                logger.error("frontend cache refresh: immediate refresh timed out")
+                return
+            backend.purge(url, timeout=min(backend.timeout, remaining))
+    except Exception as exc:
+        logger.error("frontend cache immediate refresh failed (%s)", type(exc).__name__)
+
+
+def refresh_page_now(page):
+    """Refresh ``page``'s own URLs in the shipped proxy from a short-lived background thread.
+
+    Call after commit and after the app-level cache generation bump. Returns the started
+    thread, or ``None`` when no ``NginxRefreshBackend`` is configured (then the task alone
+    purges). The thread is not a daemon: a process that exits (a management command) waits
+    for it, at most ``IMMEDIATE_REFRESH_TIMEOUT`` seconds."""
+    from wagtail.contrib.frontend_cache.utils import PurgeBatch, get_backends
+
+    try:
+        backends = [b for b in get_backends().values() if isinstance(b, NginxRefreshBackend)]
+        if not backends:
+            return None
+        batch = PurgeBatch()
+        batch.add_page(page)  # URL lookups (database) here, in the caller's thread
+        jobs = [
+            (backend, url)
+            for backend in backends
+            for url in sorted(batch.urls)
+            if backend.invalidates_hostname(urlsplit(url).netloc)
+        ]
+        if not jobs:
+            return None
+        thread = threading.Thread(target=_refresh_urls, args=(jobs,), name="mostwanted-refresh")
+        thread.start()
+        return thread
+    except Exception as exc:
+        logger.error("frontend cache immediate refresh not started (%s)", type(exc).__name__)
+        return None
+
+
+def _after_commit(page) -> None:
+    invalidate_all()  # before the refresh, so the proxy fetches a fresh render
+    refresh_page_now(page)
+    purge_pages([page.pk], invalidate=False)
+
+
 def _on_page_change(sender, instance, **kwargs):
-    page_id = instance.pk
-    transaction.on_commit(lambda: purge_pages([page_id]))
+    transaction.on_commit(lambda: _after_commit(instance))
 
 
 class CachePurgeConfig(AppConfig):

@@ -2,12 +2,13 @@
 
 import http.server
 import threading
+import time
 
 import pytest
 from django.core.cache import caches
 
 from mostwanted import pagecache
-from mostwanted.cache_purge import NginxRefreshBackend, purge_pages
+from mostwanted.cache_purge import NginxRefreshBackend, purge_pages, refresh_page_now
 
 pytestmark = pytest.mark.urls("tests.caching.urls")
 
@@ -163,11 +164,68 @@ def test_publishing_purges_the_page_and_its_ancestors_after_commit(
     assert caches["default"].get(pagecache.GENERATION_KEY) == 7
     for callback in callbacks:
         callback()
+    _join_refresh_threads()
     paths = {path for path, _host, _bypass in _Recorder.seen}
     assert child.url_path.endswith("/appeal-x/")
     assert "/appeal-x/" in paths
     assert "/" in paths  # the home page (ancestor) is refreshed too
     assert caches["default"].get(pagecache.GENERATION_KEY) > 7
+
+
+def _join_refresh_threads():
+    for thread in threading.enumerate():
+        if thread.name == "mostwanted-refresh":
+            thread.join(10)
+
+
+@pytest.mark.urls("mostwanted.urls")
+@pytest.mark.django_db
+def test_publishing_refreshes_the_page_itself_without_the_task_worker(
+    settings, refresh_server, django_capture_on_commit_callbacks
+):
+    """The changed page is refreshed from the publishing process; the translations and
+    ancestors are left to the queued task (no worker runs here)."""
+    from django_tasks_db.models import DBTaskResult
+    from wagtail.models import Page, Site
+
+    port = refresh_server.server_address[1]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    settings.WAGTAILFRONTENDCACHE = {
+        "nginx": {
+            "BACKEND": "mostwanted.cache_purge.NginxRefreshBackend",
+            "LOCATION": f"http://127.0.0.1:{port}",
+        }
+    }
+    site = Site.objects.get(is_default_site=True)
+    child = site.root_page.add_child(instance=Page(title="Appeal", slug="appeal-y", live=False))
+    caches["default"].set(pagecache.GENERATION_KEY, 7, None)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        child.save_revision().publish()
+    assert _Recorder.seen == []  # nothing before commit
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
+    # The generation is bumped once, before the proxy is asked to refetch the page.
+    assert caches["default"].get(pagecache.GENERATION_KEY) == 8
+    deadline = time.monotonic() + 5
+    while not _Recorder.seen and time.monotonic() < deadline:
+        time.sleep(0.01)
+    _join_refresh_threads()
+    assert _Recorder.seen == [("/appeal-y/", "localhost", "1")]
+    queued = DBTaskResult.objects.ready().filter(task_path__endswith="purge_urls_from_cache_task")
+    assert queued.count() == 2  # the page again (safety net), then its ancestors: for the worker
+
+
+@pytest.mark.django_db
+def test_no_immediate_refresh_without_a_proxy_backend(settings):
+    from wagtail.models import Site
+
+    if hasattr(settings, "WAGTAILFRONTENDCACHE"):
+        del settings.WAGTAILFRONTENDCACHE
+    page = Site.objects.get(is_default_site=True).root_page
+    assert refresh_page_now(page) is None
+    assert not [t for t in threading.enumerate() if t.name == "mostwanted-refresh"]
 
 
 @pytest.mark.django_db
