@@ -10,6 +10,7 @@ migrating. Tests may change data through the UI, but only in their own temporary
 browser context (no shared cookies); everything is closed at the end of the test.
 """
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -103,15 +104,12 @@ def _prepare_database(root: Path, env: dict) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def live_url(tmp_path_factory):
-    """Base URL (no trailing slash) of a running server with demo content."""
-    root = tmp_path_factory.mktemp("e2e-server")
-    (root / "media").mkdir()
-    env = _server_env(root)
-    _prepare_database(root, env)
+@contextlib.contextmanager
+def running_server(root: Path, env: dict, *, start_timeout: float = 30):
+    """``runserver`` on a free loopback port with ``env``; yields its base URL once
+    ``/healthz`` answers, and stops it on exit. Its output goes to ``root/server.log``."""
     port = _free_port()
-    log = open(root / "server.log", "wb")  # noqa: SIM115 - closed at teardown
+    log = open(root / "server.log", "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(  # noqa: S603 - fixed command line
         [sys.executable, str(REPO / "manage.py"), "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=REPO,
@@ -121,7 +119,7 @@ def live_url(tmp_path_factory):
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + start_timeout
         while True:
             try:
                 with urllib.request.urlopen(url + "/healthz", timeout=2) as r:  # noqa: S310
@@ -140,6 +138,17 @@ def live_url(tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def live_url(tmp_path_factory):
+    """Base URL (no trailing slash) of a running server with demo content."""
+    root = tmp_path_factory.mktemp("e2e-server")
+    (root / "media").mkdir()
+    env = _server_env(root)
+    _prepare_database(root, env)
+    with running_server(root, env) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -9,17 +9,14 @@ the tip line needs keys (a recovery key and desk keys) that the demo content doe
 import json
 import os
 import re
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.tips_intake import images
 
-from .conftest import REPO, _free_port, _manage, _prepare_database, _server_env
+from .conftest import REPO, _manage, _prepare_database, _server_env, running_server
 
 pytestmark = pytest.mark.e2e
 
@@ -49,36 +46,8 @@ def tip_server(tmp_path_factory):
     info = json.loads(
         _manage(env, "shell", "-c", SETUP_KEYS).stdout.decode().strip().splitlines()[-1]
     )
-    port = _free_port()
-    log = open(root / "server.log", "wb")  # noqa: SIM115 - closed at teardown
-    proc = subprocess.Popen(  # noqa: S603 - fixed command line
-        [sys.executable, str(REPO / "manage.py"), "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/healthz", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start, see {root / 'server.log'}")
-            time.sleep(0.2)
+    with running_server(root, env, start_timeout=60) as url:
         yield url, info
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def photo_file():
