@@ -15,8 +15,9 @@ from django.dispatch import receiver
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django_ratelimit.core import get_usage
+
+from tips.ratelimit import source_key as tipline_source_key
 
 logger = logging.getLogger(__name__)
 
@@ -34,15 +35,8 @@ def _digest(purpose: str, value: str) -> str:
 
 
 def source_key(request) -> str:
-    """An HMAC of the client address under a secret that changes every day."""
-    try:  # the tip line's key function (same daily HMAC), when present, is the one to share
-        from tips.ratelimit import source_key as tipline_source_key
-    except ImportError:
-        pass
-    else:
-        return tipline_source_key(None, request)
-    day = timezone.now().date().isoformat()
-    return _digest(f"source:{day}", request.META.get("REMOTE_ADDR", ""))
+    """The tip line's daily-rotating HMAC of the client address (tips.ratelimit)."""
+    return tipline_source_key(None, request)
 
 
 def account_key(name: str) -> str:
