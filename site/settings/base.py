@@ -20,7 +20,6 @@ INSTALLED_APPS = [
     "mostwanted",
     "appeals",
     "tips",
-    "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.simple_translation",
