@@ -315,21 +315,30 @@ class Tip(models.Model):
         return f"tip:{self.reference}".encode()
 
 
-class Attachment(models.Model):
-    """An encrypted attachment file. Its key, name and type are only in the sealed document."""
+class EncryptedFile(models.Model):
+    """A file in ``storages["tips"]`` encrypted under a key that lives only in a sealed
+    document (the tip's, or an answer's), together with its name and type."""
 
     #: Kept out of Wagtail's reference index: no row linking tip-side records to desks,
     #: appeals or users outside these tables, and no index task per tip.
     wagtail_reference_index_ignore = True
 
-    tip = models.ForeignKey(
-        Tip, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("tip")
-    )
     #: Random name in ``storages["tips"]``; reveals nothing about the file.
     storage_name = models.CharField(_("storage name"), max_length=200, unique=True)
     ciphertext_size = models.PositiveBigIntegerField(_("ciphertext size"))
-    #: Position in the document's ``attachments`` list.
+    #: Position in the sealed document's ``attachments`` list.
     ordinal = models.PositiveSmallIntegerField(_("ordinal"))
+
+    class Meta:
+        abstract = True
+
+
+class Attachment(EncryptedFile):
+    """An encrypted attachment file. Its key, name and type are only in the sealed document."""
+
+    tip = models.ForeignKey(
+        Tip, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("tip")
+    )
 
     class Meta:
         verbose_name = _("attachment")
@@ -539,19 +548,12 @@ class Message(models.Model):
         return f"tip-message:{self.tip.reference}:{self.nonce}".encode()
 
 
-class MessageAttachment(models.Model):
+class MessageAttachment(EncryptedFile):
     """An encrypted photo sent with an answer; its key and name live in the sealed answer."""
-
-    #: Kept out of Wagtail's reference index: no row linking tip-side records to desks,
-    #: appeals or users outside these tables, and no index task per tip.
-    wagtail_reference_index_ignore = True
 
     message = models.ForeignKey(
         Message, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("message")
     )
-    storage_name = models.CharField(_("storage name"), max_length=200, unique=True)
-    ciphertext_size = models.PositiveBigIntegerField(_("ciphertext size"))
-    ordinal = models.PositiveSmallIntegerField(_("ordinal"))
 
     class Meta:
         verbose_name = _("answer photo")
