@@ -181,11 +181,42 @@ def browser_page(chromium):
         context = chromium.new_context(**options)
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        watch_console(page)
+        return page
 
     yield make
     for context in contexts:
         context.close()
+
+
+_PROBLEMS: dict[int, list[str]] = {}
+
+
+def watch_console(page) -> None:
+    """Record every console error (CSP violations included: Chromium reports them as console
+    errors) and every uncaught page error of ``page`` and of the pages it opens (popups)."""
+    sink = _PROBLEMS.setdefault(id(page.context), [])
+
+    def on_console(message):
+        if message.type == "error":
+            sink.append(f"console: {message.text} @ {page.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: sink.append(f"pageerror: {error} @ {page.url}"))
+    page.on("popup", watch_console)
+
+
+def console_problems(page) -> list[str]:
+    """CSP violations, console errors and JS errors seen so far in ``page``'s context."""
+    return list(_PROBLEMS.get(id(page.context), []))
+
+
+def assert_clean_console(page) -> None:
+    """Fail with the list of CSP violations, console errors and JS errors seen so far in
+    ``page``'s browser context. Every journey test calls it (the admin included)."""
+    problems = console_problems(page)
+    assert problems == [], "\n".join(problems)
 
 
 def run_axe(page) -> list[dict]:
