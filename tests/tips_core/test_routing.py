@@ -5,8 +5,10 @@ unavailable (503) and keeps the citizen's text."""
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from tests.tips_core.helpers import make_tip_line_ready
+from tests.triage.conftest import make_user, world  # noqa: F401 - fixtures
 from tips import antispam, ratelimit, selectors, services
 from tips.models import DeskMembership, Tip, TipLineSettings
 
@@ -151,3 +153,28 @@ def test_default_desk_setting_refuses_a_desk_that_cannot_read(make_desk):
     with pytest.raises(ValidationError) as refused:
         tip_line.full_clean()
     assert "no active key" in str(refused.value)
+
+
+def test_supervisor_chooses_the_default_desk_in_the_admin(client, world):  # noqa: F811
+    url = reverse(
+        "wagtailsettings:edit", args=["tips", "tiplinesettings", TipLineSettings.load().pk]
+    )
+    client.force_login(world.supervisor)
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"default_desk": world.desk_b.pk})
+    assert response.status_code == 302
+    assert selectors.default_desk() == world.desk_b
+    # A desk nobody can read is refused with the reason, and nothing changes.
+    from appeals.models import Desk
+
+    empty = Desk.objects.create(name="Empty desk", locale=world.desk_a.locale)
+    response = client.post(url, {"default_desk": empty.pk})
+    assert response.status_code == 200
+    assert "Empty desk" in response.content.decode()
+    assert selectors.default_desk() == world.desk_b
+
+
+def test_editors_cannot_change_the_default_desk(client, world):  # noqa: F811
+    url = reverse("wagtailsettings:edit", args=["tips", "tiplinesettings"])
+    client.force_login(world.editor)
+    assert client.get(url).status_code in (302, 403)
