@@ -30,12 +30,12 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.test import override_settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 from wagtail.models import Locale
 
 from . import keys, receipts, selectors, services, twofactor
 from .attachments import stage_attachment
-from .models import DeskKey, DeskMembership, InvestigatorKey, Tip
+from .models import DeskMembership, InvestigatorKey, Tip
 from .permissions import INVESTIGATORS, SUPERVISORS
 from .sanitize import sanitize_image
 
@@ -106,7 +106,7 @@ class DemoTip:
     place: str = ""
     how_known: str = ""
     urgent: bool = False
-    photo: str | None = None  # a caption drawn on the placeholder photo
+    photo: str | None = None  # an ASCII caption drawn on the placeholder photo
     contact: str = ""
     question: str = ""  # a question from the desk to the tipster (uses DEMO_RECEIPT)
 
@@ -120,7 +120,7 @@ TIPS = (
         "et parlait au téléphone. Il est parti à pied vers le centre.",
         place="Gare de Namur, côté place de la Station",
         how_known="Je l'ai vu moi-même.",
-        photo="Café, 08:15",
+        photo="CAM 1 08:15",
         question="Merci. Vers quelle heure exactement l'avez-vous vu, et était-il seul ?",
     ),
     DemoTip(
@@ -140,7 +140,7 @@ TIPS = (
         "unserer Straße. Er fährt einen weißen Lieferwagen.",
         place="Eupen, Bergstraße",
         how_known="Ich sehe ihn jeden Morgen.",
-        photo="Lieferwagen",
+        photo="CAM 2 Lieferwagen",
     ),
     DemoTip(
         "en",
@@ -168,7 +168,7 @@ TIPS = (
         "Ik herken de jas: die wordt alleen verkocht in een winkel in Gent.",
         place="Gent, Veldstraat",
         how_known="Ik werk in die winkel.",
-        photo="Jas in etalage",
+        photo="CAM 3 Jas in etalage",
     ),
     DemoTip(
         "en",
@@ -186,7 +186,7 @@ TIPS = (
         "l'autoroute, deux personnes à bord.",
         place="Charleroi, boulevard Tirou",
         how_known="Je l'ai vu moi-même.",
-        photo="Voiture sombre",
+        photo="CAM 4 Voiture sombre",
     ),
     DemoTip(
         "de",
@@ -210,7 +210,7 @@ TIPS = (
         0,
         "Er staat al drie weken een auto met buitenlandse platen met bagage op de achterbank.",
         place="Brugge, Kazernevest",
-        photo="Geparkeerde auto",
+        photo="CAM 5 Geparkeerde auto",
     ),
     DemoTip(
         "en",
@@ -285,7 +285,8 @@ def write_recovery_file(directory: Path, recovery_key, private_key: bytes) -> Pa
 
 
 def ensure_keys(desks, users_by_desk) -> Path | None:
-    """Recovery key (if none is active), memberships, then a key for every desk without one.
+    """Recovery key (if none is active), memberships, then a key for every desk that has
+    none held by a member.
 
     Returns the path of a recovery key file written now, or None.
     """
@@ -299,7 +300,9 @@ def ensure_keys(desks, users_by_desk) -> Path | None:
             continue
         for user in users_by_desk.get(index, ()):
             DeskMembership.objects.get_or_create(desk=desk, user=user)
-        if not DeskKey.objects.filter(desk=desk, active=True).exists():
+        key = keys.active_desk_key(desk)
+        if key is None or not selectors.readers(key).exists():
+            # No key, or one made before the members (nobody holds it): a new version.
             keys.create_desk_key(desk)
     return written
 
@@ -327,7 +330,7 @@ def draw_photo(caption: str, seed: int) -> bytes:
     for x in range(40, 800, 160):  # facades
         h = rng.randint(150, 300)
         draw.rectangle((x, 360 - h, x + 120, 360), fill=(120 + rng.randint(0, 80), 100, 90))
-        for wy in range(360 - h + 20, 340, 50):
+        for wy in range(360 - h + 20, 320, 50):
             draw.rectangle((x + 20, wy, x + 50, wy + 30), fill=(220, 220, 180))
             draw.rectangle((x + 70, wy, x + 100, wy + 30), fill=(220, 220, 180))
     car = (rng.randint(40, 90), rng.randint(40, 90), rng.randint(60, 140))
@@ -336,7 +339,7 @@ def draw_photo(caption: str, seed: int) -> bytes:
     draw.ellipse((290, 480, 350, 540), fill=(20, 20, 20))
     draw.ellipse((470, 480, 530, 540), fill=(20, 20, 20))
     draw.rectangle((0, 0, 800, 40), fill=(0, 0, 0))
-    draw.text((12, 12), f"DEMO - {caption}", fill=(255, 255, 255))
+    draw.text((12, 8), f"DEMO - {caption}", fill=(255, 255, 255), font=ImageFont.load_default(24))
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
