@@ -2,6 +2,8 @@
 
 import re
 
+from csp.constants import SELF
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
@@ -35,6 +37,27 @@ def _has_post_form(response) -> bool:
     if not response.get("Content-Type", "").startswith("text/html"):
         return False
     return bool(_POST_FORM.search(response.content))
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, plus the admin's own directives (docs/admin-csp.md).
+
+    On ``ADMIN_URL_PREFIX`` responses the directives of ``CONTENT_SECURITY_POLICY_ADMIN``
+    replace the site-wide ones (the preview panel's iframe, Wagtail's inline style
+    attributes); scripts stay 'self' only. A response that a view allows to be framed by the
+    admin itself (Wagtail's previews say ``X-Frame-Options: SAMEORIGIN``) gets
+    ``frame-ancestors 'self'``; every other response keeps ``frame-ancestors 'none'``.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if report_only or not request.path_info.startswith(settings.ADMIN_URL_PREFIX):
+            return parts
+        replace = dict(settings.CONTENT_SECURITY_POLICY_ADMIN)
+        if response.get("X-Frame-Options", "").upper() == "SAMEORIGIN":
+            replace["frame-ancestors"] = [SELF]
+        parts.replace = {**replace, **(parts.replace or {})}
+        return parts
 
 
 class SessionIdleTimeoutMiddleware:
