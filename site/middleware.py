@@ -43,19 +43,24 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's middleware, plus the admin's own directives (docs/admin-csp.md).
 
     On ``ADMIN_URL_PREFIX`` responses the directives of ``CONTENT_SECURITY_POLICY_ADMIN``
-    replace the site-wide ones (the preview panel's iframe, Wagtail's inline style
-    attributes); scripts stay 'self' only. A response that a view allows to be framed by the
-    admin itself (Wagtail's previews say ``X-Frame-Options: SAMEORIGIN``) gets
-    ``frame-ancestors 'self'``; every other response keeps ``frame-ancestors 'none'``.
+    replace the site-wide ones (the preview panel's iframe, inline styles); scripts stay
+    'self' only. A Wagtail preview (only editors can ask for one; Wagtail sets
+    ``X-Frame-Options: SAMEORIGIN`` on it) may be framed by the admin: ``frame-ancestors
+    'self'``. Every other response keeps ``frame-ancestors 'none'``.
     """
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
-        if report_only or not request.path_info.startswith(settings.ADMIN_URL_PREFIX):
+        if report_only:
             return parts
-        replace = dict(settings.CONTENT_SECURITY_POLICY_ADMIN)
-        if response.get("X-Frame-Options", "").upper() == "SAMEORIGIN":
-            replace["frame-ancestors"] = [SELF]
+        if getattr(request, "is_preview", False):
+            # Wagtail renders a preview through the middleware again, with a dummy request
+            # for the page's public URL: the public policy, framed by the admin's preview panel.
+            replace = {"frame-ancestors": [SELF]}
+        elif request.path_info.startswith(settings.ADMIN_URL_PREFIX):
+            replace = dict(settings.CONTENT_SECURITY_POLICY_ADMIN)
+        else:
+            return parts
         parts.replace = {**replace, **(parts.replace or {})}
         return parts
 

@@ -223,6 +223,10 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["pdf"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# No autosave: it posts the half-filled editor form every half second and each refusal (an
+# empty photo row, a missing title) is a failed request in the console; it would also store
+# half-written appeals as drafts. Editors save drafts themselves (docs/admin-csp.md).
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 
 # --- Appeals: withdrawal of resolved appeals, cache lifetimes of public pages (seconds).
 APPEAL_WITHDRAW_DAYS = env_int("APPEAL_WITHDRAW_DAYS", 30)
