@@ -57,7 +57,7 @@ def french_index_id(page, base: str) -> str:
 
 
 def upload_photo(page, index: int, tmp_path: Path, shade: int) -> None:
-    """"Add photos" -> image chooser -> Upload tab -> the chosen image fills the row."""
+    """The "Add photos" button, then the image chooser's Upload tab; the image fills the row."""
     page.click("#id_photos-ADD")
     prefix = f"#id_photos-{index}"
     page.click(f"{prefix}-image-chooser [data-chooser-action-choose]")
