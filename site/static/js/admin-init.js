@@ -11,7 +11,7 @@
  * This file calls the named initialiser for every carrier, in document order, when it enters
  * the document: while the page is parsed, and later when Wagtail inserts HTML (a form added
  * to an InlinePanel, a chooser modal). Only initialisers in ALLOWED can be called, so a
- * carrier can never name an arbitrary function.
+ * carrier can never name an arbitrary function. It also answers Jcrop's touch probe (below).
  */
 (function () {
   "use strict";
@@ -88,5 +88,12 @@
   }
   document.addEventListener("DOMContentLoaded", function () {
     runAll(document.body);
+    // Jcrop (the image focal-point editor) probes touch support by setting an inline
+    // "ontouchstart" attribute on a scratch element, which the CSP reports as a blocked
+    // handler. Give it the answer instead (before jQuery's ready handlers, which run after).
+    var jq = window.jQuery;
+    if (jq && jq.Jcrop && jq.Jcrop.defaults && jq.Jcrop.defaults.touchSupport === null) {
+      jq.Jcrop.defaults.touchSupport = "ontouchstart" in window;
+    }
   });
 })();
