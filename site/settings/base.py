@@ -227,6 +227,9 @@ WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # empty photo row, a missing title) is a failed request in the console; it would also store
 # half-written appeals as drafts. Editors save drafts themselves (docs/admin-csp.md).
 WAGTAIL_AUTOSAVE_INTERVAL = 0
+# Time zones offered on the admin account page. Wagtail's default (every zone the system
+# knows) includes entries such as "localtime" that the browser rejects (a JavaScript error).
+WAGTAIL_USER_TIME_ZONES = sorted({TIME_ZONE, "UTC"})
 
 # --- Appeals: withdrawal of resolved appeals, cache lifetimes of public pages (seconds).
 APPEAL_WITHDRAW_DAYS = env_int("APPEAL_WITHDRAW_DAYS", 30)
