@@ -44,16 +44,16 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 
     On ``ADMIN_URL_PREFIX`` responses the directives of ``CONTENT_SECURITY_POLICY_ADMIN``
     replace the site-wide ones (the preview panel's iframe, inline styles); scripts stay
-    'self' only. A Wagtail preview (only editors can ask for one; Wagtail sets
-    ``X-Frame-Options: SAMEORIGIN`` on it) may be framed by the admin: ``frame-ancestors
-    'self'``. Every other response keeps ``frame-ancestors 'none'``.
+    'self' only. A Wagtail preview shown in the editor's preview panel (only editors can ask
+    for one; Wagtail sets ``X-Frame-Options: SAMEORIGIN`` on it) may be framed by the admin:
+    ``frame-ancestors 'self'``. Every other response keeps ``frame-ancestors 'none'``.
     """
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
         if report_only:
             return parts
-        if getattr(request, "is_preview", False):
+        if getattr(request, "is_preview", False) and getattr(request, "in_preview_panel", False):
             # Wagtail renders a preview through the middleware again, with a dummy request
             # for the page's public URL: the public policy, framed by the admin's preview panel.
             replace = {"frame-ancestors": [SELF]}

@@ -250,16 +250,26 @@ def test_admin_policy_adds_frames_and_styles_but_never_inline_scripts(admin_clie
     assert public["frame-ancestors"] == "'none'" and "frame-src" not in public
 
 
-def test_preview_may_be_framed_by_the_admin_only(admin_client, make_appeal):  # noqa: F811
-    """Every Wagtail preview (here "view draft"; the preview panel's iframe the same way, see
-    tests/e2e/test_editor_journey.py) may be framed by the admin, nothing else."""
+def test_only_the_preview_panel_may_be_framed_by_the_admin(admin_client, make_appeal):  # noqa: F811
+    """The preview panel's iframe (``in_preview_panel``) may be framed by the admin; "view
+    draft" (a tab of its own) and the public page may not. The panel itself is exercised by
+    tests/e2e/test_editor_journey.py."""
+    from django.http import HttpResponse
+
+    from mostwanted.middleware import ContentSecurityPolicyMiddleware
+
     page = make_appeal()
-    response = admin_client.get(f"/admin/pages/{page.pk}/view_draft/")
-    assert response.status_code == 200
-    policy = policy_of(response)
-    assert policy["frame-ancestors"] == "'self'" and policy["script-src"] == "'self'"
-    public = admin_client.get(page.url)
-    assert policy_of(public)["frame-ancestors"] == "'none'"
+    draft = admin_client.get(f"/admin/pages/{page.pk}/view_draft/")
+    assert draft.status_code == 200
+    assert policy_of(draft)["frame-ancestors"] == "'none'"
+    assert policy_of(admin_client.get(page.url))["frame-ancestors"] == "'none'"
+
+    middleware = ContentSecurityPolicyMiddleware(lambda request: HttpResponse("preview"))
+    request = RequestFactory().get(page.url)
+    request.is_preview, request.in_preview_panel = True, True  # as Wagtail's dummy request
+    policy = policy_of(middleware(request))
+    assert policy["frame-ancestors"] == "'self'"
+    assert policy["script-src"] == "'self'" and policy["style-src"] == "'self'"
 
 
 def test_middleware_leaves_a_spoofed_public_request_alone(settings):
