@@ -173,7 +173,8 @@ def test_too_many_photos_says_the_limit(demo_server, browser_page):
     assert "what you have written stays" in problems
     page.locator("#tip-form button[type=submit]").click()
     assert page.locator("#receipt-code").count() == 0  # blocked before anything is sent
+    look(page, "too-many-photos-en-refused")
     assert page.input_value("#id_what") == TEXT["en"]  # nothing lost
     page.set_input_files("#id_photos", files[:limit])
     assert page.locator("#tip-file-problems").inner_text().strip() == ""
-    look(page, "too-many-photos-en")
+    look(page, "too-many-photos-en-fixed")
