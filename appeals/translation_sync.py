@@ -113,9 +113,7 @@ def apply_facts(source, target) -> list[str]:
     # Keep the target's own (translated) caption of a photo it already shows.
     captions = {p.image_id: p.caption for p in target.photos.all()}
     target.photos = [
-        AppealPhoto(
-            image_id=p.image_id, caption=captions.get(p.image_id, p.caption), sort_order=i
-        )
+        AppealPhoto(image_id=p.image_id, caption=captions.get(p.image_id, p.caption), sort_order=i)
         for i, p in enumerate(_ordered(source.photos))
     ]
     return changed

@@ -43,4 +43,3 @@ def register_translation_sync_action(actions):
         _("Synchronise translation"),
         _("Language-neutral facts copied from another translation"),
     )
-

@@ -15,7 +15,10 @@ from tips.models import Tip
 from .conftest import LANGS
 
 RECEIPT = re.compile(rb"\b\d{4}(?:-\d{4}){6}\b")
-NOTICE = "It no longer asks for help. You can still send information: it will be handled as a general tip."
+NOTICE = (
+    "It no longer asks for help. You can still send information: "
+    "it will be handled as a general tip."
+)
 
 
 @pytest.fixture
