@@ -186,11 +186,17 @@ def sync_translations(source, user=None) -> SyncReport:
     report = SyncReport(source_id=source.pk)
     if not isinstance(source, AppealPage) or not source.live:
         return report
+    from wagtail.log_actions import LogContext
+
     token = _syncing.set(True)
     try:
         with transaction.atomic():
             for target in translations_of(source):
-                _sync_one(source, target, user, report)
+                # A log context (so a log uuid) per page: Wagtail's page history shows one
+                # entry per uuid and action across all pages, so a shared uuid would hide
+                # these entries from every translation's history but the last one.
+                with LogContext(user=user):
+                    _sync_one(source, target, user, report)
     finally:
         _syncing.reset(token)
     if report.published or report.drafts:

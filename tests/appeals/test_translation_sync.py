@@ -298,3 +298,64 @@ def test_resolved_or_closed_page_asks_for_nothing(make_appeal, client):
     html = client.get(page.url).content.decode()
     assert page.get_tip_url("fr") in html
     assert 'class="caution"' in html and 'class="reward__amount"' in html
+
+
+def test_publishing_in_the_admin_syncs_and_logs_the_editor(appeal, admin_client, admin_user):
+    """The real path: the page editor's Publish button (not atomic in Wagtail) for the nl page."""
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
+
+    nl = AppealPage.objects.get(pk=appeal["nl"].pk)
+    photos = list(nl.photos.order_by("sort_order"))
+    data = nested_form_data(
+        {
+            "title": nl.title,
+            "slug": nl.slug,
+            "kind": nl.kind,
+            "status": Status.ARRESTED,
+            "status_changed_on": ARRESTED_ON.isoformat(),
+            "full_name": nl.full_name,
+            "known_aliases": nl.known_aliases,
+            "sex": nl.sex,
+            "age_min": nl.age_min,
+            "age_max": nl.age_max,
+            "build": nl.build,
+            "offences": [o.pk for o in nl.offences.all()],
+            "facts": rich_text(nl.facts),
+            "facts_place": nl.facts_place,
+            "case_reference": nl.case_reference,
+            "desk": nl.desk_id,
+            "reward_amount": 7500,
+            "reward": nl.reward,
+            "caution": nl.caution,
+            "nationalities": inline_formset(
+                [
+                    {"id": n.pk, "code": n.code, "ORDER": i}
+                    for i, n in enumerate(nl.nationalities.all())
+                ],
+                initial=nl.nationalities.count(),
+            ),
+            "photos": inline_formset(
+                [
+                    {"id": p.pk, "image": p.image_id, "caption": p.caption, "ORDER": i}
+                    for i, p in enumerate(photos)
+                ],
+                initial=len(photos),
+            ),
+            "comments": inline_formset([]),
+            "action-publish": "action-publish",
+        }
+    )
+    response = admin_client.post(f"/admin/pages/{nl.pk}/edit/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    pages = reload(appeal)
+    for code in LANGS:
+        assert pages[code].live and pages[code].status == Status.ARRESTED, code
+        assert pages[code].reward_amount == 7500, code
+        assert pages[code].title == TEXTS[code]["title"], code
+    entry = PageLogEntry.objects.get(page=pages["fr"], action=translation_sync.LOG_ACTION)
+    assert entry.user_id == admin_user.pk
+    assert entry.data["source"]["language"] == "nl"
+    # Each translation's history in the admin (in French here) shows the entry.
+    for code in ("fr", "de", "en"):
+        history = admin_client.get(f"/admin/pages/{pages[code].pk}/history/").content.decode()
+        assert "Faits communs à toutes les langues copiés depuis une autre traduction" in history
