@@ -79,7 +79,11 @@ def facts_of(page) -> dict:
 
 
 def _ordered(relation) -> list:
-    return sorted(relation.all(), key=lambda child: (child.sort_order is None, child.sort_order))
+    """Children in display order; rows created in code may share a null ``sort_order``, so the
+    primary key breaks ties (the database returns such rows in any order)."""
+    return sorted(
+        relation.all(), key=lambda c: (c.sort_order is None, c.sort_order or 0, c.pk or 0)
+    )
 
 
 def _localized(snippets, locale_id) -> list:
