@@ -12,6 +12,7 @@ import uuid
 import pytest
 from django.utils import translation
 from PIL import Image
+from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 from wagtail.models import Locale, PageLogEntry
 
 from appeals import poster, translation_sync
@@ -286,6 +287,31 @@ def test_scheduled_publish_syncs_only_when_it_goes_live(appeal):
     fr.go_live_at = fr.first_published_at + datetime.timedelta(days=36500)
     fr.save_revision().publish()  # scheduled, not live: Wagtail still sends page_published
     assert AppealPage.objects.get(pk=appeal["nl"].pk).status == Status.ACTIVE
+
+
+class RecordingProxy(BaseBackend):
+    """Stands in for the proxy in front of the site (an outside system): records the URLs
+    Wagtail's frontend cache asks it to purge."""
+
+    urls: list = []
+
+    def purge(self, url):
+        RecordingProxy.urls.append(url)
+
+
+def test_every_translation_and_its_poster_is_purged_after_commit(
+    appeal, settings, django_capture_on_commit_callbacks
+):
+    settings.WAGTAILFRONTENDCACHE = {
+        "proxy": {"BACKEND": f"{__name__}.RecordingProxy", "HOSTNAMES": ["testserver"]}
+    }
+    RecordingProxy.urls = []
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(appeal["fr"], status=Status.ARRESTED, status_changed_on=ARRESTED_ON)
+    for code in LANGS:
+        url = AppealPage.objects.get(pk=appeal[code].pk).full_url
+        assert url in RecordingProxy.urls, code
+        assert url + "poster/" in RecordingProxy.urls, code
 
 
 def test_resolved_or_closed_page_asks_for_nothing(make_appeal, client):
