@@ -227,3 +227,53 @@ def on_page_published(sender, instance, revision=None, **kwargs) -> None:
 
     user = get_active_log_context().user or (revision.user if revision is not None else None)
     sync_translations(instance, user=user)
+
+
+# --------------------------------------------------------------------------- repair
+
+
+def latest_published_sources() -> list:
+    """Per appeal (``translation_key``) with a live page: the live translation published last,
+    which is the truth by the rule above."""
+    from .models import AppealPage
+
+    sources, seen = [], set()
+    pages = (
+        AppealPage.objects.live()
+        .filter(alias_of__isnull=True)
+        .select_related("locale")
+        .order_by("translation_key", "-last_published_at", "-pk")
+    )
+    for page in pages:
+        if page.translation_key not in seen:
+            seen.add(page.translation_key)
+            sources.append(page)
+    return sources
+
+
+def out_of_sync(source) -> list:
+    """The translations of ``source`` whose current facts differ from it."""
+    from .models import AppealPage
+
+    wanted = facts_of(source)
+    others = AppealPage.objects.filter(
+        translation_key=source.translation_key, alias_of__isnull=True
+    ).exclude(pk=source.pk)
+    return [page for page in others if facts_of(page) != wanted]
+
+
+def sync_all(user=None, dry_run=False) -> list[SyncReport]:
+    """Bring every appeal's translations in line with its last published translation (for
+    content published before this rule existed, or a sync that failed). ``dry_run`` reports
+    the translations that differ (in ``published``) without changing anything."""
+    reports = []
+    for source in latest_published_sources():
+        if dry_run:
+            stale = out_of_sync(source)
+            if stale:
+                reports.append(SyncReport(source.pk, published=[p.pk for p in stale]))
+            continue
+        report = sync_translations(source, user=user)
+        if report.published or report.drafts:
+            reports.append(report)
+    return reports

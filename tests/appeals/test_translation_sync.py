@@ -385,3 +385,35 @@ def test_publishing_in_the_admin_syncs_and_logs_the_editor(appeal, admin_client,
     for code in ("fr", "de", "en"):
         history = admin_client.get(f"/admin/pages/{pages[code].pk}/history/").content.decode()
         assert "Faits communs à toutes les langues copiés depuis une autre traduction" in history
+
+
+def test_command_repairs_appeals_published_before_the_rule(make_appeal):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    fr = make_appeal("fr", status=Status.ARRESTED, status_changed_on=ARRESTED_ON, photos=1)
+    nl = make_appeal("nl", translation_of=fr, status=Status.ACTIVE)
+    en = make_appeal("en", translation_of=fr, status=Status.ACTIVE)
+    now = timezone.now()
+    AppealPage.objects.filter(pk=fr.pk).update(last_published_at=now)  # the last published
+    AppealPage.objects.filter(pk__in=[nl.pk, en.pk]).update(
+        last_published_at=now - datetime.timedelta(days=1)
+    )
+
+    out = io.StringIO()
+    call_command("sync_appeal_translations", "--dry-run", stdout=out)
+    assert f"appeal page {fr.pk} -> translations {nl.pk}, {en.pk}" in out.getvalue()
+    assert AppealPage.objects.get(pk=nl.pk).status == Status.ACTIVE  # dry run
+
+    call_command("sync_appeal_translations", stdout=io.StringIO())
+    image_ids = [p.image_id for p in fr.photos.all()]
+    for page in (nl, en):
+        page = AppealPage.objects.get(pk=page.pk)
+        assert page.live and page.status == Status.ARRESTED
+        assert page.status_changed_on == ARRESTED_ON
+        assert [p.image_id for p in page.photos.all()] == image_ids
+        assert page.title != fr.title  # its own text
+
+    out = io.StringIO()
+    call_command("sync_appeal_translations", "--dry-run", stdout=out)
+    assert "0 appeal(s)" in out.getvalue()
