@@ -32,6 +32,10 @@ Rules:
   (``appeals.translation_sync``, with the source and the changed fields). Publishing a
   translation sends ``page_published`` again, which runs the usual cache purge and proxy
   refresh (``mostwanted.cache_purge``) for it; the nested signal does not sync again.
+- Like any publish in Wagtail, publishing a translation cancels a moderation workflow
+  running on it (``WAGTAIL_WORKFLOW_CANCEL_ON_PUBLISH``); its draft is kept, with the facts.
+- ``manage.py sync_appeal_translations`` (:func:`sync_all`) applies the same rule to content
+  published before it existed.
 """
 
 from __future__ import annotations
@@ -45,6 +49,9 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 LOG_ACTION = "appeals.translation_sync"
+
+# What makes two child objects (InlinePanel rows) the same fact in two languages.
+CHILD_IDENTITY = {"nationalities": "code", "photos": "image_id"}
 
 # Set while this module publishes translations, so their page_published does not sync back.
 _syncing = contextvars.ContextVar("appeals_translation_syncing", default=False)
@@ -73,8 +80,9 @@ def facts_of(page) -> dict:
         facts[name] = snippet.translation_key if snippet is not None else None
     for name in page.language_neutral_snippet_sets:
         facts[name] = sorted(str(o.translation_key) for o in getattr(page, name).all())
-    facts["nationalities"] = [n.code for n in _ordered(page.nationalities)]
-    facts["photos"] = [p.image_id for p in _ordered(page.photos)]
+    for name in page.language_neutral_children:
+        key = CHILD_IDENTITY[name]
+        facts[name] = [getattr(child, key) for child in _ordered(getattr(page, name))]
     return facts
 
 
