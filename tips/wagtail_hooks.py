@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
@@ -19,6 +21,11 @@ from tips.permissions import tip_policy
 @hooks.register("register_admin_viewset")
 def register_tip_viewset():
     return tip_viewset
+
+
+@hooks.register("insert_global_admin_css")
+def tips_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("tips/admin.css"))
 
 
 @hooks.register("register_log_actions")
