@@ -30,9 +30,7 @@ def _row_refs(html: str) -> list[str]:
 
 
 def _age(tip, minutes):
-    Tip.objects.filter(pk=tip.pk).update(
-        received_at=timezone.now() - dt.timedelta(minutes=minutes)
-    )
+    Tip.objects.filter(pk=tip.pk).update(received_at=timezone.now() - dt.timedelta(minutes=minutes))
 
 
 @pytest.mark.django_db
@@ -73,12 +71,11 @@ def test_unread_is_a_labelled_badge_and_read_shows_no_error_icon(client, world):
     page = client.get(reverse("tips_admin:index")).content.decode()
 
     rows = {
-        ref: row
-        for row in re.findall(r"<tr[^>]*>.*?</tr>", page, re.S)
-        for ref in _row_refs(row)
+        ref: row for row in re.findall(r"<tr[^>]*>.*?</tr>", page, re.S) for ref in _row_refs(row)
     }
-    assert 'tips-badge--unread"><span class="tips-dot" aria-hidden="true"></span>Unread' in (
-        rows[unread.reference]
+    assert (
+        'tips-badge--unread"><span class="tips-dot" aria-hidden="true"></span>Unread'
+        in (rows[unread.reference])
     )
     assert "tips-badge--unread" not in rows[read.reference]
     assert '<span class="w-sr-only">Read</span>' in rows[read.reference]
@@ -102,7 +99,9 @@ def test_admin_stylesheet_is_linked_and_keeps_references_on_one_line(client, wor
 
 @pytest.mark.django_db
 def test_appeal_filter_lists_each_appeal_once_in_the_users_language(
-    client, world, make_appeal  # noqa: F811
+    client,
+    world,
+    make_appeal,  # noqa: F811
 ):
     fr = make_appeal("fr", full_name="Jean Dupont", title="Jean Dupont (fr)", desk=world.desk_a)
     translations = [
