@@ -12,6 +12,8 @@ BASE_DIR = PROJECT_DIR.parent  # repository root
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = False
+# Demo accounts, keys and tips (`load_demo_content`): development, tests and bench only.
+DEMO_CONTENT_ALLOWED = False
 SECRET_KEY = env_str("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -31,6 +31,7 @@ BENCH_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = os.environ["SECRET_KEY"]
 DEBUG = False
+DEMO_CONTENT_ALLOWED = True
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0

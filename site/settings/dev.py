@@ -7,6 +7,7 @@ from .base import VAR_DIR
 from .env import env_str
 
 DEBUG = True
+DEMO_CONTENT_ALLOWED = True
 
 
 def _dev_secret_key() -> str:

@@ -9,6 +9,7 @@ from .base import STORAGES
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnop"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+DEMO_CONTENT_ALLOWED = True
 
 _TEST_ROOT = Path(tempfile.mkdtemp(prefix="mostwanted-test-"))
 MEDIA_ROOT = _TEST_ROOT / "media"

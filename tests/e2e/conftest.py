@@ -38,7 +38,12 @@ AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
 
 def _cache_key() -> str:
     digest = hashlib.sha256()
-    patterns = ["*/migrations/*.py", "appeals/demo/*.py", "appeals/management/commands/*.py"]
+    patterns = [
+        "*/migrations/*.py",
+        "appeals/demo/*.py",
+        "appeals/management/commands/*.py",
+        "tips/demo.py",
+    ]
     for pattern in patterns:
         for path in sorted(REPO.glob(pattern)):
             if ".venv" in path.parts:
@@ -84,12 +89,21 @@ def _manage(env, *args, **kwargs):
     )
 
 
+def _copy_tip_line_files(src: Path, dst: Path) -> None:
+    """The demo tips' encrypted attachments and the demo recovery key file (under VAR_DIR)."""
+    if (src / "tipstore").is_dir():
+        shutil.copytree(src / "tipstore", dst / "tipstore", dirs_exist_ok=True)
+    for path in src.glob("demo-recovery-key-*.json"):
+        shutil.copy(path, dst / path.name)
+
+
 def _prepare_database(root: Path, env: dict) -> None:
     """Migrate and load demo content, or copy the result of an identical earlier run."""
     cache = REPO / "var" / "e2e-cache" / _cache_key()
     if (cache / "db.sqlite3").exists():
         shutil.copy(cache / "db.sqlite3", root / "db.sqlite3")
         shutil.copytree(cache / "media", root / "media", dirs_exist_ok=True)
+        _copy_tip_line_files(cache, root)
         return
     _manage(env, "migrate", "--noinput", "-v0")
     _manage(env, "load_demo_content")
@@ -98,6 +112,7 @@ def _prepare_database(root: Path, env: dict) -> None:
     tmp.mkdir(parents=True)
     shutil.copy(root / "db.sqlite3", tmp / "db.sqlite3")
     shutil.copytree(root / "media", tmp / "media")
+    _copy_tip_line_files(root, tmp)
     try:
         tmp.rename(cache)
     except OSError:  # another worker won the race

@@ -1,7 +1,10 @@
-"""Load demo content: about 30 fictional appeals in fr, nl, de and en (development only).
+"""Load demo content (development only; refused unless ``DEMO_CONTENT_ALLOWED``).
 
-Idempotent: when the demo home page exists, the command only makes sure the editor account
-and the "Editors" group exist, and returns at once.
+About 30 fictional appeals in fr, nl, de and en, an editor account, then the tip line's
+demo (``tips.demo``): investigators, a supervisor, the key ceremony and a dozen tips.
+
+Idempotent: when the demo home page exists, the appeals part only makes sure the editor
+account and the "Editors" group exist; the tip-line part skips what already exists.
 """
 
 import datetime
@@ -12,7 +15,7 @@ import uuid
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -44,26 +47,57 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--codes",
+            action="store_true",
+            help="only print the current TOTP code of every demo account",
+        )
 
-    def handle(self, *args, seed, **options):
-        for name in ("django_tasks", "wagtail"):  # one line per page created is just noise
+    def handle(self, *args, seed, codes=False, **options):
+        from tips import demo as tip_demo
+
+        if not tip_demo.enabled():
+            raise CommandError(
+                "Demo content is for development only: these settings do not allow it "
+                "(DEMO_CONTENT_ALLOWED is off, as in production)."
+            )
+        if codes:
+            self.stdout.write("\n".join(tip_demo.current_codes()))
+            return
+        for name in ("django_tasks", "wagtail", "tips"):  # one line per object is just noise
             logging.getLogger(name).setLevel(logging.WARNING)
         locales = self._locales()
         if HomePage.objects.filter(locale=locales["fr"]).exists():
             group = ensure_editors_group()
             self._editor(group)
-            self.stdout.write("Demo content already present: skipped.")
-            self._print_credentials()
-            return
-        with transaction.atomic():
-            homes, indexes = self._tree(locales)
-            offences = self._translated_snippets(Offence, locales, self._offence_rows())
-            desks = self._translated_snippets(Desk, locales, self._desk_rows())
-            self._appeals(random.Random(seed), locales, indexes, offences, desks)  # noqa: S311
-            group = ensure_editors_group()
-            self._editor(group)
-        self.stdout.write(self.style.SUCCESS(f"Loaded {APPEAL_COUNT} demo appeals in 4 languages."))
+            self.stdout.write("Demo appeals already present: skipped.")
+        else:
+            with transaction.atomic():
+                homes, indexes = self._tree(locales)
+                offences = self._translated_snippets(Offence, locales, self._offence_rows())
+                desks = self._translated_snippets(Desk, locales, self._desk_rows())
+                self._appeals(random.Random(seed), locales, indexes, offences, desks)  # noqa: S311
+                group = ensure_editors_group()
+                self._editor(group)
+            self.stdout.write(
+                self.style.SUCCESS(f"Loaded {APPEAL_COUNT} demo appeals in 4 languages.")
+            )
+        self._tip_line(tip_demo)
         self._print_credentials()
+        self.stdout.write("\n".join(tip_demo.credentials_lines()))
+
+    def _tip_line(self, tip_demo):
+        result = tip_demo.load()
+        if result.recovery_file:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo recovery key created; private half in {result.recovery_file}."
+                )
+            )
+        if result.tips_sent:
+            self.stdout.write(self.style.SUCCESS(f"Sent {result.tips_sent} demo tips."))
+        else:
+            self.stdout.write("Tip line demo already present: skipped.")
 
     # --- structure
 
