@@ -341,7 +341,10 @@ class TipIndexView(IndexView):
         context["bulk_assignees"] = self._bulk_assignees()
         context["is_supervisor"] = tip_policy.is_supervisor(user)
         context["sort_options"] = self._sort_options()
-        audit.record(user, "tips.view_list", user=user, data={"unlocked": self.unlocked})
+        if not self.results_only:
+            # One entry per visit: the in-place refresh of the results (filters changed
+            # with JavaScript, ``index_results``) belongs to the visit already logged.
+            audit.record(user, "tips.view_list", user=user, data={"unlocked": self.unlocked})
         return context
 
     def _sort_options(self):
