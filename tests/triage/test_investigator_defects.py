@@ -20,7 +20,7 @@ from tips.audit import ACTIONS as TIP_ACTIONS
 from tips.followup.audit import ACTIONS as FOLLOWUP_ACTIONS
 from tips.models import InvestigatorKey
 
-from .conftest import PASSPHRASE, png_bytes, submit_tip, unlock, verified_login
+from .conftest import PASSPHRASE, png_bytes, unlock, verified_login
 
 ALL_ACTIONS = {**TIP_ACTIONS, **FOLLOWUP_ACTIONS}
 
