@@ -89,9 +89,19 @@ class PreviewColumn(TextColumn):
     def get_value(self, instance):
         return getattr(instance, "_preview", "")
 
+    def render_cell_html(self, instance, parent_context):
+        return format_html(
+            '<td class="tips-queue-preview"><span class="tips-queue-preview-text">{}</span></td>',
+            self.get_value(instance) or self.empty_value_display,
+        )
+
 
 class SelectColumn(Column):
     """A checkbox per row for the bulk-action form (works without JavaScript)."""
+
+    def render_header_html(self, parent_context):
+        # Each checkbox carries its own label; the header is for screen readers only.
+        return format_html('<th><span class="w-sr-only">{}</span></th>', self.label)
 
     def render_cell_html(self, instance, parent_context):
         return format_html(
@@ -259,6 +269,14 @@ class TipIndexView(IndexView):
         columns = self._columns()
         if self.unlocked:  # locked, there is nothing to preview
             columns.insert(2, PreviewColumn("preview", label=_("Preview")))
+        desks = tip_policy.listable_desk_ids(self.request.user)
+        if (
+            desks is not None
+            and len(desks) == 1
+            and not tip_policy.reader_tip_ids(self.request.user)
+        ):
+            # Every row would name the same desk: room for the preview instead.
+            columns = [c for c in columns if c.name != "desk"]
         return columns
 
     def _columns(self):
@@ -508,8 +526,8 @@ def _event_user_ids(tip):
 
 
 def _fmt(event, value, users):
-    if not value:
-        return ""
+    if not value or event.kind == TipEvent.Kind.NOTE:
+        return ""  # a note's row id tells the reader nothing; the note is listed above
     if event.kind == TipEvent.Kind.STATUS:
         return str(TipStatus(value).label) if value in TipStatus.values else value
     if event.kind == TipEvent.Kind.PRIORITY:
