@@ -41,6 +41,17 @@ def totp_code(secret: str) -> str:
     return f"{totp(base64.b32decode(secret)):06d}"
 
 
+CONTRAST_JS = """el => {
+  const rgb = s => s.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = c => { const [r, g, b] = c.map(v => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const style = getComputedStyle(el);
+  const [a, b] = [lum(rgb(style.color)), lum(rgb(style.backgroundColor))];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
 def admin_login(page, base, account):
     """Password, then the second factor (the Tips area asks for it), as a person would."""
     page.goto(base + "/admin/login/")
@@ -66,6 +77,8 @@ def test_investigator_triages_the_demo_tips(live_url, browser_page):
     # Locked: metadata only; the banner's button unlocks (and comes back here).
     bar = page.locator(".tips-vault-bar--locked")
     assert bar.is_visible()
+    ratio = bar.locator("a.button").evaluate(CONTRAST_JS)
+    assert ratio >= 4.5, f"the unlock button's text contrast is {ratio:.1f}:1"
     bar.locator("a.button").click()
     page.wait_for_url(re.compile(r"/vault/unlock/"))
     assert_clean_console(page)
@@ -83,6 +96,8 @@ def test_investigator_triages_the_demo_tips(live_url, browser_page):
     assert first.locator(".tips-badge--urgent").count() == 1, first.inner_html()
     assert "tips-row--urgent" in (first.get_attribute("class") or "")
     assert first.locator(".tips-badge--unread").count() == 1
+    for badge in (".tips-badge--urgent", ".tips-badge--unread"):
+        assert first.locator(badge).evaluate(CONTRAST_JS) >= 4.5, badge
     ref = first.locator("a.tips-ref")
     box = ref.bounding_box()
     line_height = float(ref.evaluate("a => parseFloat(getComputedStyle(a).lineHeight) || 20"))
