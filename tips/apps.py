@@ -17,3 +17,9 @@ class TipsConfig(AppConfig):
         # per-process fallback limit, see tips.ratelimit).
         if ratelimit.health_problem not in health.EXTRA_CHECKS:
             health.EXTRA_CHECKS.append(ratelimit.health_problem)
+        # ... and warns (status stays 200) when tips would be refused: no recovery key, no
+        # default desk, or a desk receiving tips that nobody can read.
+        from .health import tip_line_warnings
+
+        if tip_line_warnings not in health.WARNING_CHECKS:
+            health.WARNING_CHECKS.append(tip_line_warnings)

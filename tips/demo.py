@@ -7,7 +7,7 @@ every role can be tried at once after ``make run``:
    device (fixed secrets: add them to an authenticator app) and a vault (fixed passphrases);
 2. a recovery key, its private half written to ``VAR_DIR/demo-recovery-key-<id>.json``;
 3. desk memberships, then a key for every desk, wrapped to its members and to recovery;
-4. the default desk for general tips;
+4. the default desk for general tips (Settings → Tip line): the fugitive search unit;
 5. a dozen tips sent through the real service (sealed; some with a drawn photo; one urgent;
    one with a question from the desk, answerable with :data:`DEMO_RECEIPT`).
 
@@ -44,6 +44,8 @@ SUPERVISOR_PASSWORD = "demo-supervisor-password"  # noqa: S105 - documented demo
 #: The receipt of the demo tip that carries a question from its desk (README, "Try it").
 DEMO_RECEIPT = "1111-2222-3333-4444-5555-6666-7777"
 RECOVERY_FILE_PREFIX = "demo-recovery-key-"
+#: General tips go to the first demo desk (the fugitive search unit).
+DEFAULT_DESK = 0
 
 
 @dataclass(frozen=True)
@@ -302,6 +304,16 @@ def ensure_keys(desks, users_by_desk) -> Path | None:
     return written
 
 
+def ensure_default_desk(desk) -> None:
+    """General tips go to ``desk`` unless a default desk is already chosen."""
+    from .models import TipLineSettings
+
+    tip_line = TipLineSettings.load()
+    if tip_line.default_desk_id is None and desk is not None:
+        tip_line.default_desk = desk
+        tip_line.save()
+
+
 # --------------------------------------------------------------------------- tips
 
 
@@ -429,6 +441,7 @@ def load() -> DemoResult:
             if a.desk is not None:
                 users_by_desk.setdefault(a.desk, []).append(users[a.username])
         recovery_file = ensure_keys(desks, users_by_desk)
+        ensure_default_desk(desks[DEFAULT_DESK])
     users_by_desk_id = {
         desk.pk: users_by_desk.get(i, []) for i, desk in enumerate(desks) if desk is not None
     }

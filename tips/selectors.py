@@ -12,45 +12,84 @@ def _active_key(desk) -> DeskKey | None:
     return DeskKey.objects.filter(desk=desk, active=True).select_related("desk").first()
 
 
-def desk_key_for_appeal(appeal=None) -> DeskKey | None:
-    """The active key (its ``.desk`` selected) of the desk that receives a tip about
-    ``appeal``: see :func:`desk_for_appeal`. None if no desk can receive tips at all.
+def default_desk():
+    """The desk (default-locale row) that receives general tips, or None if none is set.
 
-    ``tips.services.tip_submit(desk_key=...)`` takes it, so the key is looked up once per tip.
+    ``TIP_DEFAULT_DESK_ID`` (deployment) wins over the supervisors' "Tip line" setting.
     """
     from appeals.models import Desk
 
+    from .models import TipLineSettings
+
+    configured = getattr(settings, "TIP_DEFAULT_DESK_ID", None)
+    if configured:
+        desk = Desk.objects.filter(pk=configured).first()
+    else:
+        desk = TipLineSettings.load().default_desk
+    return desk.canonical() if desk is not None else None
+
+
+def _is_resolved(page) -> bool:
+    from appeals.choices import Status
+
+    return getattr(page, "status", Status.ACTIVE) != Status.ACTIVE
+
+
+def receiving_desk(appeal=None):
+    """The desk (default-locale row) that must receive a tip about ``appeal`` (a Page or None).
+
+    An active appeal's own desk; the default desk for a general tip, a resolved appeal or an
+    appeal without a desk. Never another desk: whether it can read the tip is checked by
+    :func:`desk_key_for_appeal`, and if it cannot, the tip is refused, not rerouted.
+    """
     if appeal is not None:
         page = getattr(appeal, "specific", appeal)
         desk = getattr(page, "desk", None)
-        if desk is not None:
-            key = _active_key(desk.canonical())
-            if key is not None:
-                return key
-    default_id = getattr(settings, "TIP_DEFAULT_DESK_ID", None)
-    if default_id:
-        desk = Desk.objects.filter(pk=default_id).first()
-        if desk is not None:
-            key = _active_key(desk.canonical())
-            if key is not None:
-                return key
-    key = DeskKey.objects.filter(active=True).select_related("desk").order_by("created_at", "pk")
-    return key.first()
+        if desk is not None and not _is_resolved(page):
+            return desk.canonical()
+    return default_desk()
+
+
+def readers(desk_key: DeskKey):
+    """Active users who are active members of the key's desk and hold a wrap of that key."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            desk_key_wraps__desk_key=desk_key,
+            desk_memberships__desk_id=desk_key.desk_id,
+            desk_memberships__is_active=True,
+        )
+        .distinct()
+    )
+
+
+def desk_key_for_appeal(appeal=None) -> DeskKey | None:
+    """The active key (its ``.desk`` selected) of the desk that receives a tip about
+    ``appeal`` (:func:`receiving_desk`), or None when that desk is missing, has no active
+    key, or has no member able to read it. There is no fallback to another desk.
+
+    ``tips.services.tip_submit(desk_key=...)`` takes it, so the key is looked up once per tip.
+    """
+    desk = receiving_desk(appeal)
+    if desk is None:
+        return None
+    key = _active_key(desk)
+    if key is None or not readers(key).exists():
+        return None
+    return key
 
 
 def desk_for_appeal(appeal=None):
-    """The desk (default-locale row) that receives a tip about ``appeal`` (a Page or None).
-
-    The appeal's own desk when it has one with an active key; otherwise the default desk
-    (``TIP_DEFAULT_DESK_ID``, or the first desk with an active key), so a tip is never
-    refused because one desk is not set up. None if no desk can receive tips at all.
-    """
+    """The desk that receives a tip about ``appeal`` if it can read it now, else None."""
     key = desk_key_for_appeal(appeal)
     return key.desk if key is not None else None
 
 
 def tip_line_ready() -> bool:
-    """Whether a general tip can be received now (a desk with a key, a recovery key)."""
+    """Whether a general tip can be received now (a readable default desk, a recovery key)."""
     from .keys import active_recovery_key
 
     return desk_for_appeal(None) is not None and active_recovery_key() is not None

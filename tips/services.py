@@ -26,7 +26,7 @@ from typing import BinaryIO
 from django.db import transaction
 from django.utils import timezone
 
-from . import crypto, keys, receipts
+from . import crypto, keys, receipts, selectors
 from .attachments import StagedAttachment, discard_staged, tip_storage
 from .models import Attachment, Tip, TipPriority
 
@@ -40,7 +40,8 @@ _REF_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
 class TipLineNotReady(Exception):
-    """No desk to route to, the desk has no key, or there is no recovery key."""
+    """No desk to route to, the desk has no key or no member holding it, or there is no
+    recovery key. Never a reason to send the tip to another desk."""
 
 
 class TipNotReadable(crypto.DecryptionError):
@@ -90,7 +91,8 @@ def tip_submit(
     ``desk_key``: the desk's active key if the caller already has it (as returned by
     ``selectors.desk_key_for_appeal``); otherwise it is looked up.
 
-    Raises :class:`TipLineNotReady` if there is no desk, no desk key or no recovery key.
+    Raises :class:`TipLineNotReady` if there is no desk, no desk key, no active member
+    holding that key, or no recovery key.
     """
     committed = False
     try:
@@ -101,6 +103,9 @@ def tip_submit(
         recovery = keys.active_recovery_key()
         if desk_key is None or recovery is None:
             raise TipLineNotReady("desk key or recovery key missing")
+        if not selectors.readers(desk_key).exists():
+            # A tip nobody can open is a lost tip: refuse it (the form keeps the text).
+            raise TipLineNotReady("no member of the desk holds its key")
         desk = desk_key.desk  # that canonical row (selected with the key: no query)
 
         received_at = timezone.now().replace(second=0, microsecond=0)

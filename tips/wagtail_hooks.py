@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
@@ -92,6 +95,13 @@ def _tips_menu_items():
             check=lambda u: tip_policy.is_supervisor(u) or bool(tip_policy.member_desk_ids(u)),
         ),
         _item(
+            gettext_lazy("Desk health"),
+            "tips_admin:desk_health",
+            order=39,
+            name="tips-desk-health",
+            check=tip_policy.is_supervisor,
+        ),
+        _item(
             gettext_lazy("Audit log"),
             "tips_admin:audit",
             order=42,
@@ -155,3 +165,95 @@ class TipsDashboardPanel(Component):
 def add_tips_panel(request, panels):
     if tip_policy.can_access_area(request.user):
         panels.append(TipsDashboardPanel(request))
+
+
+# --------------------------------------------------------------------------- tip line health
+
+
+def _sees_tip_line_health(user) -> bool:
+    return bool(user.is_active and (user.is_superuser or tip_policy.is_supervisor(user)))
+
+
+class TipLineHealthPanel(Component):
+    """Supervisors and superusers: warns when tips cannot be received or read."""
+
+    name = "tip_line_health"
+    order = 80
+    template_name = "tips/admin/health_panel.html"
+
+    def __init__(self, warnings):
+        self.warnings = warnings
+
+    def get_context_data(self, parent_context=None):
+        return {
+            "title": _("Tip line"),
+            "warnings": self.warnings,
+            "health_url": reverse("tips_admin:desk_health"),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_tip_line_health_panel(request, panels):
+    if not _sees_tip_line_health(request.user):
+        return
+    from tips import health
+
+    panels.append(
+        TipLineHealthPanel([health.warning_message(w) for w in health.tip_line_warnings()])
+    )
+
+
+def _refusal(page, problem, *, saved: bool) -> str:
+    from tips import health
+
+    values = {
+        "title": page.get_admin_display_title(),
+        "problem": health.problem_message(problem, getattr(page.specific, "desk", None)),
+    }
+    if saved:
+        return _("“%(title)s” was saved as a draft but not published: %(problem)s") % values
+    return _("“%(title)s” was not published: %(problem)s") % values
+
+
+@hooks.register("before_publish_page")
+def refuse_publishing_unreadable_appeal(request, page):
+    """An active appeal is published only if its desk can read the tips it will receive.
+
+    Runs after Wagtail saved the revision, so nothing the editor wrote is lost: the editor
+    is sent back to the editor with the reason. On the create view the page was added live;
+    it is turned back into a draft.
+    """
+    from tips import health
+
+    problem = health.appeal_publish_problem(page)
+    if problem is None:
+        return None
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.view_name == "wagtailadmin_pages:add" and page.live:
+        # Wagtail's create view adds the page live before publishing its revision.
+        type(page).objects.filter(pk=page.pk).update(live=False, has_unpublished_changes=True)
+        page.live = False
+    messages.error(request, _refusal(page, problem, saved=True))
+    return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_publishing_unreadable_appeals(request, action_type, objects, action_class):
+    """The same rule for the page listing's bulk "Publish"."""
+    if action_type != "publish":
+        return None
+    from tips import health
+
+    refused = [
+        (page, problem)
+        for page in objects
+        if (problem := health.appeal_publish_problem(page)) is not None
+    ]
+    if not refused:
+        return None
+    for page, problem in refused:
+        messages.error(request, _refusal(page, problem, saved=False))
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("wagtailadmin_explore_root")
+    return redirect(target)

@@ -336,7 +336,8 @@ TIP_RECEIPT_ARGON2 = {
 }
 # Installation-wide receipt lookup salt (hex). Empty: a random salt kept in the database.
 TIP_RECEIPT_SALT = env_str("TIP_RECEIPT_SALT")
-# Desk receiving general tips (no appeal); empty: the first desk with an active key.
+# Desk receiving general tips (no appeal, or a resolved one). Empty: the supervisors' choice
+# in Settings → Tip line. Never a fallback to another desk (tips.selectors).
 TIP_DEFAULT_DESK_ID = env_int("TIP_DEFAULT_DESK_ID", 0) or None
 # Public intake (tips/views.py, tips/ratelimit.py, tips/antispam.py). Rates use
 # django-ratelimit's syntax; the client address is REMOTE_ADDR (the proxy must set it), or

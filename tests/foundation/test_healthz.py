@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_healthz_is_ok_when_services_answer(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json()["status"] == "ok"  # tip-line warnings, if any, keep it 200
     assert (
         "no-store" in response.headers["Cache-Control"]
         or "max-age=0" in response.headers["Cache-Control"]

@@ -399,6 +399,8 @@ user.groups.add(Group.objects.get(name="Investigators"))
 keys.setup_vault(user, sys.argv[2])
 DeskMembership.objects.create(desk=desk, user=user)
 keys.create_desk_key(desk)  # wrapped for the members above and the recovery key
+from tips.models import TipLineSettings
+TipLineSettings.objects.create(default_desk=desk)  # general tips go to this desk
 device = TOTPDevice.objects.create(user=user, name="tips", confirmed=True, key=sys.argv[3])
 print(json.dumps({"recovery": recovery_private.hex(), "desk": desk.pk}))
 """

@@ -51,9 +51,14 @@ def make_investigator(db):
 
 @pytest.fixture
 def ready_desk(desk, recovery, make_investigator):
-    """A desk with one member (alice) and an active key wrapped to her and to recovery."""
+    """A desk with one member (alice) and an active key wrapped to her and to recovery;
+    it is also the default desk (general tips)."""
     from tips.keys import create_desk_key
+    from tips.models import TipLineSettings
 
     alice = make_investigator("alice", desks=[desk])
     dk = create_desk_key(desk)
+    TipLineSettings.objects.update_or_create(
+        pk=TipLineSettings.load().pk, defaults={"default_desk": desk}
+    )
     return {"desk": desk, "desk_key": dk, "alice": alice, "recovery": recovery}

@@ -21,7 +21,9 @@ def _run(*args):
     return out.getvalue()
 
 
-def test_recovery_desk_submit_export_and_offline_decrypt(desk, tmp_path, django_assert_num_queries):
+def test_recovery_desk_submit_export_and_offline_decrypt(
+    desk, make_investigator, tmp_path, django_assert_num_queries
+):
     key_file = tmp_path / "recovery.json"
     _run("create_recovery_key", "--out", str(key_file))
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
@@ -31,6 +33,7 @@ def test_recovery_desk_submit_export_and_offline_decrypt(desk, tmp_path, django_
         _run("create_recovery_key", "--out", str(key_file))  # never overwrites
     assert RecoveryKey.objects.count() == 1
 
+    make_investigator("member", desks=[desk])  # the ceremony: members first, then the key
     assert "v1" in _run("create_desk_key", "--desk", desk.name)
     with pytest.raises(CommandError):
         _run("create_desk_key", "--desk", str(desk.pk))
@@ -61,12 +64,13 @@ def test_recovery_desk_submit_export_and_offline_decrypt(desk, tmp_path, django_
     assert CANARY in _run("decrypt_export", "--key", str(key_file), "--in", str(export))
 
 
-def test_decrypt_export_with_the_wrong_key_or_damaged_attachment(desk, tmp_path):
+def test_decrypt_export_with_the_wrong_key_or_damaged_attachment(desk, make_investigator, tmp_path):
     import zipfile
 
     key_file, other = tmp_path / "k.json", tmp_path / "other.json"
     _run("create_recovery_key", "--out", str(other))
     _run("create_recovery_key", "--out", str(key_file))  # the active one
+    make_investigator("member", desks=[desk])
     _run("create_desk_key", "--desk", str(desk.pk))
     staged = stage_attachment(io.BytesIO(PHOTO), name="p.png", content_type="image/png")
     sub = services.tip_submit(

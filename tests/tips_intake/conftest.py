@@ -25,11 +25,12 @@ def _intake_settings(settings):
 def tipline(db):
     """A desk with an active key and a recovery key; returns (desk, recovery private key)."""
     from appeals.models import Desk
+    from tests.tips_core.helpers import make_tip_line_ready
     from tips import keys
 
     desk = Desk.objects.create(name="Fugitive search")
     _rk, recovery_private = keys.create_recovery_key()
-    keys.create_desk_key(desk)
+    make_tip_line_ready(desk)  # a member holding the key; the default desk
     return desk, recovery_private
 
 

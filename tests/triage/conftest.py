@@ -60,7 +60,7 @@ def world(db):
 
     from appeals.models import Desk
     from tips import keys
-    from tips.models import DeskMembership
+    from tips.models import DeskMembership, TipLineSettings
 
     locale = Locale.get_default()
     desk_a = Desk.objects.create(name="Fugitives A", locale=locale)
@@ -79,6 +79,7 @@ def world(db):
     DeskMembership.objects.create(desk=desk_b, user=inv_b)
     keys.create_desk_key(desk_a)
     keys.create_desk_key(desk_b)
+    TipLineSettings.objects.create(default_desk=desk_a)  # general tips go to desk A
     return World(desk_a, desk_b, editor, inv_a, inv_a2, inv_b, reader, supervisor)
 
 

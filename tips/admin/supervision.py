@@ -273,7 +273,28 @@ def retention_view(request):
     )
 
 
+@never_cache
+def desk_health(request):
+    """Supervisors: can every desk that receives tips read them? (metadata only)."""
+    from tips import health
+
+    if not tip_policy.is_supervisor(request.user):
+        raise PermissionDenied
+    response = TemplateResponse(
+        request,
+        "tips/admin/desk_health.html",
+        {
+            "page_title": _("Desk health"),
+            "rows": health.desk_health(),
+            "warnings": [health.warning_message(w) for w in health.tip_line_warnings()],
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 urlpatterns = [
+    path("desks/health/", desk_health, name="desk_health"),
     path("members/", members, name="members"),
     path("members/grant/", grant, name="grant"),
     path("members/revoke/", revoke, name="revoke"),

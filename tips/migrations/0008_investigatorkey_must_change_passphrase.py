@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tips', '0006_tip_notify_claim'),
+        ('tips', '0007_tip_line_settings'),
     ]
 
     operations = [
