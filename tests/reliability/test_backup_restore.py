@@ -228,12 +228,13 @@ def test_documented_recovery_check_runs_as_written(tmp_path, monkeypatch, settin
     database (SQLite), from a working directory like the operator's."""
     import io
 
+    from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from PIL import Image
 
     from tips import keys
     from tips.attachments import stage_attachment
-    from tips.models import Tip
+    from tips.models import DeskMembership, Tip
     from tips.services import tip_submit
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
@@ -243,7 +244,10 @@ def test_documented_recovery_check_runs_as_written(tmp_path, monkeypatch, settin
 
     desk = Desk.objects.create(name="Doc desk", locale=Locale.get_default())
     recovery, private = keys.create_recovery_key()
-    keys.create_desk_key(desk)
+    member = get_user_model().objects.create_user("doc-member", password="doc-member-pw-0123")
+    keys.setup_vault(member, "doc member vault passphrase")
+    DeskMembership.objects.create(desk=desk, user=member)
+    keys.create_desk_key(desk)  # wrapped to the member and the recovery key
     key_file = tmp_path / "recovery-key.txt"
     key_file.write_text(keys.recovery_key_file_text(recovery, private))
     png = io.BytesIO()
