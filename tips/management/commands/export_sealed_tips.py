@@ -43,7 +43,9 @@ class Command(BaseCommand):
             except BaseException:
                 path.unlink(missing_ok=True)
                 raise
-            audit.record(tip, "tips.export", data={"format": "sealed"})
+            audit.record(
+                tip, "tips.export", data={"format": "sealed", "via": "manage.py export_sealed_tips"}
+            )
             self.stdout.write(f"{path} ({tip.attachments.count()} attachment(s), sealed)")
         self.stdout.write(self.style.SUCCESS(f"{len(tips)} sealed export(s) written to {target}."))
 
