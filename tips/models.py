@@ -60,6 +60,9 @@ class InvestigatorKey(KeyMixin, models.Model):
     #: Private key under an Argon2id key from the vault passphrase (crypto.wrap_with_passphrase).
     wrapped_private_key = models.BinaryField(_("wrapped private key"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    #: Set by a supervisor's vault reset (a temporary passphrase someone else knows): the
+    #: member must choose their own before the vault unlocks.
+    must_change_passphrase = models.BooleanField(_("must change passphrase"), default=False)
 
     class Meta:
         verbose_name = _("investigator key")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +24,11 @@ from tips.permissions import tip_policy
 @hooks.register("register_admin_viewset")
 def register_tip_viewset():
     return tip_viewset
+
+
+@hooks.register("insert_global_admin_css")
+def tips_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("tips/admin.css"))
 
 
 @hooks.register("register_log_actions")

@@ -331,6 +331,13 @@ LOGGING = {
     },
 }
 
+# Second factor: django-otp's per-device throttle refuses even the right code for 2^(n-1) s
+# after n wrong ones, with no way to say why. Wrong codes are limited instead by
+# tips.admin.throttle (5 per account and 20 per network per 15 minutes, then a page that
+# says how long to wait), so a correct code is always accepted below that limit.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+
 # --- Tip line (tips/): limits, Argon2id costs, routing. See tips/crypto.py for the reasoning.
 TIP_MAX_FILES = env_int("TIP_MAX_FILES", 10)
 TIP_MAX_FILE_BYTES = env_int("TIP_MAX_FILE_BYTES", 25 * 1024 * 1024)

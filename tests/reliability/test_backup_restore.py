@@ -5,20 +5,84 @@ Restore into an empty database and a new store; then a tip (text and photo) is o
 the offline recovery key and with an investigator's vault (passphrase -> personal key ->
 desk keys). Rotation: after ``rotate_desk_key``, the old tip is still readable by the member,
 the new tip is sealed to the new key, and the recovery key reads both.
+
+"Checking a restore" is run from the document itself: its shell block is parsed and each
+command run as written (``python`` is this interpreter, the key path the test's key file),
+on the restored PostgreSQL installation, and in-process on the test database.
 """
 
 from __future__ import annotations
 
+import json
+import re
+import shlex
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from .conftest import DB, PASSPHRASE
-from .harness import VERIFY_CODE, base_env, run_django
+from .harness import ROOT, VERIFY_CODE, base_env, run_django
 
-pytestmark = pytest.mark.services
+DOC = ROOT / "docs" / "backup-restore.md"
+#: The document's placeholder for the recovery key file on the offline USB key.
+DOC_KEY_PATH = "/media/offline-usb/recovery-key.txt"
+
+
+def documented_commands(section: str) -> list[list[str]]:
+    """The commands of the ``sh`` blocks under ``## <section>``, as argument lists
+    (continuation lines joined, comments dropped)."""
+    text = DOC.read_text()
+    body = text.split(f"## {section}\n", 1)[1].split("\n## ", 1)[0]
+    commands = []
+    for block in re.findall(r"```sh\n(.*?)```", body, re.S):
+        script = re.sub(r"\\\n\s*", " ", block)
+        for line in script.splitlines():
+            line = line.strip()
+            if line and not line.startswith("#"):
+                commands.append(shlex.split(line))
+    return commands
+
+
+def _recovery_key_file(env: dict, recovery_hex: str, path: Path) -> None:
+    code = (
+        "from tips import keys\nfrom tips.models import RecoveryKey\n"
+        "rk = RecoveryKey.objects.filter(active=True).first()\n"
+        "text = keys.recovery_key_file_text(rk, bytes.fromhex(sys.argv[1]))\n"
+        "open(sys.argv[2], 'w').write(text)\n"
+        "print('{}')"
+    )
+    run_django(code, env, recovery_hex, str(path))
+
+
+def _documented_argv(command: list[str], key_file: Path) -> list[str]:
+    """``python manage.py …`` of the document with this interpreter and the test's key file."""
+    argv = [sys.executable, str(ROOT / "manage.py"), *command[2:]]
+    return [str(key_file) if a == DOC_KEY_PATH else a for a in argv]
+
+
+def check_commands() -> list[list[str]]:
+    commands = documented_commands("Checking a restore")
+    assert [c[:3] for c in commands] == [
+        ["python", "manage.py", "export_sealed_tips"],
+        ["python", "manage.py", "decrypt_export"],
+    ], commands
+    return commands
+
+
+def assert_opened(workdir: Path, canary: str, *, photo_magic: bytes) -> None:
+    """What the document promises: ``./opened/<REFERENCE>/tip.json`` and the photos; and the
+    sealed files carried to the offline machine hold no plaintext."""
+    opened_dirs = list((workdir / "opened").iterdir())
+    documents = [json.loads((d / "tip.json").read_text()) for d in opened_dirs]
+    assert canary in {d["fields"]["what"] for d in documents}
+    photos = [p for d in opened_dirs for p in d.iterdir() if p.name.startswith("attachment-")]
+    assert photos and all(p.read_bytes().startswith(photo_magic) for p in photos)
+    for sealed in (workdir / "sealed").iterdir():
+        assert canary.encode() not in sealed.read_bytes(), "the sealed export holds plaintext"
+
 
 SUBMIT_CODE = r"""
 import io
@@ -83,6 +147,7 @@ def _pg(stack, tool: str, *args: str):
     )
 
 
+@pytest.mark.services
 def test_backup_restore_then_rotate(stack, tmp_path):
     env = stack.env(redis=False)
     old = run_django(SUBMIT_CODE, env, "BACKUP-CANARY before the backup")
@@ -114,6 +179,27 @@ def test_backup_restore_then_rotate(stack, tmp_path):
     assert opened["what"] == "BACKUP-CANARY before the backup"
     assert opened["photo"] == "ffd8ff", "the restored photo does not decrypt to a JPEG"
 
+    # --- "Checking a restore", step 2, as the document says: sealed export on the restored
+    # server, then decrypt_export with the offline recovery key file, with no database.
+    key_file = tmp_path / "recovery-key.txt"
+    _recovery_key_file(restored, stack.recovery, key_file)
+    offline = {**restored, "DATABASE_URL": f"sqlite:///{tmp_path / 'no-such-dir' / 'db'}"}
+    workdir = tmp_path / "check"
+    workdir.mkdir()
+    export, decrypt = check_commands()
+    for env_, command in ((restored, export), (offline, decrypt)):
+        result = subprocess.run(  # noqa: S603 - the document's own commands
+            _documented_argv(command, key_file),
+            cwd=workdir,
+            env=env_,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+        assert result.returncode == 0, f"{command}: {result.stdout[-2000:]}{result.stderr[-2000:]}"
+    assert_opened(workdir, "BACKUP-CANARY before the backup", photo_magic=b"\xff\xd8\xff")
+
     # --- key rotation on the restored installation
     rotated = run_django(ROTATE_CODE, restored)
     assert rotated["active"] != old["desk_key"]
@@ -134,3 +220,48 @@ def test_backup_restore_then_rotate(stack, tmp_path):
         " one with the investigator's vault; rotation: old and new tips readable, lost 0",
         file=sys.stderr,
     )
+
+
+@pytest.mark.django_db
+def test_documented_recovery_check_runs_as_written(tmp_path, monkeypatch, settings):
+    """Without services: the same document block, each command run in-process on the test
+    database (SQLite), from a working directory like the operator's."""
+    import io
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from PIL import Image
+
+    from tips import keys
+    from tips.attachments import stage_attachment
+    from tips.models import DeskMembership, Tip
+    from tips.services import tip_submit
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from wagtail.models import Locale
+
+    from appeals.models import Desk
+
+    desk = Desk.objects.create(name="Doc desk", locale=Locale.get_default())
+    recovery, private = keys.create_recovery_key()
+    member = get_user_model().objects.create_user("doc-member", password="doc-member-pw-0123")
+    keys.setup_vault(member, "doc member vault passphrase")
+    DeskMembership.objects.create(desk=desk, user=member)
+    keys.create_desk_key(desk)  # wrapped to the member and the recovery key
+    key_file = tmp_path / "recovery-key.txt"
+    key_file.write_text(keys.recovery_key_file_text(recovery, private))
+    png = io.BytesIO()
+    Image.new("RGB", (20, 10), (1, 2, 3)).save(png, "PNG")
+    png.seek(0)
+    photo = stage_attachment(png, name="p.png", content_type="image/png")
+    canary = "DOC-CANARY opened offline"
+    tip_submit(desk=desk, fields={"what": canary}, attachments=[photo], language="fr")
+    assert Tip.objects.count() == 1
+
+    workdir = tmp_path / "operator"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)
+    for command in check_commands():
+        argv = _documented_argv(command, key_file)[2:]
+        call_command(argv[0], *argv[1:], stdout=io.StringIO())
+    assert_opened(workdir, canary, photo_magic=b"\x89PNG")

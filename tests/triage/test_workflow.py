@@ -287,11 +287,12 @@ def test_listing_cells(client, world):
     world.desk_a.name = "<b>Desk</b> & co"
     world.desk_a.save()
     page = client.get(reverse("tips_admin:index")).content.decode()
-    assert f'<a href="{reverse("tips_admin:detail", args=[tip.pk])}">● {tip.reference}</a>' in page
+    detail = reverse("tips_admin:detail", args=[tip.pk])
+    assert f'<a class="tips-ref" href="{detail}">{tip.reference}</a>' in page
     assert f'name="id" value="{tip.pk}" form="tips-bulk"' in page
     assert "&lt;b&gt;Desk&lt;/b&gt; &amp; co" in page and "<b>Desk</b>" not in page
     assert 'class="w-human-readable-date"' in page
-    assert 'href="#icon-check"' in page  # unread
+    assert 'class="tips-badge tips-badge--unread"' in page  # unread
     # The assignee filter and the bulk form list the desk's members (one shared query).
     for member in (world.inv_a, world.inv_a2):
         assert page.count(f'<option value="{member.pk}"') == 2, member

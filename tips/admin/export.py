@@ -1,5 +1,6 @@
-"""Export for the case file: a ZIP (tip as text and JSON, attachments, notes, history),
-built in memory only and streamed; audited."""
+"""Export for the case file: a ZIP (tip as text and JSON, attachments, notes, the
+conversation with the tipster and its photos, history), built in memory only and streamed;
+audited."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from django.views.decorators.cache import never_cache
 from tips import audit, crypto, vault
 from tips.admin import content, workflow
 from tips.admin.views import _get_tip, _history
-from tips.models import TipEvent, TipNote
+from tips.attachments import tip_storage
+from tips.models import MessageDirection, TipEvent, TipNote
 from tips.permissions import tip_policy
 
 
@@ -45,6 +47,7 @@ def build_export(request, tip, document: dict) -> bytes:
         }
         for row in _history(tip)
     ]
+    conversation = _conversation(tip, keys, key_ids)
     fields = content.text_fields(document)
     metadata = {
         "reference": tip.reference,
@@ -70,6 +73,9 @@ def build_export(request, tip, document: dict) -> bytes:
                     "fields": fields,
                     "attachments": attachments_meta,
                     "notes": notes,
+                    "conversation": [
+                        {k: v for k, v in m.items() if k != "_files"} for m in conversation
+                    ],
                     "history": history,
                 },
                 indent=2,
@@ -79,16 +85,71 @@ def build_export(request, tip, document: dict) -> bytes:
         lines = [f"{k}: {v}" for k, v in metadata.items()]
         lines += ["", *(f"{k}:\n{v}\n" for k, v in fields.items() if v)]
         lines += ["Notes:", *(f"- {n['at']} {n['author']}: {n['text']}" for n in notes)]
+        lines += ["", "Conversation with the tipster:"]
+        for m in conversation:
+            who = f"question by {m['author']}" if m["to_tipster"] else "answer from the tipster"
+            text = m["text"] if m["text"] is not None else "(not opened by the exporter's keys)"
+            lines.append(f"- {m['at']} {who}: {text}")
+            lines += [f"  photo: {p['file']}" for p in m["photos"]]
         lines += ["", "History:"]
         lines += [f"- {h['at']} {h['by']} {h['kind']} {h['from']} -> {h['to']}" for h in history]
         archive.writestr("tip.txt", "\n".join(lines))
         for item, meta in zip(tip.attachments.order_by("ordinal"), attachments_meta, strict=False):
             reader = open_attachment(item, document)
-            name = f"attachments/{item.ordinal + 1:02d}-{meta['name'] or 'file'}"
+            name = f"attachments/{item.ordinal + 1:02d}-{_safe_name(meta['name'])}"
             with reader, archive.open(name, "w") as out:
                 while chunk := reader.read(64 * 1024):
                     out.write(chunk)
+        for m in conversation:
+            for name, storage_name, key in m["_files"]:
+                reader = crypto.DecryptingReader(
+                    tip_storage().open(storage_name, "rb"), key, close_source=True
+                )
+                with reader, archive.open(name, "w") as out:
+                    while chunk := reader.read(64 * 1024):
+                        out.write(chunk)
     return buffer.getvalue()
+
+
+def _safe_name(name) -> str:
+    """A sender-chosen file name reduced to a harmless last path component."""
+    cleaned = "".join(c for c in str(name or "") if c.isalnum() or c in "-_. ").strip(". ")
+    return cleaned[:80] or "file"
+
+
+def _conversation(tip, keys: dict, key_ids: dict) -> list[dict]:
+    """The follow-up messages, decrypted in memory with the exporter's desk keys; each
+    answer photo becomes a file of the ZIP (``_files``: name, storage name, key)."""
+    from tips.followup import crypto as fcrypto
+    from tips.followup.selectors import messages_of
+
+    rows = []
+    for message in messages_of(tip):
+        document = fcrypto.open_desk_copy(message, tip, keys, key_ids) if keys else None
+        stored = {a.ordinal: a for a in message.attachments.all()}
+        photos, files = [], []
+        for ordinal, entry in enumerate((document or {}).get("attachments") or []):
+            item = stored.get(ordinal)
+            if item is None or entry.get("storage_name") != item.storage_name:
+                continue  # never follow a name the sealed document does not vouch for
+            file_name = _safe_name(entry.get("name"))
+            name = f"conversation/{message.pk:06d}-{ordinal + 1:02d}-{file_name}"
+            photos.append({"file": name, "content_type": entry.get("content_type", "")})
+            files.append((name, item.storage_name, bytes.fromhex(entry["key"])))
+        rows.append(
+            {
+                "at": message.created_at.isoformat(),
+                "to_tipster": message.direction == MessageDirection.TO_TIPSTER,
+                "author": message.author.get_username() if message.author else "",
+                "text": None if document is None else str(document.get("text") or ""),
+                "read_by_tipster_at": (
+                    message.read_by_tipster_at.isoformat() if message.read_by_tipster_at else None
+                ),
+                "photos": photos,
+                "_files": files,
+            }
+        )
+    return rows
 
 
 @never_cache

@@ -38,7 +38,8 @@ class ChoiceFilter(django_filters.ModelChoiceFilter):
 
 class TipFilterSet(WagtailFilterSet):
     desk = ChoiceFilter(label=_("Desk"), queryset=None)
-    appeal = ChoiceFilter(label=_("Appeal"), queryset=None)
+    #: One entry per appeal (all its translations), titled in the user's language.
+    appeal = ChoiceFilter(label=_("Appeal"), queryset=None, method="filter_appeal")
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"),
         choices=TipStatus.choices,
@@ -68,6 +69,10 @@ class TipFilterSet(WagtailFilterSet):
     )
     unread = django_filters.BooleanFilter(label=_("Unread"))
     starred = django_filters.BooleanFilter(label=_("Starred"))
+
+    def filter_appeal(self, queryset, name, value):
+        # A tip points at the page in the language it was sent in: match every translation.
+        return queryset.filter(appeal__translation_key=value.translation_key)
 
     class Meta:
         model = Tip
@@ -104,10 +109,34 @@ class TipFilterSet(WagtailFilterSet):
                 in_desks |= Q(pk__in=Tip.objects.filter(pk__in=reader_of).values("appeal_id"))
             appeals = appeals.filter(in_desks)
         self.filters["desk"].queryset = desks
-        self.filters["appeal"].queryset = appeals
+        self.filters["appeal"].queryset = Page.objects.filter(
+            pk__in=one_page_per_appeal(appeals)
+        ).order_by("title", "pk")
         member_filter = {"desk_memberships__is_active": True}
         if desk_ids is not None:
             member_filter["desk_memberships__desk_id__in"] = desk_ids
         self.filters["assignee"].queryset = (
             get_user_model().objects.filter(**member_filter).distinct().order_by("username")
         )
+
+
+def one_page_per_appeal(appeals) -> list[int]:
+    """For each appeal (translation key), the pk of its page in the active language, else
+    in the default language, else any translation. Bounded by the number of appeals."""
+    from django.conf import settings
+    from django.utils.translation import get_language
+    from wagtail.coreutils import get_supported_content_language_variant
+
+    def variant(code):
+        try:
+            return get_supported_content_language_variant(code)
+        except LookupError:
+            return None
+
+    preferred = [variant(get_language() or settings.LANGUAGE_CODE), variant(settings.LANGUAGE_CODE)]
+    chosen: dict = {}
+    for pk, key, language in appeals.values_list("pk", "translation_key", "locale__language_code"):
+        rank = preferred.index(language) if language in preferred else len(preferred)
+        if key not in chosen or rank < chosen[key][0]:
+            chosen[key] = (rank, pk)
+    return [pk for _rank, pk in chosen.values()]

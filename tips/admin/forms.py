@@ -93,8 +93,10 @@ class VaultPassphraseChangeForm(VaultSetupForm):
 
     field_order = ["current_passphrase", "passphrase", "passphrase2"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, temporary=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if temporary:
+            self.fields["current_passphrase"].label = _("Temporary vault passphrase")
         self.fields["passphrase"].label = _("New vault passphrase")
         self.fields["passphrase2"].label = _("New vault passphrase again")
 

@@ -139,6 +139,13 @@ def _has_vault(user) -> bool:
     return InvestigatorKey.objects.filter(user=user).exists()
 
 
+def _must_change_passphrase(user) -> bool:
+    """After a supervisor's reset the passphrase is a temporary one someone else knows."""
+    from tips.models import InvestigatorKey
+
+    return InvestigatorKey.objects.filter(user=user, must_change_passphrase=True).exists()
+
+
 @never_cache
 @sensitive_post_parameters("passphrase", "passphrase2")
 def vault_setup(request):
@@ -174,6 +181,15 @@ def vault_unlock(request):
     user = request.user
     if not _has_vault(user):
         return redirect(reverse("tips_admin:vault_setup"))
+    if _must_change_passphrase(user):
+        messages.warning(
+            request,
+            _(
+                "Your vault was reset with a temporary passphrase. Choose your own passphrase "
+                "before you unlock the vault."
+            ),
+        )
+        return redirect(reverse("tips_admin:vault_passphrase"))
     next_url = twofactor.safe_next(request, _index_url())
     form = VaultUnlockForm(request.POST or None, initial={"next": request.GET.get("next", "")})
     status = 200
@@ -221,11 +237,13 @@ def vault_passphrase(request):
     Wrong current passphrases count against the same limits as unlocking the vault.
     """
     from tips import keys
+    from tips.models import InvestigatorKey
 
     user = request.user
     if not _has_vault(user):
         return redirect(reverse("tips_admin:vault_setup"))
-    form = VaultPassphraseChangeForm(request.POST or None, user=user)
+    forced = _must_change_passphrase(user)
+    form = VaultPassphraseChangeForm(request.POST or None, user=user, temporary=forced)
     status = 200
     if request.method == "POST":
         if throttle.is_blocked(request, "unlock", user.get_username()):
@@ -240,6 +258,7 @@ def vault_passphrase(request):
                 audit.record(user, "tips.unlock_failed", user=user)
                 form.add_error("current_passphrase", _("Wrong passphrase."))
             else:
+                InvestigatorKey.objects.filter(user=user).update(must_change_passphrase=False)
                 audit.record(user, "tips.vault_passphrase", user=user)
                 messages.success(
                     request,
@@ -253,7 +272,7 @@ def vault_passphrase(request):
     return _render(
         request,
         "tips/admin/vault_passphrase.html",
-        {"page_title": _("Change vault passphrase"), "form": form},
+        {"page_title": _("Change vault passphrase"), "form": form, "forced": forced},
         status=status,
     )
 

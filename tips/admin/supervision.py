@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 from wagtail.models import ModelLogEntry
 
 from tips import audit, retention, vault
+from tips.admin import audit_display
 from tips.admin.forms import VaultSetupForm
 from tips.models import DeskKey, DeskKeyWrap, DeskMembership, InvestigatorKey, Tip
 from tips.permissions import tip_policy
@@ -172,13 +174,18 @@ def reset_vault(request, user_pk):
             granter_keys = vault.desk_keys(request) or {}
         except vault.VaultUnavailable:
             granter_keys = {}
-        keys_module.reset_vault(member, form.cleaned_data["passphrase"], granter_keys)
+        with transaction.atomic():
+            ik = keys_module.reset_vault(member, form.cleaned_data["passphrase"], granter_keys)
+            # Someone else knows the temporary passphrase: the member must replace it first.
+            ik.must_change_passphrase = True
+            ik.save(update_fields=["must_change_passphrase"])
         audit.record(member, "tips.vault_reset", user=user)
         messages.success(
             request,
             _(
-                "Vault reset. Give the temporary passphrase to %(user)s in person; they should "
-                "change it. Desk keys you did not hold must be granted by another member."
+                "Vault reset. Give the temporary passphrase to %(user)s in person; they must "
+                "change it before their vault unlocks. Desk keys you did not hold must be "
+                "granted by another member."
             )
             % {"user": member.get_username()},
         )
@@ -211,15 +218,24 @@ def audit_log(request):
     users = get_user_model().objects.filter(
         pk__in=ModelLogEntry.objects.filter(action__startswith="tips.").values("user_id")
     )
+    describer = audit_display.Describer(page.object_list)
+    rows = [
+        {
+            "entry": entry,
+            "label": audit_display.action_label(entry.action),
+            "details": describer.details(entry),
+        }
+        for entry in page.object_list
+    ]
     return TemplateResponse(
         request,
         "tips/admin/audit.html",
         {
             "page_title": _("Tip audit log"),
             "page": page,
+            "rows": rows,
             "users": users.order_by("username"),
             "tip_ct": tip_ct,
-            "labels": {name: label for name, (label, _msg) in audit.ACTIONS.items()},
         },
     )
 

@@ -12,6 +12,7 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.forms.utils import flatatt
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -30,13 +31,21 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from wagtail.admin.templatetags.wagtailadmin_tags import timesince_simple
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, Table, TitleColumn
+from wagtail.admin.ui.tables import Column, DateColumn, Table, TitleColumn
 from wagtail.admin.views.generic import IndexView
 
 from tips import audit, crypto, vault
 from tips.admin import content, counts, workflow
 from tips.admin.filters import TipFilterSet
-from tips.models import PRIORITY_ORDER, Tip, TipEvent, TipNote, TipPriority, TipStatus
+from tips.models import (
+    CLOSED_STATUSES,
+    PRIORITY_ORDER,
+    Tip,
+    TipEvent,
+    TipNote,
+    TipPriority,
+    TipStatus,
+)
 from tips.permissions import tip_policy
 
 logger = logging.getLogger(__name__)
@@ -44,6 +53,13 @@ logger = logging.getLogger(__name__)
 #: Image types shown inline (sanitised re-encoded images only; anything else downloads).
 INLINE_IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp"}
 
+
+#: Sort key of the "urgent first" order: open urgent tips (0) before everything else (1).
+URGENT_FIRST = Case(
+    When(Q(priority=TipPriority.URGENT) & ~Q(status__in=CLOSED_STATUSES), then=Value(0)),
+    default=Value(1),
+    output_field=IntegerField(),
+)
 
 #: Tips per status among those a user may see (shared cache, see tips.admin.counts).
 status_counts = counts.status_counts
@@ -73,9 +89,19 @@ class PreviewColumn(TextColumn):
     def get_value(self, instance):
         return getattr(instance, "_preview", "")
 
+    def render_cell_html(self, instance, parent_context):
+        return format_html(
+            '<td class="tips-queue-preview"><span class="tips-queue-preview-text">{}</span></td>',
+            self.get_value(instance) or self.empty_value_display,
+        )
+
 
 class SelectColumn(Column):
     """A checkbox per row for the bulk-action form (works without JavaScript)."""
+
+    def render_header_html(self, parent_context):
+        # Each checkbox carries its own label; the header is for screen readers only.
+        return format_html('<th><span class="w-sr-only">{}</span></th>', self.label)
 
     def render_cell_html(self, instance, parent_context):
         return format_html(
@@ -105,25 +131,38 @@ class ReceivedColumn(DateColumn):
         )
 
 
-class FlagColumn(BooleanColumn):
-    """Wagtail's boolean cell (check or cross icon), built without a template per row."""
+class UnreadColumn(Column):
+    """ "Unread" as a badge (a dot and the word); read tips show nothing but a screen-reader
+    text (a check for unread and a cross for read said "good"/"bad" the wrong way round)."""
 
     def render_cell_html(self, instance, parent_context):
-        value = self.get_value(instance)
-        if value is None:
-            icon, classes = "help", "default"
-        elif value:
-            icon, classes = "check", "default w-text-positive-100"
-        else:
-            icon, classes = "cross", "default w-text-text-error"
-        return format_html(
-            '<td><svg class="icon icon-{} {}" aria-hidden="true"><use href="#icon-{}"></use>'
-            '</svg><span class="w-sr-only">{}</span></td>',
-            icon,
-            classes,
-            icon,
-            str(value),
-        )
+        if instance.unread:
+            return format_html(
+                '<td><span class="tips-badge tips-badge--unread">'
+                '<span class="tips-dot" aria-hidden="true"></span>{}</span></td>',
+                _("Unread"),
+            )
+        return format_html('<td><span class="w-sr-only">{}</span></td>', _("Read"))
+
+
+class PriorityColumn(TextColumn):
+    """Priority as text; "Urgent" is a badge (an icon and the word, not colour alone)."""
+
+    def render_cell_html(self, instance, parent_context):
+        label = instance.get_priority_display()
+        if instance.priority == TipPriority.URGENT:
+            return format_html("<td>{}</td>", urgent_badge())
+        if instance.priority == TipPriority.HIGH:
+            return format_html('<td><strong class="tips-priority-high">{}</strong></td>', label)
+        return format_html("<td>{}</td>", label)
+
+
+def urgent_badge():
+    return format_html(
+        '<span class="tips-badge tips-badge--urgent"><svg class="icon icon-warning" '
+        'aria-hidden="true"><use href="#icon-warning"></use></svg>{}</span>',
+        TipPriority.URGENT.label,
+    )
 
 
 class TipTitleColumn(TitleColumn):
@@ -135,16 +174,23 @@ class TipTitleColumn(TitleColumn):
         self.detail_prefix = detail_prefix
 
     def get_value(self, instance):
-        marker = "● " if instance.unread else ""
-        star = " ★" if instance.starred else ""
-        return f"{marker}{instance.reference}{star}"
+        return instance.reference
 
     def render_cell_html(self, instance, parent_context):
+        star = ""
+        if instance.starred:
+            star = format_html(
+                ' <span class="tips-star" title="{0}"><span aria-hidden="true">★</span>'
+                '<span class="w-sr-only">{0}</span></span>',
+                _("Starred"),
+            )
         return format_html(
-            '<td class="title"><div class="title-wrapper"><a href="{}{}/">{}</a></div></td>',
+            '<td class="title"><div class="title-wrapper"><a class="tips-ref" href="{}{}/">{}</a>'
+            "{}</div></td>",
             self.detail_prefix,
             instance.pk,
-            self.get_value(instance),
+            instance.reference,
+            star,
         )
 
 
@@ -152,6 +198,14 @@ class TipTable(Table):
     """Wagtail's table, whose rows are joined from the columns' hand-built cells."""
 
     template_name = "tips/admin/table.html"
+
+    def get_row_classname(self, instance):
+        classes = []
+        if instance.priority == TipPriority.URGENT and not instance.is_closed:
+            classes.append("tips-row--urgent")
+        if instance.unread:
+            classes.append("tips-row--unread")
+        return " ".join(classes)
 
     def body_html(self):
         columns = list(self.columns.values())
@@ -167,7 +221,8 @@ class TipIndexView(IndexView):
     """The queue. No decryption except the preview of the rows on screen."""
 
     filterset_class = TipFilterSet
-    default_ordering = "-received_at"
+    #: Open urgent tips first, then newest first ("seen now" must not hide on page 3).
+    default_ordering = "urgent"
     paginate_by = 50
     page_title = gettext_lazy("Tips")
     template_name = "tips/admin/index.html"
@@ -190,6 +245,7 @@ class TipIndexView(IndexView):
 
     def get_valid_orderings(self):
         return [
+            "urgent",
             "received_at",
             "-received_at",
             "priority",
@@ -201,6 +257,8 @@ class TipIndexView(IndexView):
         ]
 
     def order_queryset(self, queryset):
+        if self.ordering == "urgent":
+            return queryset.order_by(URGENT_FIRST, "-received_at", "-pk")
         if self.ordering in ("priority", "-priority"):
             rank = PRIORITY_ORDER if self.ordering == "priority" else PRIORITY_ORDER.desc()
             return queryset.order_by(rank, "-received_at", "-pk")
@@ -211,6 +269,14 @@ class TipIndexView(IndexView):
         columns = self._columns()
         if self.unlocked:  # locked, there is nothing to preview
             columns.insert(2, PreviewColumn("preview", label=_("Preview")))
+        desks = tip_policy.listable_desk_ids(self.request.user)
+        if (
+            desks is not None
+            and len(desks) == 1
+            and not tip_policy.reader_tip_ids(self.request.user)
+        ):
+            # Every row would name the same desk: room for the preview instead.
+            columns = [c for c in columns if c.name != "desk"]
         return columns
 
     def _columns(self):
@@ -226,18 +292,13 @@ class TipIndexView(IndexView):
             TextColumn("appeal", label=_("Appeal")),
             TextColumn("desk", label=_("Desk")),
             ReceivedColumn("received_at", label=_("Received"), sort_key="received_at"),
-            TextColumn(
-                "priority",
-                label=_("Priority"),
-                accessor="get_priority_display",
-                sort_key="priority",
-            ),
+            PriorityColumn("priority", label=_("Priority"), sort_key="priority"),
             TextColumn(
                 "status", label=_("Status"), accessor="get_status_display", sort_key="status"
             ),
             TextColumn("assignee", label=_("Assignee")),
             TextColumn("attachment_count", label=_("Photos")),
-            FlagColumn("unread", label=_("Unread")),
+            UnreadColumn("unread", label=_("Unread")),
         ]
 
     #: Filters the cached count matrix can answer (see tips.admin.counts).
@@ -297,8 +358,28 @@ class TipIndexView(IndexView):
         context["bulk_statuses"] = TipStatus.choices
         context["bulk_assignees"] = self._bulk_assignees()
         context["is_supervisor"] = tip_policy.is_supervisor(user)
-        audit.record(user, "tips.view_list", user=user, data={"unlocked": self.unlocked})
+        context["sort_options"] = self._sort_options()
+        if not self.results_only:
+            # One entry per visit: the in-place refresh of the results (filters changed
+            # with JavaScript, ``index_results``) belongs to the visit already logged.
+            audit.record(user, "tips.view_list", user=user, data={"unlocked": self.unlocked})
         return context
+
+    def _sort_options(self):
+        """Links to the two useful orders, keeping the current filters."""
+        query = self.request.GET.copy()
+        query.pop("p", None)
+        options = []
+        for value, label in (("urgent", _("Urgent first")), ("-received_at", _("Newest first"))):
+            query["ordering"] = value
+            options.append(
+                {
+                    "label": label,
+                    "url": f"{reverse('tips_admin:index')}?{query.urlencode()}",
+                    "active": self.ordering == value,
+                }
+            )
+        return options
 
     def _bulk_assignees(self):
         """Members of the user's desks. For an investigator that is the assignee filter's
@@ -445,8 +526,8 @@ def _event_user_ids(tip):
 
 
 def _fmt(event, value, users):
-    if not value:
-        return ""
+    if not value or event.kind == TipEvent.Kind.NOTE:
+        return ""  # a note's row id tells the reader nothing; the note is listed above
     if event.kind == TipEvent.Kind.STATUS:
         return str(TipStatus(value).label) if value in TipStatus.values else value
     if event.kind == TipEvent.Kind.PRIORITY:

@@ -1,9 +1,13 @@
 """Open a tip export offline with the recovery private key.
 
-Runs without a database: the export (see ``tips.services.write_tip_export``) holds the
-envelope and the encrypted attachments; the recovery key file holds the private key.
+Runs without a database: the export (written by ``manage.py export_sealed_tips``, see
+``tips.services.write_tip_export``) holds the envelope and the encrypted attachments; the
+recovery key file holds the private key. ``--in`` is one export or a directory of them.
 Writes ``<REFERENCE>/tip.json`` and the decrypted attachments to ``--out``, or prints the
 tip document when ``--out`` is not given. Do this on an offline machine.
+
+The case-file ZIP of the admin's "Export" button is already decrypted (an investigator's
+vault opened it): it is not an input here.
 """
 
 import io
@@ -27,6 +31,12 @@ _EXTENSIONS = {
 }
 
 
+_NOT_SEALED = (
+    "%(file)s is not a sealed tip export. Write one with `manage.py export_sealed_tips` (the "
+    "admin's case-file ZIP is already decrypted and is not an input here)."
+)
+
+
 def _create_private(path: Path, mode="wb"):
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     return os.fdopen(fd, mode)
@@ -39,7 +49,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--key", required=True, help="recovery key file")
-        parser.add_argument("--in", dest="export", required=True, help="export file (ZIP)")
+        parser.add_argument(
+            "--in",
+            dest="export",
+            required=True,
+            help="sealed export (ZIP from export_sealed_tips), or a directory of them",
+        )
         parser.add_argument("--out", help="directory to write the decrypted tip to")
 
     def handle(self, *args, key, export, out=None, **options):
@@ -48,14 +63,22 @@ class Command(BaseCommand):
         except KeyManagementError:
             raise CommandError(f"{key} is not a readable recovery key file.") from None
         key_id = crypto.key_fingerprint(crypto.public_key_for(suite, private))
+        source = Path(export)
+        files = sorted(source.glob("*.zip")) if source.is_dir() else [source]
+        if not files:
+            raise CommandError(f"{export} holds no sealed export (*.zip).")
+        for path in files:
+            self._decrypt(path, key_id, private, out)
+
+    def _decrypt(self, export: Path, key_id: str, private: bytes, out: str | None):
         try:
             zf = zipfile.ZipFile(export)
             manifest = json.loads(zf.read("manifest.json"))
             envelope = zf.read("envelope.bin")
         except (OSError, KeyError, ValueError, zipfile.BadZipFile):
-            raise CommandError(f"{export} is not a tip export.") from None
+            raise CommandError(_NOT_SEALED % {"file": export}) from None
         if manifest.get("format") != EXPORT_FORMAT:
-            raise CommandError(f"{export} is not a tip export.")
+            raise CommandError(_NOT_SEALED % {"file": export})
         if manifest.get("recovery_key_id") not in (None, key_id):
             raise CommandError("This export is sealed to another recovery key.")
         try:
