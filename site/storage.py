@@ -28,14 +28,23 @@ except ImportError:  # pragma: no cover - boto3 ships with django-storages[s3]
 STORAGE_ERRORS: tuple[type[BaseException], ...] = (OSError, BotoCoreError, ClientError, Boto3Error)
 
 
-class PublicMediaStorage(S3Storage):
+class _ConfiguredS3Storage(S3Storage):
+    """S3Storage with the chosen timeouts and retries (``storage_settings.client_config``)."""
+
+    def get_default_settings(self):
+        from .storage_settings import client_config
+
+        return {**super().get_default_settings(), "client_config": client_config()}
+
+
+class PublicMediaStorage(_ConfiguredS3Storage):
     """Public images in a private bucket, served under the site's own ``MEDIA_URL``."""
 
     def url(self, name, parameters=None, expire=None, http_method=None):
         return settings.MEDIA_URL + filepath_to_uri(name).lstrip("/")
 
 
-class TipStorage(S3Storage):
+class TipStorage(_ConfiguredS3Storage):
     """Encrypted attachments: only read back through the tip views, never by URL."""
 
     def url(self, name, parameters=None, expire=None, http_method=None):

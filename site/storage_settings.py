@@ -52,10 +52,12 @@ def s3_storages(*, location: str = "") -> dict:
             "S3_TIPS_BUCKET must name a bucket of its own (not S3_BUCKET): encrypted tips "
             "and public images never share a bucket or its access policy."
         )
+    # The botocore client configuration is added by the backends themselves
+    # (mostwanted.storage): OPTIONS must stay JSON-serialisable, because Wagtail passes a
+    # storage's deconstructed arguments to a task to delete a file.
     common = {
         "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
         "region_name": env_str("S3_REGION") or None,
-        "client_config": client_config(),
         "default_acl": None,  # the bucket policy decides: both buckets private
         "file_overwrite": False,
         "location": location,

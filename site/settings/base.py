@@ -5,8 +5,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from .env import env_bool, env_int, env_list, env_str
 from ..storage_settings import s3_enabled, s3_storages
+from .env import env_bool, env_int, env_list, env_str
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent  # site/
 BASE_DIR = PROJECT_DIR.parent  # repository root

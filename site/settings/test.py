@@ -3,8 +3,8 @@
 import tempfile
 from pathlib import Path
 
-from .base import *  # noqa: F403
 from ..storage_settings import s3_enabled, s3_storages
+from .base import *  # noqa: F403
 from .base import STORAGES
 
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnop"  # noqa: S105
