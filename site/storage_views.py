@@ -54,7 +54,8 @@ def serve_media(request, path):
         response["Cache-Control"] = "no-store"
         return response
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = FileResponse(fh, content_type=content_type, block_size=_CHUNK)
+    response = FileResponse(fh, content_type=content_type)
+    response.block_size = _CHUNK
     seconds = int(getattr(settings, "MEDIA_CACHE_SECONDS", 7 * 24 * 3600))
     response["Cache-Control"] = f"public, max-age={seconds}"
     response["Expires"] = http_date(_now() + seconds)
