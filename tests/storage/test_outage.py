@@ -60,7 +60,12 @@ def tips_on_private_store(private_store, settings, monkeypatch):
     return private_store
 
 
-def test_store_stopped_mid_run(world, investigator_client, tips_on_private_store, settings):
+def test_store_stopped_mid_run(
+    world,  # noqa: F811 - the imported fixture
+    investigator_client,  # noqa: F811 - the imported fixture
+    tips_on_private_store,
+    settings,
+):
     settings.TIP_DEFAULT_DESK_ID = world.desk_a.pk
     tipster = Client()
     receipt = send_tip_through_form(tipster, BEFORE, photos=[_photo()])
