@@ -65,12 +65,20 @@ def db_blobs():
                 yield table, b"\x1f".join(parts)
 
 
+def _walk_files(root: Path):
+    """Every file under ``root``; folders that vanish meanwhile (other processes' temporary
+    folders) are skipped, not an error."""
+    for folder, _dirs, names in os.walk(root, onerror=lambda _exc: None):
+        for name in names:
+            yield Path(folder) / name
+
+
 def file_blobs(roots, since=None):
     for root in roots:
         root = Path(root)
         if not root.exists():
             continue
-        for path in root.rglob("*"):
+        for path in _walk_files(root):
             try:
                 if not path.is_file() or path.is_symlink():
                     continue
