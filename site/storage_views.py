@@ -15,11 +15,11 @@ import posixpath
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from .storage import STORAGE_ERRORS
+from .storage import STORAGE_ERRORS, is_s3
 
 logger = logging.getLogger(__name__)
 _CHUNK = 64 * 1024
@@ -43,8 +43,13 @@ def serve_media(request, path):
     name = clean_media_path(path)
     if name is None:
         raise Http404
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     try:
-        fh = default_storage.open(name, "rb")
+        if is_s3(default_storage):
+            response = _from_bucket(default_storage, name, content_type)
+        else:
+            response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
+            response.block_size = _CHUNK
     except FileNotFoundError:
         raise Http404 from None
     except STORAGE_ERRORS as exc:
@@ -53,14 +58,37 @@ def serve_media(request, path):
         response["Retry-After"] = "30"
         response["Cache-Control"] = "no-store"
         return response
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = FileResponse(fh, content_type=content_type)
-    response.block_size = _CHUNK
     seconds = int(getattr(settings, "MEDIA_CACHE_SECONDS", 7 * 24 * 3600))
     response["Cache-Control"] = f"public, max-age={seconds}"
     response["Expires"] = http_date(_now() + seconds)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
+def _from_bucket(storage, name: str, content_type: str) -> StreamingHttpResponse:
+    """One GET streamed from the bucket (S3File would HEAD first, then download it whole)."""
+    from botocore.exceptions import ClientError
+
+    key = storage._normalize_name(name)
+    try:
+        got = storage.bucket.Object(key).get()
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+            raise FileNotFoundError(name) from None
+        raise
+    body = got["Body"]
+
+    def chunks():
+        try:
+            yield from body.iter_chunks(_CHUNK)
+        finally:
+            body.close()
+
+    response = StreamingHttpResponse(chunks(), content_type=content_type)
+    response["Content-Length"] = str(got["ContentLength"])
+    if got.get("LastModified"):
+        response["Last-Modified"] = http_date(got["LastModified"].timestamp())
     return response
 
 

@@ -111,6 +111,15 @@ def test_store_stopped_mid_run(
     response = Client().post("/en/tip/", _tip_data("OUTAGE-TEXT-ONLY"))
     assert response.status_code == 200 and Tip.objects.count() == 2
 
+    # Public images: the media view says 503 with Retry-After (a proxy serves stale copies).
+    from django.test import RequestFactory
+
+    from mostwanted.storage_views import serve_media
+
+    settings.STORAGES = {**settings.STORAGES, "default": s3_storages(location="outage")["default"]}
+    response = serve_media(RequestFactory().get("/media/images/a.jpg"), "images/a.jpg")
+    assert response.status_code == 503 and int(response["Retry-After"]) > 0
+
     # The investigator: a clear message, never a 500.
     download = investigator_client.get(
         reverse("tips_admin:attachment_download", args=[tip.pk, 0]), follow=True
