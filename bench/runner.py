@@ -33,6 +33,7 @@ ORDER = [
     "tips",
     "upload",
     "queue",
+    "store",
     "spike",
 ]
 

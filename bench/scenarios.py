@@ -25,6 +25,7 @@ TARGETS = {
     "upload": "≤ 80 MB growth; sanitise 12 MP < 0.5 s",
     "queue": "median < 60 ms, constant queries",
     "spike": "0 errors",
+    "store": "reported (S3 ÷ local)",
 }
 
 
@@ -975,6 +976,12 @@ def spike(ctx: Context) -> dict:
     )
 
 
+def _store_scenario(ctx: Context) -> dict:
+    from .store import store
+
+    return store(ctx)
+
+
 SCENARIOS = {
     "static": static,
     "proxy": proxy,
@@ -985,4 +992,5 @@ SCENARIOS = {
     "upload": upload,
     "queue": queue,
     "spike": spike,
+    "store": _store_scenario,
 }

@@ -18,7 +18,13 @@ urlpatterns = [
     path("", include("appeals.urls")),
 ]
 
-if settings.DEBUG:
+if getattr(settings, "MEDIA_SERVE_FROM_STORAGE", False):
+    # Public images in the object store: served under the site's own /media/ (never the
+    # store's host), for `make run` and deployments without the nginx media location.
+    from .storage_views import serve_media
+
+    urlpatterns += [path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", serve_media)]
+elif settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -21,6 +21,25 @@ def postgres_url():
     return url
 
 
+#: Tests that touch a storage for real (intake with photos, follow-up answers, the admin's
+#: view and download, export and decrypt_export, purge, withdrawal, renditions, the API's
+#: photo URLs). CI runs them once more with both storages on SeaweedFS: `pytest -m storage`.
+STORAGE_TESTS = (
+    "tests/storage/",
+    "tests/tips_intake/test_no_plaintext.py",
+    "tests/tips_intake/test_submit.py",
+    "tests/security/test_image_corpus.py",
+    "tests/followup/test_round_trip.py",
+    "tests/followup/test_at_rest.py",
+    "tests/triage/test_smoke_flow.py",
+    "tests/triage/test_workflow.py",
+    "tests/tips_core/test_commands.py",
+    "tests/appeals/test_withdraw.py",
+    "tests/appeals/test_api.py",
+    "tests/appeals/test_rendering.py",
+)
+
+
 def _is_transactional(item) -> bool:
     marker = item.get_closest_marker("django_db")
     if marker is not None and marker.kwargs.get("transaction"):
@@ -33,6 +52,27 @@ def pytest_collection_modifyitems(session, config, items):
     """Run transactional tests last, as Django's own runner does: their flush empties tables
     that migrations filled (locales, the page tree, groups), which later tests rely on."""
     items.sort(key=_is_transactional)
+    for item in items:
+        if item.nodeid.startswith(STORAGE_TESTS):
+            item.add_marker(pytest.mark.storage)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _empty_test_objects():
+    """On the object store, delete every object this run wrote (its per-run key prefix)."""
+    yield
+    from django.conf import settings
+
+    if not os.environ.get("S3_TEST_PREFIX") or not settings.configured:
+        return
+    from django.core.files.storage import storages
+
+    from mostwanted.storage import delete_all, is_s3
+
+    for alias in ("default", "tips"):
+        storage = storages[alias]
+        if is_s3(storage) and storage.location == os.environ["S3_TEST_PREFIX"]:
+            delete_all(storage)
 
 
 def _restore_migration_data():

@@ -17,6 +17,8 @@ from typing import BinaryIO
 from django.core.files import File
 from django.core.files.storage import storages
 
+from mostwanted.storage import STORAGE_ERRORS
+
 from . import crypto
 
 logger = logging.getLogger(__name__)
@@ -140,11 +142,35 @@ def attachment_response(
     return response
 
 
+def storage_unavailable_response(request, *, back_url: str, inline: bool):
+    """An investigator's answer when the encrypted store cannot be read (down, timing out).
+
+    A download link leads back to the tip with the message on top; an inline image gets a
+    503 text (shown instead of the picture) with ``Retry-After``. Nothing is changed.
+    """
+    from django.contrib import messages
+    from django.http import HttpResponse
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext as _
+
+    text = _(
+        "This attachment could not be fetched from storage right now. Nothing is lost: "
+        "try again in a few minutes."
+    )
+    if not inline:
+        messages.error(request, text)
+        return redirect(back_url)
+    response = HttpResponse(text, status=503, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = "60"
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
 def _stream(reader, *, log_label: str, log, size=64 * 1024):
     try:
         while chunk := reader.read(size):
             yield chunk
-    except crypto.CryptoError as exc:
+    except (crypto.CryptoError, *STORAGE_ERRORS) as exc:
         log.warning("%s: %s", log_label, type(exc).__name__)
     finally:
         reader.close()

@@ -202,6 +202,8 @@ UNAVAILABLE_MESSAGE = _(
     "below: please try again in a few minutes. If the person is in sight and there is "
     "danger, call 112."
 )
+#: Seconds a 503 "unavailable" answer asks the client to wait (Retry-After).
+RETRY_AFTER_SECONDS = 120
 ALREADY_SENT_MESSAGE = _(
     "This tip has already been sent (perhaps the page was reloaded). Its receipt was shown "
     "once, on the page that confirmed it. To send another tip, use the form below."

@@ -27,6 +27,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from mostwanted.cache import strict_default_cache as cache
+from mostwanted.storage import STORAGE_ERRORS
 
 from . import antispam, forms, ratelimit, receipt_files, receipts
 
@@ -228,7 +229,7 @@ def submit(request, appeal_id=None):
 
 def _unavailable(request, appeal):
     form = _refill(request) if request.method == "POST" else _blank_form(request)
-    return _render_form(
+    response = _render_form(
         request,
         appeal,
         form,
@@ -236,6 +237,8 @@ def _unavailable(request, appeal):
         notices=[forms.UNAVAILABLE_MESSAGE],
         photos_not_kept=bool(request.method == "POST" and getattr(request, "_files", None)),
     )
+    response["Retry-After"] = str(forms.RETRY_AFTER_SECONDS)
+    return response
 
 
 @csrf_protect
@@ -319,7 +322,7 @@ def _submit_post(request, appeal):
         logger.error("tip form: the tip line has no desk or recovery key")
         discard_staged(staged)
         return _unavailable(request, appeal)
-    except (DatabaseError, OSError) as exc:
+    except (DatabaseError, *STORAGE_ERRORS) as exc:  # a store error or timeout, like the DB
         logger.error("tip form: could not store a tip (%s)", type(exc).__name__)
         discard_staged(staged)
         return _unavailable(request, appeal)

@@ -5,6 +5,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
+from ..storage_settings import s3_enabled, s3_storages
 from .env import env_bool, env_int, env_list, env_str
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent  # site/
@@ -176,26 +177,19 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-if env_str("S3_BUCKET"):
-    # S3-compatible object storage for public images and (separately) encrypted attachments.
-    _s3 = {
-        "bucket_name": env_str("S3_BUCKET"),
-        "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
-        "region_name": env_str("S3_REGION") or None,
-        "default_acl": None,
-        "querystring_auth": False,
-        "file_overwrite": False,
-    }
-    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3}
-    STORAGES["tips"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            **_s3,
-            "bucket_name": env_str("S3_TIPS_BUCKET", env_str("S3_BUCKET")),
-            "location": "tips",
-            "querystring_auth": True,
-        },
-    }
+if s3_enabled():
+    # Two private buckets (public images, encrypted attachments): see storage_settings.py for
+    # the client's timeouts and retries, and the README's "Scaling out" for the bucket policy.
+    STORAGES.update(s3_storages())
+    # Wagtail would redirect document downloads to the file's URL; stream them through its
+    # own view instead (privacy checks kept, and /media/ serves images only).
+    WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# /media/ through the app (mostwanted.storage_views) when media are in the object store and no
+# proxy serves them: `make run`, or a deployment without the shipped nginx media location.
+# Only these key prefixes (Wagtail's originals and renditions) are ever served.
+MEDIA_SERVE_FROM_STORAGE = env_bool("MEDIA_SERVE_FROM_STORAGE", s3_enabled())
+MEDIA_PUBLIC_PREFIXES = ("images/", "original_images/")
+MEDIA_CACHE_SECONDS = env_int("MEDIA_CACHE_SECONDS", 7 * 24 * 3600)
 
 # Uploads: never let Django spill an upload to a plaintext temp file. The tip form installs
 # its own encrypting handler; everything else keeps uploads in memory within these limits.

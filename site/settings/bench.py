@@ -24,6 +24,7 @@ os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghij
 import dj_database_url  # noqa: E402,I001
 
 from .production import *  # noqa: E402,F403
+from ..storage_settings import s3_enabled  # noqa: E402
 from .production import INSTALLED_APPS, REDIS_URL, STORAGES  # noqa: E402
 
 BENCH_DIR = Path(os.environ.get("BENCH_DIR") or "/tmp/mostwanted-bench")  # noqa: S108
@@ -78,10 +79,11 @@ PAGE_CACHE_ENABLED = os.environ.get("PAGE_CACHE_ENABLED", "1") not in ("0", "fal
 MEDIA_ROOT = BENCH_DIR / "media"
 STATIC_ROOT = BENCH_DIR / "static"
 TIP_STORAGE_ROOT = BENCH_DIR / "tipstore"
-STORAGES["tips"] = {
-    "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {"location": str(TIP_STORAGE_ROOT), "base_url": None},
-}
+if not s3_enabled():  # the "store" scenario runs a node with both storages on S3
+    STORAGES["tips"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(TIP_STORAGE_ROOT), "base_url": None},
+    }
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1")
 
 TIP_RATE_PER_SOURCE = "1000000/m"

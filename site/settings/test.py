@@ -3,6 +3,7 @@
 import tempfile
 from pathlib import Path
 
+from ..storage_settings import s3_enabled, s3_storages
 from .base import *  # noqa: F403
 from .base import STORAGES
 
@@ -14,7 +15,20 @@ DEMO_CONTENT_ALLOWED = True
 _TEST_ROOT = Path(tempfile.mkdtemp(prefix="mostwanted-test-"))
 MEDIA_ROOT = _TEST_ROOT / "media"
 TIP_STORAGE_ROOT = _TEST_ROOT / "tipstore"
-STORAGES["tips"]["OPTIONS"] = {"location": str(TIP_STORAGE_ROOT), "base_url": None}
+if s3_enabled():
+    # The S3 variables are set (CI's object-store run): both storages on the store, under a
+    # per-run key prefix that tests/conftest.py empties at the end. Subprocesses (servers the
+    # tests start) inherit the prefix through the environment, so they share the objects.
+    import os as _os
+    import uuid as _uuid
+
+    _os.environ.setdefault("S3_TEST_PREFIX", f"test-{_uuid.uuid4().hex[:12]}")
+    STORAGES.update(s3_storages(location=_os.environ["S3_TEST_PREFIX"]))
+else:
+    STORAGES["tips"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(TIP_STORAGE_ROOT), "base_url": None},
+    }
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 WAGTAILADMIN_BASE_URL = "http://testserver"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1", "[::1]"]

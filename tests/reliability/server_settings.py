@@ -10,14 +10,16 @@ from pathlib import Path
 
 from mostwanted.settings.test import *  # noqa: F403
 from mostwanted.settings.test import STORAGES
+from mostwanted.storage_settings import s3_enabled
 
 TIP_STORAGE_ROOT = Path(os.environ["TIP_STORAGE_ROOT"])
-STORAGES["tips"] = {
-    "BACKEND": os.environ.get(
-        "RELIABILITY_TIP_STORAGE", "django.core.files.storage.FileSystemStorage"
-    ),
-    "OPTIONS": {"location": str(TIP_STORAGE_ROOT), "base_url": None},
-}
+if not s3_enabled():  # with S3_* set, both storages are on the object store (test settings)
+    STORAGES["tips"] = {
+        "BACKEND": os.environ.get(
+            "RELIABILITY_TIP_STORAGE", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": {"location": str(TIP_STORAGE_ROOT), "base_url": None},
+    }
 TIP_FORM_MIN_SECONDS = 0
 TIP_RATE_PER_SOURCE = os.environ.get("TIP_RATE_PER_SOURCE", "100000/h")
 TIP_RATE_GLOBAL = os.environ.get("TIP_RATE_GLOBAL", "100000/m")

@@ -15,7 +15,6 @@ import re
 import struct
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -190,8 +189,27 @@ def tipline(db, settings):
 
 
 def _storage_files() -> set[str]:
-    root = Path(settings.STORAGES["tips"]["OPTIONS"]["location"])
-    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
+    """Every object of the tip storage (local folder or S3 bucket)."""
+    from django.core.files.storage import storages
+
+    from mostwanted.storage import list_names
+
+    return set(list_names(storages["tips"]))
+
+
+def _scan_both_storages(forbidden: list[bytes]) -> int:
+    """Read every object of both storages; no forbidden byte string in any. Returns count."""
+    from django.core.files.storage import storages
+
+    from mostwanted.storage import read_all
+
+    count = 0
+    for alias in ("default", "tips"):
+        for name, data in read_all(storages[alias]):
+            for needle in forbidden:
+                assert needle not in data, f"{needle!r} in storage {alias}:{name}"
+            count += 1
+    return count
 
 
 def _post(client, files):
@@ -248,6 +266,9 @@ def test_tip_form_end_to_end_over_the_corpus(corpus, tipline):
                 assert_clean(reader.read(), document["attachments"][attachment.ordinal]["name"])
             checked += 1
     assert checked == len(good)
+    # The canary never reaches a stored object in clear, in either storage.
+    scanned = _scan_both_storages([CANARY_BYTES, b"CanaryCam"])
+    assert scanned >= len(stored)
     print(
         f"\nimage corpus (tip form): {len(corpus)} files, {len(good)} stored and decrypted clean,"
         f" {len(bad)} refused by name; responses {dict(statuses)}",

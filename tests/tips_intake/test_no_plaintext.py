@@ -3,7 +3,8 @@
 Tips carrying a unique canary in every field, in an attached image's metadata (EXIF
 description, GPS processing method) and in the file names, including a 20 MB image, are
 submitted through the real view. Then every place something could have been written is
-searched: every database table (raw rows), the storage directories, the temp directory,
+searched: every database table (raw rows), every object of both storages (local folders or
+S3 buckets, read through the storage API), the media and tip folders, the temp directory,
 every log record and everything printed, the cache (locmem internals, or Redis when
 REDIS_URL is set), queued task payloads and outgoing mail. The canary appears nowhere and no
 stored image keeps EXIF or GPS data. Same for the client address and its plain hashes.
@@ -64,12 +65,20 @@ def db_blobs():
                 yield table, b"\x1f".join(parts)
 
 
+def _walk_files(root: Path):
+    """Every file under ``root``; folders that vanish meanwhile (other processes' temporary
+    folders) are skipped, not an error."""
+    for folder, _dirs, names in os.walk(root, onerror=lambda _exc: None):
+        for name in names:
+            yield Path(folder) / name
+
+
 def file_blobs(roots, since=None):
     for root in roots:
         root = Path(root)
         if not root.exists():
             continue
-        for path in root.rglob("*"):
+        for path in _walk_files(root):
             try:
                 if not path.is_file() or path.is_symlink():
                     continue
@@ -80,6 +89,17 @@ def file_blobs(roots, since=None):
                 yield str(path), path.read_bytes()
             except OSError:
                 continue  # vanished or unreadable (another process's file)
+
+
+def storage_blobs():
+    """Every object of the public media storage and of the tip storage, local or S3."""
+    from django.core.files.storage import storages
+
+    from mostwanted.storage import read_all
+
+    for alias in ("default", "tips"):
+        for name, data in read_all(storages[alias]):
+            yield f"storage {alias}:{name}", data
 
 
 def cache_blobs():
@@ -99,6 +119,7 @@ def cache_blobs():
 
 def everywhere(caplog_text: str, captured: str, since: float):
     yield from db_blobs()
+    yield from storage_blobs()
     yield from file_blobs([settings.TIP_STORAGE_ROOT, settings.MEDIA_ROOT])
     yield from file_blobs([tempfile.gettempdir()], since=since - 1)
     yield from cache_blobs()
@@ -188,6 +209,10 @@ def test_no_plaintext_anywhere(
     assert notifications.count() == 2  # the desk notifications were queued
 
     captured = capfd.readouterr()
+    # The scan reads the stored objects themselves, wherever they are.
+    scanned = {where for where, _blob in storage_blobs()}
+    stored = set(Attachment.objects.values_list("storage_name", flat=True))
+    assert {f"storage tips:{name}" for name in stored} <= scanned
     assert_nowhere(
         [canary],
         everywhere(capture_all_logs.text, captured.out + captured.err, started),

@@ -260,10 +260,12 @@ def test_truncated_jpeg(client, tipline):
 
 
 def stored_files(settings):
-    from pathlib import Path
+    """Every object of the tip storage, local folder or S3 bucket."""
+    from django.core.files.storage import storages
 
-    root = Path(settings.TIP_STORAGE_ROOT)
-    return {p for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+    from mostwanted.storage import list_names
+
+    return set(list_names(storages["tips"]))
 
 
 def test_one_bad_file_refuses_the_lot_and_stores_nothing(client, tipline, settings):

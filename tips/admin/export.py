@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import zipfile
 
 from django.core.exceptions import PermissionDenied
@@ -15,12 +16,15 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
+from mostwanted.storage import STORAGE_ERRORS
 from tips import audit, crypto, vault
 from tips.admin import content, workflow
 from tips.admin.views import _get_tip, _history
 from tips.attachments import tip_storage
 from tips.models import MessageDirection, TipEvent, TipNote
 from tips.permissions import tip_policy
+
+logger = logging.getLogger(__name__)
 
 
 def build_export(request, tip, document: dict) -> bytes:
@@ -167,6 +171,14 @@ def export_tip(request, pk):
         data = build_export(request, tip, document)
     except crypto.CryptoError:
         raise PermissionDenied from None
+    except STORAGE_ERRORS as exc:  # an attachment cannot be read: no export, a clear message
+        from django.urls import reverse
+
+        from tips.attachments import storage_unavailable_response
+
+        logger.error("export: storage unavailable (%s)", type(exc).__name__)
+        back = reverse("tips_admin:detail", args=[tip.pk])
+        return storage_unavailable_response(request, back_url=back, inline=False)
     TipEvent.objects.create(tip=tip, actor=request.user, kind=TipEvent.Kind.EXPORT)
     audit.record(tip, "tips.export", user=request.user, data={"format": "zip"})
 

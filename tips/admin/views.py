@@ -34,6 +34,7 @@ from wagtail.admin.templatetags.wagtailadmin_tags import timesince_simple
 from wagtail.admin.ui.tables import Column, DateColumn, Table, TitleColumn
 from wagtail.admin.views.generic import IndexView
 
+from mostwanted.storage import STORAGE_ERRORS
 from tips import audit, crypto, vault
 from tips.admin import content, counts, workflow
 from tips.admin.filters import TipFilterSet
@@ -639,15 +640,24 @@ def attachment(request, pk, ordinal, download=False):
         document = None
     if document is None:
         raise PermissionDenied  # locked: no key, no content
-    from tips.attachments import attachment_entry, attachment_response, open_attachment
+    from tips.attachments import (
+        attachment_entry,
+        attachment_response,
+        open_attachment,
+        storage_unavailable_response,
+    )
 
     try:
         entry = attachment_entry(item, document)
+        content_type = entry.get("content_type") or "application/octet-stream"
+        inline = not download and content_type in INLINE_IMAGE_TYPES
         reader = open_attachment(item, document)
     except crypto.CryptoError:
         raise Http404 from None
-    content_type = entry.get("content_type") or "application/octet-stream"
-    inline = not download and content_type in INLINE_IMAGE_TYPES
+    except STORAGE_ERRORS as exc:  # the store is down or timing out: say so, change nothing
+        logger.error("attachment: storage unavailable (%s)", type(exc).__name__)
+        back = reverse("tips_admin:detail", args=[tip.pk])
+        return storage_unavailable_response(request, back_url=back, inline=inline)
     audit.record(
         tip,
         "tips.view_attachment",

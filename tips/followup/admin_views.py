@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from mostwanted.storage import STORAGE_ERRORS
 from tips import crypto, vault
-from tips.attachments import attachment_response, tip_storage
+from tips.attachments import attachment_response, storage_unavailable_response, tip_storage
 from tips.models import Message, MessageDirection, Tip
 from tips.permissions import tip_policy
 
@@ -86,14 +87,19 @@ def photo(request, pk, message_id, ordinal, download=False):
     if ordinal >= len(entries) or entries[ordinal].get("storage_name") != item.storage_name:
         raise PermissionDenied
     entry = entries[ordinal]
-    fh = tip_storage().open(item.storage_name, "rb")
+    content_type = entry.get("content_type") or "application/octet-stream"
+    inline = not download and content_type in INLINE_IMAGE_TYPES
+    try:
+        fh = tip_storage().open(item.storage_name, "rb")
+    except STORAGE_ERRORS as exc:  # the store is down or timing out: say so, change nothing
+        logger.error("answer photo: storage unavailable (%s)", type(exc).__name__)
+        back = reverse("tips_admin:detail", args=[tip.pk])
+        return storage_unavailable_response(request, back_url=back, inline=inline)
     try:
         reader = crypto.DecryptingReader(fh, bytes.fromhex(entry["key"]), close_source=True)
     except (crypto.CryptoError, ValueError):
         fh.close()
         raise Http404 from None
-    content_type = entry.get("content_type") or "application/octet-stream"
-    inline = not download and content_type in INLINE_IMAGE_TYPES
     audit.record(
         tip,
         "tips.followup.view_photo",

@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from mostwanted.storage import STORAGE_ERRORS
 from tips import forms as tip_forms
 from tips.models import Tip
 from tips.uploads import encrypting_uploads, stage_photos
@@ -85,7 +86,9 @@ def _ended_page(request, *, status=200):
 
 
 def _unavailable(request):
-    return _render(request, "unavailable.html", {}, status=503)
+    response = _render(request, "unavailable.html", {}, status=503)
+    response["Retry-After"] = str(tip_forms.RETRY_AFTER_SECONDS)
+    return response
 
 
 def _conversation_page(
@@ -294,12 +297,14 @@ def _answer_post(request):
     except ValidationError as exc:
         discard_staged(staged)
         return _conversation_page(request, sess, notices=exc.messages, draft=text, status=400)
-    except OSError as exc:
+    except STORAGE_ERRORS as exc:  # a full disk, an S3 error or timeout
         logger.error("follow-up: could not store an answer (%s)", type(exc).__name__)
         discard_staged(staged)
-        return _conversation_page(
+        response = _conversation_page(
             request, sess, notices=[tip_forms.UNAVAILABLE_MESSAGE], draft=text, status=503
         )
+        response["Retry-After"] = str(tip_forms.RETRY_AFTER_SECONDS)
+        return response
     return redirect(reverse("tips:followup") + "?done=sent")
 
 
