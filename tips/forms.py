@@ -146,6 +146,15 @@ def attachment_error_message(name: str, code: str) -> str:
             "It was not sent."
         ),
         sanitize.EMPTY: _("“%(name)s” is empty. It was not sent."),
+        sanitize.TOO_COMPLEX: _(
+            "“%(name)s” is too complex to be processed safely (for example a progressive "
+            "image with very many passes). It was not sent. Please send an ordinary photo "
+            "or a screenshot of it."
+        ),
+        sanitize.PROCESSING_FAILED: _(
+            "“%(name)s” could not be processed just now. It was not sent. "
+            "Please try again in a few minutes."
+        ),
         "file_too_large": _(
             "“%(name)s” is larger than %(size)s, the limit for one photo. It was not sent."
         ),

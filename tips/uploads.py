@@ -49,7 +49,8 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from . import crypto
-from .sanitize import DEFAULT_MAX_EDGE, ImageRejected, SanitizedImage, sanitize_image
+from .sandbox import sanitize_in_sandbox
+from .sanitize import ImageRejected, SanitizedImage
 
 logger = logging.getLogger(__name__)
 
@@ -169,19 +170,15 @@ class EncryptingUploadHandler(FileUploadHandler):
 
 
 def sanitize_upload(uploaded: EncryptedTemporaryUploadedFile) -> SanitizedImage:
-    """Sanitise an encrypted upload (``tips.sanitize``) under the tip-line settings.
+    """Sanitise an encrypted upload in the image sandbox (``tips.sandbox``) under the
+    tip-line settings.
 
-    The decoder reads the upload in place through :meth:`~EncryptedTemporaryUploadedFile.
-    open_plaintext`: 64 KiB is decrypted at a time, the upload is never copied whole into
-    memory. Raises ``ImageRejected`` or, if the encrypted spool was damaged,
-    ``crypto.CryptoError``.
+    The upload is decrypted 64 KiB at a time straight into the sandbox's pipe: never
+    copied whole into this process's memory, never written in clear. Raises
+    ``ImageRejected`` or, if the encrypted spool was damaged, ``crypto.CryptoError``.
     """
     with uploaded.open_plaintext() as plaintext:
-        return sanitize_image(
-            plaintext,
-            max_pixels=int(getattr(settings, "TIP_MAX_IMAGE_PIXELS", 50_000_000)),
-            max_edge=int(getattr(settings, "TIP_IMAGE_MAX_EDGE", DEFAULT_MAX_EDGE)),
-        )
+        return sanitize_in_sandbox(plaintext)
 
 
 def display_name(name: str, extension: str) -> str:

@@ -342,6 +342,14 @@ TIP_MAX_IMAGE_PIXELS = env_int("TIP_MAX_IMAGE_PIXELS", 50_000_000)
 # Stored photos are re-encoded at most this many pixels on the long edge (tips/sanitize.py
 # explains the choice: investigator detail vs. worker memory and time).
 TIP_IMAGE_MAX_EDGE = env_int("TIP_IMAGE_MAX_EDGE", 4096)
+# Photos are decoded in a sandbox process (tips/sandbox.py) with these limits, after budgets
+# checked before decoding (tips/sanitize.py): together any allowed file costs < 2 s, 256 MB.
+TIP_IMAGE_MAX_DECODED_PIXELS = env_int("TIP_IMAGE_MAX_DECODED_PIXELS", 32_000_000)
+TIP_IMAGE_MAX_SCANS = env_int("TIP_IMAGE_MAX_SCANS", 40)
+TIP_IMAGE_MAX_PIXELS_PER_BYTE = env_int("TIP_IMAGE_MAX_PIXELS_PER_BYTE", 250)
+TIP_SANDBOX_CPU_SECONDS = env_int("TIP_SANDBOX_CPU_SECONDS", 4)
+TIP_SANDBOX_MEMORY_MB = env_int("TIP_SANDBOX_MEMORY_MB", 384)
+TIP_SANDBOX_WALL_SECONDS = env_int("TIP_SANDBOX_WALL_SECONDS", 10)
 # Follow-up through the receipt (tips/followup): session idle/absolute lifetime in the shared
 # cache (key only in an HttpOnly SameSite=Strict cookie), receipt attempts per source/site.
 TIP_FOLLOWUP_IDLE_SECONDS = env_int("TIP_FOLLOWUP_IDLE_SECONDS", 10 * 60)
