@@ -2,6 +2,7 @@
 
 import multiprocessing
 import os
+import secrets
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")  # 127.0.0.1:8000 behind a local nginx
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
@@ -24,3 +25,14 @@ accesslog = "-"
 errorlog = "-"
 # No %(h)s (remote address), no %({x-forwarded-for}i)s, no query string (%(U)s is the path only).
 access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+
+# The tip line's rate-limit keys are HMACs under a secret derived from this seed: made here,
+# in the master's memory only (never from settings, never stored), inherited by every worker
+# so they share one limit (tips/ratelimit.py, TIP_RATELIMIT_SECRET_STORE=memory).
+_ratelimit_seed = secrets.token_bytes(32)
+
+
+def post_fork(server, worker):
+    from tips import ratelimit
+
+    ratelimit.install_seed(_ratelimit_seed)

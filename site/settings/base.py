@@ -334,6 +334,12 @@ TIP_DEFAULT_DESK_ID = env_int("TIP_DEFAULT_DESK_ID", 0) or None
 # the X-Forwarded-For entry added by the nearest of TIP_TRUSTED_PROXY_COUNT trusted proxies.
 TIP_RATE_PER_SOURCE = env_str("TIP_RATE_PER_SOURCE", "5/h")
 TIP_RATE_GLOBAL = env_str("TIP_RATE_GLOBAL", "600/m")
+# Attempts (accepted or not) one source may make; an IPv6 source is its /TIP_IPV6_PREFIX.
+TIP_ATTEMPTS_PER_SOURCE = env_str("TIP_ATTEMPTS_PER_SOURCE", "30/h")
+TIP_IPV6_PREFIX = env_int("TIP_IPV6_PREFIX", 64)
+# Where the daily rate-limit secret lives: "memory" (per gunicorn master, never stored:
+# seizure-safe) or "cache" (shared by every node through Redis). tips/ratelimit.py.
+TIP_RATELIMIT_SECRET_STORE = env_str("TIP_RATELIMIT_SECRET_STORE", "memory")
 TIP_TRUSTED_PROXY_COUNT = env_int("TIP_TRUSTED_PROXY_COUNT", 0)
 TIP_FORM_MIN_SECONDS = env_int("TIP_FORM_MIN_SECONDS", 3)
 TIP_FORM_MAX_AGE = env_int("TIP_FORM_MAX_AGE", 2 * 3600)
@@ -356,6 +362,7 @@ TIP_FOLLOWUP_IDLE_SECONDS = env_int("TIP_FOLLOWUP_IDLE_SECONDS", 10 * 60)
 TIP_FOLLOWUP_MAX_SECONDS = env_int("TIP_FOLLOWUP_MAX_SECONDS", 3600)
 TIP_FOLLOWUP_RATE_PER_SOURCE = env_str("TIP_FOLLOWUP_RATE_PER_SOURCE", "10/h")
 TIP_FOLLOWUP_RATE_GLOBAL = env_str("TIP_FOLLOWUP_RATE_GLOBAL", "120/m")
+TIP_FOLLOWUP_RATE_PER_PREFIX = env_str("TIP_FOLLOWUP_RATE_PER_PREFIX", "10/h")
 
 # --- Triage (Wagtail admin "Tips" area): vault expiry, retention.
 # No third-party request from the admin either: no Gravatar avatars.
