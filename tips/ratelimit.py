@@ -408,4 +408,3 @@ def admit_submission(request) -> Admission:
         global_group=GLOBAL_GROUP,
         global_rate=rate_global(),
     )
-

@@ -194,9 +194,9 @@ def _attempts_refused_message(admission) -> str:
             "Too many wrong receipts were tried from your connection or for this receipt. "
             "Please check your receipt and try again in %(wait)s."
         ) % {"wait": wait_text(admission.wait_seconds)}
-    return _(
-        "The follow-up is very busy right now. Please try again in %(wait)s."
-    ) % {"wait": wait_text(admission.wait_seconds)}
+    return _("The follow-up is very busy right now. Please try again in %(wait)s.") % {
+        "wait": wait_text(admission.wait_seconds)
+    }
 
 
 def _close_uploads(request) -> None:
