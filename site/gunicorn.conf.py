@@ -6,9 +6,12 @@ import secrets
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")  # 127.0.0.1:8000 behind a local nginx
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-# More than one thread selects the gthread worker: useful when uploads are streamed through
-# nginx unbuffered (deploy/nginx.conf, /tip/), where a slow client holds a worker.
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Threads (the gthread worker) by default: uploads reach the app unbuffered (deploy/nginx.conf,
+# /tip/: no plaintext temp file), so a slow client holds whoever reads its body. With sync
+# workers two clients sending 1 byte/s took the form down; here a slow body holds one thread
+# of many, nginx caps connections per source (limit_conn), and the worker timeout (a
+# heartbeat of the worker's main loop) no longer kills an honest upload that takes longer.
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5

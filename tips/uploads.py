@@ -39,7 +39,6 @@ from __future__ import annotations
 import functools
 import io
 import logging
-import os
 import tempfile
 from dataclasses import dataclass, field
 
@@ -181,11 +180,10 @@ def sanitize_upload(uploaded: EncryptedTemporaryUploadedFile) -> SanitizedImage:
         return sanitize_in_sandbox(plaintext)
 
 
-def display_name(name: str, extension: str) -> str:
-    """The photo's name for investigators: the citizen's base name, the new extension."""
-    base = os.path.basename((name or "").replace("\\", "/"))
-    stem = os.path.splitext(base)[0].strip()[:100] or "photo"
-    return f"{stem}.{extension}"
+def display_name(index: int, extension: str) -> str:
+    """The stored photo's name: ``photo-1.jpg``, ``photo-2.png``... never the citizen's own
+    (``IMG_20261130_142200.jpg`` carries the capture time, others a name or a place)."""
+    return f"photo-{index}.{extension}"
 
 
 @dataclass
@@ -236,7 +234,7 @@ def stage_photos(
             staged.append(
                 stage_attachment(
                     io.BytesIO(image.data),
-                    name=display_name(uploaded.name, image.extension),
+                    name=display_name(len(staged) + 1, image.extension),
                     content_type=image.content_type,
                 )
             )

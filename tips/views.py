@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST
 
 from mostwanted.cache import strict_default_cache as cache
 
-from . import antispam, forms, ratelimit, receipt_files, receipts
+from . import antispam, forms, ratelimit, receipt_files, receipts, replay
 
 logger = logging.getLogger(__name__)
 
@@ -243,6 +243,9 @@ def _submit_post(request, appeal):
     if status is not antispam.TokenStatus.OK:
         notices.append(forms.TOKEN_MESSAGES[status])
     elif _token_already_used(token):
+        resent = replay.recall(token)
+        if resent is not None:  # the same form again (a network error): the receipt again
+            return _render_receipt(request, resent[0], urgent=resent[1], resent=True)
         notices.append(forms.ALREADY_SENT_MESSAGE)
     if antispam.honeypot_filled(request.POST):
         notices.append(forms.HONEYPOT_MESSAGE)
@@ -349,6 +352,7 @@ def _admitted_post(request, appeal, token, photos, had_photos):
         return _unavailable(request, appeal)
 
     _mark_token_used(token)
+    replay.remember(token, receipt=submitted.receipt, urgent=form.cleaned_data["seeing_now"])
     response = _render_receipt(request, submitted.receipt, urgent=form.cleaned_data["seeing_now"])
     response.tip_accepted = True
     return response
@@ -370,8 +374,9 @@ def _followup_url(request) -> str:
     return request.build_absolute_uri(reverse("tips:followup"))
 
 
-def _render_receipt(request, receipt: str, *, urgent: bool):
+def _render_receipt(request, receipt: str, *, urgent: bool, resent: bool = False):
     context = {
+        "resent": resent,
         "receipt": receipt,
         "receipt_groups": receipt.split("-"),
         "urgent": urgent,

@@ -141,6 +141,9 @@ SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60)  # mostwanted.mi
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
+# The citizen's CSRF cookie dies with the browser session (no Max-Age): a year-long cookie
+# would mark a browser as one that opened the tip form.
+CSRF_COOKIE_AGE = None
 # A refused tip form or follow-up answer is shown again with the text kept (translated 403).
 CSRF_FAILURE_VIEW = "mostwanted.views.csrf_failure"
 LOGIN_URL = "wagtailadmin_login"

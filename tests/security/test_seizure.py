@@ -263,3 +263,15 @@ def test_the_search_does_recover_sources_when_the_secret_is_in_the_cache(tipline
     _activity(tipline)
     haystack, secrets_to_try, *_ = _seize()
     assert _recover(haystack, secrets_to_try) == set(SOURCES)
+
+
+@pytest.mark.django_db
+def test_the_citizens_csrf_cookie_dies_with_the_browser_session(tipline):
+    """A year-long cookie would mark a seized or shared browser as one that opened the tip
+    form: the CSRF cookie has no Max-Age and no Expires."""
+    response = Client().get("/en/tip/")
+    cookie = response.cookies[settings.CSRF_COOKIE_NAME]
+    assert cookie.value
+    assert not cookie["max-age"] and not cookie["expires"]
+    header = response.cookies.output()
+    assert "Max-Age" not in header and "expires" not in header.lower()
