@@ -158,6 +158,10 @@ def attachment_error_message(name: str, code: str) -> str:
         "file_too_large": _(
             "“%(name)s” is larger than %(size)s, the limit for one photo. It was not sent."
         ),
+        "too_slow": _(
+            "“%(name)s” was arriving too slowly and was not sent. Please send your tip again "
+            "without photos, or with fewer or smaller ones."
+        ),
         "too_many_files": _("“%(name)s” was not sent: a tip can have at most %(count)s photos."),
         "total_too_large": _(
             "“%(name)s” was not sent: all photos together can be at most %(total)s."

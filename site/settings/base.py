@@ -316,6 +316,11 @@ LOGGING = {
 TIP_MAX_FILES = env_int("TIP_MAX_FILES", 10)
 TIP_MAX_FILE_BYTES = env_int("TIP_MAX_FILE_BYTES", 25 * 1024 * 1024)
 TIP_MAX_TOTAL_BYTES = env_int("TIP_MAX_TOTAL_BYTES", 60 * 1024 * 1024)
+# A slow body holds a worker thread: uploads slower than this on average (after the grace
+# period) or longer than the deadline are stopped, the text kept (tips/uploads.py).
+TIP_UPLOAD_MIN_BYTES_PER_SECOND = env_int("TIP_UPLOAD_MIN_BYTES_PER_SECOND", 1024)
+TIP_UPLOAD_GRACE_SECONDS = env_int("TIP_UPLOAD_GRACE_SECONDS", 60)
+TIP_UPLOAD_DEADLINE_SECONDS = env_int("TIP_UPLOAD_DEADLINE_SECONDS", 1800)
 # Vault passphrases (human-chosen): strong Argon2id, memory in KiB.
 TIP_PASSPHRASE_ARGON2 = {
     "memory_cost": env_int("TIP_PASSPHRASE_ARGON2_MEMORY_KIB", 64 * 1024),

@@ -106,3 +106,70 @@ def test_slow_uploads_do_not_take_the_form_down(gunicorn_server):
     finally:
         for sock in slow:
             sock.close()
+
+
+class _Clock:
+    """time.monotonic for tips.uploads that advances ``step`` seconds per reading."""
+
+    def __init__(self, step: float):
+        self.now, self.step = 1000.0, step
+
+    def monotonic(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+@pytest.mark.django_db
+def test_an_upload_below_the_minimum_rate_stops_and_keeps_the_text(monkeypatch, settings):
+    from django.core.cache import cache
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from tips import antispam, ratelimit, uploads
+
+    settings.TIP_FORM_MIN_SECONDS = 0
+    cache.clear()
+    ratelimit.reset_state()
+    monkeypatch.setattr(uploads, "time", _Clock(step=45))  # 45 s between two readings
+    text = "I saw him on the ring road, a slow connection here."
+    response = Client().post(
+        "/en/tip/",
+        {
+            antispam.TOKEN_FIELD: antispam.issue_token(),
+            "what": text,
+            "photos": [SimpleUploadedFile("IMG_1.jpg", b"\xff\xd8\xff" + b"\0" * 5000)],
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 400, body[:2000]
+    assert text in body
+    assert "“IMG_1.jpg” was arriving too slowly" in body
+
+
+def test_pace_rules(monkeypatch, settings):
+    from django.core.files.uploadhandler import StopUpload
+
+    from tips import uploads
+
+    settings.TIP_UPLOAD_MIN_BYTES_PER_SECOND = 100
+    settings.TIP_UPLOAD_GRACE_SECONDS = 60
+    settings.TIP_UPLOAD_DEADLINE_SECONDS = 600
+    clock = _Clock(step=0)
+    monkeypatch.setattr(uploads, "time", clock)
+    handler = uploads.EncryptingUploadHandler(None)
+    handler.new_file("photos", "a.jpg", "image/jpeg", None)
+    clock.now += 30  # within the grace period: any pace
+    handler.receive_data_chunk(b"x" * 10, 0)
+    clock.now += 70  # 100 s, 10 000 bytes needed on average: 20 010 received -> fine
+    handler.receive_data_chunk(b"x" * 20_000, 10)
+    clock.now += 300  # 400 s, 40 000 bytes needed: too slow
+    with pytest.raises(StopUpload):
+        handler.receive_data_chunk(b"x" * 10, 20_010)
+    assert handler.errors == [("a.jpg", uploads.TOO_SLOW)]
+
+    fast = uploads.EncryptingUploadHandler(None)
+    fast.new_file("photos", "b.jpg", "image/jpeg", None)
+    clock.now += 601  # past the deadline, whatever the pace
+    fast.total_bytes = 10**9
+    with pytest.raises(StopUpload):
+        fast.receive_data_chunk(b"x", 0)
