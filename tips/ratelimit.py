@@ -8,8 +8,8 @@
   hour). Admission reserves one; the view gives it back (:meth:`Admission.give_back`) when
   the tip is not stored (a validation error, a refused photo, a 503), so a citizen's mistakes
   or a reload do not burn the budget. A separate, larger budget of attempts
-  (``TIP_ATTEMPTS_PER_SOURCE``, default 30 per hour) caps the work one source can cause
-  (every photo is decoded in a sandbox).
+  (``TIP_ATTEMPTS_PER_SOURCE``, default six per accepted tip: 30 per hour) caps the work
+  one source can cause (every photo is decoded in a sandbox).
 * **The site-wide figure sheds load.** ``TIP_RATE_GLOBAL`` (default 600 per minute) counts
   only requests from sources within their own budgets (a source over its limit is refused
   before it is counted), and going over it answers 503 with ``Retry-After`` and the text
@@ -66,7 +66,13 @@ def rate_per_source() -> str:
 
 
 def rate_attempts_per_source() -> str:
-    return getattr(settings, "TIP_ATTEMPTS_PER_SOURCE", "30/h")
+    """``TIP_ATTEMPTS_PER_SOURCE``, or six attempts per accepted tip of the source's budget
+    over the same period (5/h -> 30/h)."""
+    explicit = getattr(settings, "TIP_ATTEMPTS_PER_SOURCE", "")
+    if explicit:
+        return explicit
+    count, period = parse_rate(rate_per_source())
+    return f"{count * 6}/{period}s"
 
 
 def rate_global() -> str:

@@ -342,8 +342,9 @@ TIP_DEFAULT_DESK_ID = env_int("TIP_DEFAULT_DESK_ID", 0) or None
 # the X-Forwarded-For entry added by the nearest of TIP_TRUSTED_PROXY_COUNT trusted proxies.
 TIP_RATE_PER_SOURCE = env_str("TIP_RATE_PER_SOURCE", "5/h")
 TIP_RATE_GLOBAL = env_str("TIP_RATE_GLOBAL", "600/m")
-# Attempts (accepted or not) one source may make; an IPv6 source is its /TIP_IPV6_PREFIX.
-TIP_ATTEMPTS_PER_SOURCE = env_str("TIP_ATTEMPTS_PER_SOURCE", "30/h")
+# Attempts (accepted or not) one source may make: empty = 6 times TIP_RATE_PER_SOURCE.
+# An IPv6 source is its /TIP_IPV6_PREFIX network.
+TIP_ATTEMPTS_PER_SOURCE = env_str("TIP_ATTEMPTS_PER_SOURCE", "")
 TIP_IPV6_PREFIX = env_int("TIP_IPV6_PREFIX", 64)
 # Where the daily rate-limit secret lives: "memory" (per gunicorn master, never stored:
 # seizure-safe) or "cache" (shared by every node through Redis). tips/ratelimit.py.

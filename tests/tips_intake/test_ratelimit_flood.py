@@ -74,6 +74,7 @@ def test_a_flooding_source_does_not_make_genuine_tips_get_429(tipline, settings)
 
 def test_mistakes_and_reloads_do_not_burn_a_citizens_budget(tipline, settings):
     settings.TIP_RATE_PER_SOURCE = "2/h"
+    settings.TIP_ATTEMPTS_PER_SOURCE = "30/h"
     client = Client()
     address = "198.51.100.77"
     for _ in range(6):  # an impossible date, an empty text: refused, the text kept
