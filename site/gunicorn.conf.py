@@ -2,12 +2,16 @@
 
 import multiprocessing
 import os
+import secrets
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")  # 127.0.0.1:8000 behind a local nginx
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-# More than one thread selects the gthread worker: useful when uploads are streamed through
-# nginx unbuffered (deploy/nginx.conf, /tip/), where a slow client holds a worker.
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Threads (the gthread worker) by default: uploads reach the app unbuffered (deploy/nginx.conf,
+# /tip/: no plaintext temp file), so a slow client holds whoever reads its body. With sync
+# workers two clients sending 1 byte/s took the form down; here a slow body holds one thread
+# of many, nginx caps connections per source (limit_conn), and the worker timeout (a
+# heartbeat of the worker's main loop) no longer kills an honest upload that takes longer.
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
@@ -24,3 +28,14 @@ accesslog = "-"
 errorlog = "-"
 # No %(h)s (remote address), no %({x-forwarded-for}i)s, no query string (%(U)s is the path only).
 access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+
+# The tip line's rate-limit keys are HMACs under a secret derived from this seed: made here,
+# in the master's memory only (never from settings, never stored), inherited by every worker
+# so they share one limit (tips/ratelimit.py, TIP_RATELIMIT_SECRET_STORE=memory).
+_ratelimit_seed = secrets.token_bytes(32)
+
+
+def post_fork(server, worker):
+    from tips import ratelimit
+
+    ratelimit.install_seed(_ratelimit_seed)

@@ -146,8 +146,21 @@ def attachment_error_message(name: str, code: str) -> str:
             "It was not sent."
         ),
         sanitize.EMPTY: _("“%(name)s” is empty. It was not sent."),
+        sanitize.TOO_COMPLEX: _(
+            "“%(name)s” is too complex to be processed safely (for example a progressive "
+            "image with very many passes). It was not sent. Please send an ordinary photo "
+            "or a screenshot of it."
+        ),
+        sanitize.PROCESSING_FAILED: _(
+            "“%(name)s” could not be processed just now. It was not sent. "
+            "Please try again in a few minutes."
+        ),
         "file_too_large": _(
             "“%(name)s” is larger than %(size)s, the limit for one photo. It was not sent."
+        ),
+        "too_slow": _(
+            "“%(name)s” was arriving too slowly and was not sent. Please send your tip again "
+            "without photos, or with fewer or smaller ones."
         ),
         "too_many_files": _("“%(name)s” was not sent: a tip can have at most %(count)s photos."),
         "total_too_large": _(
@@ -197,6 +210,35 @@ RATE_LIMITED_MESSAGE = _(
     "Your text is kept below: please wait a few minutes and send it again. "
     "If the person is in sight and there is danger, call 112."
 )
+
+
+def wait_text(seconds: int) -> str:
+    """A wait in words: seconds under a minute, else whole minutes (rounded up)."""
+    seconds = max(1, int(seconds))
+    if seconds < 60:
+        return ngettext("%(count)s second", "%(count)s seconds", seconds) % {"count": seconds}
+    minutes = -(-seconds // 60)
+    return ngettext("%(count)s minute", "%(count)s minutes", minutes) % {"count": minutes}
+
+
+def rate_limited_message(wait_seconds: int) -> str:
+    """This source has sent its budget of tips: the real wait until its window renews."""
+    return _(
+        "Too many tips have been sent from your connection in a short time. Your text is "
+        "kept below: please send it again in %(wait)s. If the person is in sight and there "
+        "is danger, call 112."
+    ) % {"wait": wait_text(wait_seconds)}
+
+
+def busy_message(wait_seconds: int) -> str:
+    """The whole tip line is shedding load for a moment."""
+    return _(
+        "The tip line is receiving very many tips right now and yours was NOT sent yet. "
+        "Your text is kept below: please send it again in %(wait)s. If the person is in "
+        "sight and there is danger, call 112."
+    ) % {"wait": wait_text(wait_seconds)}
+
+
 UNAVAILABLE_MESSAGE = _(
     "The tip line is temporarily unavailable and your tip was NOT sent. Your text is kept "
     "below: please try again in a few minutes. If the person is in sight and there is "

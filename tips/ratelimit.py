@@ -1,25 +1,38 @@
-"""Rate limits for the tip form, keyed on a daily-rotating HMAC of the client address.
+"""Rate limits for the tip line that shed abuse, not citizens.
 
-* **Key.** django-ratelimit's own ``ip`` key is a plain hash of the address, which anyone can
-  reverse by hashing the 2^32 IPv4 addresses. Here the key is HMAC-SHA256 of the address
-  under a secret derived from ``SECRET_KEY`` and the UTC date: it changes every day, is never
-  stored, and the HMAC lives only (hashed again by django-ratelimit) in the cache, for the
-  length of the rate window. Neither the address nor a plain hash of it is logged or stored.
-* **Limits.** Per source (``TIP_RATE_PER_SOURCE``, default 5 per hour) and for the whole
-  site (``TIP_RATE_GLOBAL``, default 600 per minute), both in django-ratelimit's rate
-  syntax. A submission that goes over either limit is answered with HTTP 429 and the form,
-  text intact.
+* **Order.** The views run the cheap checks first (CSRF, the signed form token, the used-token
+  guard, the honeypot) and only then :func:`admit_submission`: a request that fails them
+  touches no counter.
+* **Per source, only accepted tips.** A source (an IPv4 address, or an IPv6 /64: setting
+  ``TIP_IPV6_PREFIX``) has a budget of accepted tips (``TIP_RATE_PER_SOURCE``, default 5 per
+  hour). Admission reserves one; the view gives it back (:meth:`Admission.give_back`) when
+  the tip is not stored (a validation error, a refused photo, a 503), so a citizen's mistakes
+  or a reload do not burn the budget. A separate, larger budget of attempts
+  (``TIP_ATTEMPTS_PER_SOURCE``, default six per accepted tip: 30 per hour) caps the work
+  one source can cause (every photo is decoded in a sandbox).
+* **The site-wide figure sheds load.** ``TIP_RATE_GLOBAL`` (default 600 per minute) counts
+  only requests from sources within their own budgets (a source over its limit is refused
+  before it is counted), and going over it answers 503 with ``Retry-After`` and the text
+  kept: a short wait, not a lock-out.
+* **The real wait.** Windows are aligned on the clock (an hourly budget renews on the hour),
+  so a refusal says exactly how long to wait (:attr:`Admission.wait_seconds`), and a
+  counter's lifetime in the cache says when its window ends, never when its source first
+  came.
+* **Keys that cannot be turned back into an address.** The key is HMAC-SHA256 of the source
+  under a secret for the UTC day derived from a random seed that lives only in the memory of
+  the processes (``TIP_RATELIMIT_SECRET_STORE=memory``, the default): never derived from
+  ``SECRET_KEY``, never stored in the database, the cache or on disk. gunicorn generates the
+  seed in its master process and every worker inherits it (``site/gunicorn.conf.py``), so
+  the workers of one node share one limit; the shipped nginx sends a source to the same node
+  (``hash $binary_remote_addr consistent``). ``TIP_RATELIMIT_SECRET_STORE=cache`` instead
+  keeps a random secret per day in the shared cache (expiring at the end of the day) so
+  unpinned nodes share the limits, at the price that a copy of a running Redis gives the
+  day's secret.
 * **Cache down.** A silent tip line loses the tip that mattered, so when the cache raises,
-  the tip is accepted under a per-process in-memory fallback limiter with the same rates,
-  the failure is logged (exception class only) and ``/healthz`` reports it
-  (``health_problem``, registered by ``TipsConfig.ready``). After a failure the cache is
-  left alone for ``CACHE_RETRY_SECONDS`` so a dead Redis does not add its timeout to every
-  tip.
-* **Client address.** ``REMOTE_ADDR``, which the reverse proxy must set to the visitor's
-  address (gunicorn behind nginx: ``proxy_protocol`` or ``--forwarded-allow-ips`` with a
-  proxy that rewrites it). ``X-Forwarded-For`` is only used when ``TIP_TRUSTED_PROXY_COUNT``
-  says how many proxies in front of the app append to it (the entry that many places from
-  the right is the one the nearest trusted proxy saw).
+  the in-process fallback counters decide with the same rates, the failure is logged
+  (exception class only) and ``/healthz`` reports it (``health_problem``).
+* **Client address.** ``REMOTE_ADDR``, or the ``X-Forwarded-For`` entry added by the nearest
+  of ``TIP_TRUSTED_PROXY_COUNT`` trusted proxies.
 """
 
 from __future__ import annotations
@@ -27,31 +40,54 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import logging
+import secrets
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.utils.crypto import salted_hmac
-from django_ratelimit.core import _split_rate, is_ratelimited
 
 logger = logging.getLogger(__name__)
 
 SOURCE_GROUP = "tips.submit.source"
+ATTEMPTS_GROUP = "tips.submit.attempts"
 GLOBAL_GROUP = "tips.submit.global"
 CACHE_RETRY_SECONDS = 30
 #: How long after a cache failure ``/healthz`` keeps reporting it.
 HEALTH_WINDOW_SECONDS = 300
+_KEY_PREFIX = "tips:rl:"
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def rate_per_source() -> str:
     return getattr(settings, "TIP_RATE_PER_SOURCE", "5/h")
 
 
+def rate_attempts_per_source() -> str:
+    """``TIP_ATTEMPTS_PER_SOURCE``, or six attempts per accepted tip of the source's budget
+    over the same period (5/h -> 30/h)."""
+    explicit = getattr(settings, "TIP_ATTEMPTS_PER_SOURCE", "")
+    if explicit:
+        return explicit
+    count, period = parse_rate(rate_per_source())
+    return f"{count * 6}/{period}s"
+
+
 def rate_global() -> str:
     return getattr(settings, "TIP_RATE_GLOBAL", "600/m")
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """``"5/h"`` -> (5, 3600); ``"10/15m"`` -> (10, 900)."""
+    count, _, period = rate.partition("/")
+    multiplier = "".join(ch for ch in period if ch.isdigit()) or "1"
+    unit = period[len(multiplier) :] if period[:1].isdigit() else period
+    return int(count), int(multiplier) * _PERIODS[unit[:1].lower()]
+
+
+# --------------------------------------------------------------------------- sources
 
 
 def client_address(request) -> str:
@@ -68,27 +104,97 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def source_of(address: str) -> str:
+    """The unit a limit applies to: an IPv4 address, or the IPv6 network of
+    ``TIP_IPV6_PREFIX`` bits (default 64: one subscriber's network, 2^64 addresses)."""
+    try:
+        ip = ipaddress.ip_address(address.strip().split("%", 1)[0])
+    except ValueError:
+        return address
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    if ip.version == 6:
+        prefix = int(getattr(settings, "TIP_IPV6_PREFIX", 64))
+        return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+    return str(ip)
+
+
+_seed_lock = threading.Lock()
+_seed: dict[str, bytes] = {}
+
+
+def install_seed(seed: bytes) -> None:
+    """Use ``seed`` (from the gunicorn master) for this process's daily secrets."""
+    if len(seed) < 32:
+        raise ValueError("the rate-limit seed must be at least 32 bytes")
+    with _seed_lock:
+        _seed["seed"] = bytes(seed)
+        _day_secrets.clear()
+
+
+def _process_seed() -> bytes:
+    with _seed_lock:
+        if "seed" not in _seed:
+            _seed["seed"] = secrets.token_bytes(32)
+        return _seed["seed"]
+
+
+_day_secrets: dict[str, bytes] = {}
+
+
+def secret_store() -> str:
+    return getattr(settings, "TIP_RATELIMIT_SECRET_STORE", "memory")
+
+
 def daily_secret(day: dt.date | None = None) -> bytes:
-    """A secret for ``day`` (UTC), derived from SECRET_KEY; recomputed, never stored."""
+    """The secret for ``day`` (UTC): random, never derived from settings, never on disk."""
     day = day or dt.datetime.now(dt.UTC).date()
-    return salted_hmac("tips.ratelimit.daily-secret", day.isoformat(), algorithm="sha256").digest()
+    name = f"{secret_store()}:{day.isoformat()}"
+    cached = _day_secrets.get(name)
+    if cached is not None:
+        return cached
+    if secret_store() == "cache":
+        secret = _shared_day_secret(day)
+    else:
+        secret = hmac.new(_process_seed(), day.isoformat().encode(), hashlib.sha256).digest()
+    if len(_day_secrets) > 4:
+        _day_secrets.clear()
+    _day_secrets[name] = secret
+    return secret
+
+
+def _shared_day_secret(day: dt.date) -> bytes:
+    """A random secret for ``day`` agreed through the shared cache (first writer wins),
+    expiring at the end of the day; this process's own one if the cache is down."""
+    from mostwanted.cache import strict_default_cache as cache
+
+    key = f"{_KEY_PREFIX}day-secret:{day.isoformat()}"
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), dt.UTC)
+    ttl = max(60, int(end.timestamp() - time.time()) + 60)
+    try:
+        cache.add(key, secrets.token_bytes(32), ttl)
+        secret = cache.get(key)
+        if isinstance(secret, bytes) and len(secret) == 32:
+            return secret
+    except Exception as exc:  # noqa: BLE001 - limits work per process meanwhile
+        _record_failure(exc)
+    return hmac.new(_process_seed(), day.isoformat().encode(), hashlib.sha256).digest()
 
 
 def source_key(group, request, *, day: dt.date | None = None) -> str:
-    """django-ratelimit key function: HMAC-SHA256(daily secret, client address)."""
-    address = client_address(request).encode("utf-8", "replace")
-    return hmac.new(daily_secret(day), address, hashlib.sha256).hexdigest()
+    """HMAC-SHA256(daily secret, source) of ``request`` (signature of a django-ratelimit
+    key function, used by the admin throttle too)."""
+    source = source_of(client_address(request)).encode("utf-8", "replace")
+    return hmac.new(daily_secret(day), source, hashlib.sha256).hexdigest()
 
 
-def global_key(group, request) -> str:
-    return "all"
+def private_key_for(purpose: str, value: str) -> str:
+    """HMAC of any other value a limit is keyed on (e.g. a receipt prefix), same secret."""
+    message = f"{purpose}:{value}".encode("utf-8", "replace")
+    return hmac.new(daily_secret(), message, hashlib.sha256).hexdigest()
 
 
-@dataclass(frozen=True)
-class RateDecision:
-    limited: bool
-    scope: str | None = None  # "source" or "global" when limited
-    degraded: bool = False  # True when the cache failed and the fallback decided
+# --------------------------------------------------------------------------- counters
 
 
 class FallbackLimiter:
@@ -98,20 +204,28 @@ class FallbackLimiter:
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._counts: dict[tuple[str, str, int], int] = {}
+        self._counts: dict[str, int] = {}
 
-    def hit(self, group: str, key: str, rate: str) -> bool:
-        """Count one request; True if it goes over ``rate``."""
-        limit, period = _split_rate(rate)
-        window = int(time.time()) // period
+    def incr(self, key: str, window: int) -> int:
         with self._lock:
             if len(self._counts) >= self.MAX_KEYS:
-                self._counts = {k: v for k, v in self._counts.items() if k[2] >= window}
-                if len(self._counts) >= self.MAX_KEYS:
-                    self._counts.clear()
-            slot = (group, key, window)
-            self._counts[slot] = self._counts.get(slot, 0) + 1
-            return self._counts[slot] > limit
+                self._counts.clear()
+            self._counts[key] = self._counts.get(key, 0) + 1
+            return self._counts[key]
+
+    def decr(self, key: str) -> None:
+        with self._lock:
+            if self._counts.get(key, 0) > 0:
+                self._counts[key] -= 1
+
+    def get(self, key: str) -> int:
+        with self._lock:
+            return self._counts.get(key, 0)
+
+    def hit(self, group: str, key: str, rate: str) -> bool:
+        """Count one request; True if it goes over ``rate`` (kept for old callers)."""
+        limit, period = parse_rate(rate)
+        return self.incr(_counter_key(group, key, period, time.time()), period) > limit
 
     def clear(self):
         with self._lock:
@@ -152,67 +266,151 @@ def health_problem() -> str | None:
     return None
 
 
-def check_submission(request) -> RateDecision:
-    """Count this submission against both limits and say whether it is over either."""
-    return check_limits(
-        request,
-        source_group=SOURCE_GROUP,
-        global_group=GLOBAL_GROUP,
-        source_rate=rate_per_source(),
-        global_rate=rate_global(),
-        on_cache_error=_record_failure,
-        use_cache=not _cache_recently_failed(time.monotonic()),
+def _window(period: int, now: float) -> tuple[int, int]:
+    """The clock-aligned window containing ``now`` and the whole seconds left in it."""
+    index = int(now) // period
+    return index, max(1, (index + 1) * period - int(now))
+
+
+def _counter_key(group: str, ident: str, period: int, now: float) -> str:
+    return f"{_KEY_PREFIX}{group}:{period}:{_window(period, now)[0]}:{ident}"
+
+
+@dataclass
+class Counted:
+    """One count taken in one window (given back with :meth:`give_back`)."""
+
+    key: str
+    over: bool
+    wait_seconds: int
+    degraded: bool
+    _given_back: bool = field(default=False, repr=False)
+
+    def give_back(self) -> None:
+        if self._given_back:
+            return
+        self._given_back = True
+        _decr(self.key, degraded=self.degraded)
+
+
+def _decr(key: str, *, degraded: bool) -> None:
+    if degraded:
+        fallback.decr(key)
+        return
+    from mostwanted.cache import strict_default_cache as cache
+
+    try:
+        cache.decr(key)
+    except ValueError:  # the window ended meanwhile: nothing to give back
+        pass
+    except Exception as exc:  # noqa: BLE001 - a lost give-back only costs one count
+        _record_failure(exc)
+
+
+def take(group: str, ident: str, rate: str, *, now: float | None = None) -> Counted:
+    """Count one request of ``ident`` in ``group``; a request over ``rate`` is not counted
+    (so a source over its limit adds nothing anywhere) and says how long to wait."""
+    limit, period = parse_rate(rate)
+    now = time.time() if now is None else now
+    _index, wait = _window(period, now)
+    key = _counter_key(group, ident, period, now)
+    count, degraded = None, True
+    if not _cache_recently_failed(time.monotonic()):
+        from mostwanted.cache import strict_default_cache as cache
+
+        try:
+            # The entry lives until its window ends: its lifetime tells nothing else.
+            cache.add(key, 0, wait + 1)
+            count = cache.incr(key)
+            degraded = False
+        except Exception as exc:  # noqa: BLE001 - any cache failure: the fallback decides
+            _record_failure(exc)
+    if count is None:
+        count = fallback.incr(key, period)
+    counted = Counted(key=key, over=count > limit, wait_seconds=wait, degraded=degraded)
+    if counted.over:
+        counted.give_back()
+    return counted
+
+
+# --------------------------------------------------------------------------- admission
+
+
+@dataclass
+class Admission:
+    """The outcome of :func:`admit_submission`.
+
+    ``refused`` is None (admitted), ``"source"`` (this source used its budget: 429) or
+    ``"busy"`` (the site sheds load: 503). ``wait_seconds`` is the real wait either way.
+    An admitted submission must end in :meth:`accepted` or :meth:`give_back`.
+    """
+
+    refused: str | None
+    wait_seconds: int = 0
+    degraded: bool = False
+    reserved: list[Counted] = field(default_factory=list)
+
+    def give_back(self) -> None:
+        """The tip was not stored: its reservation does not count against the source."""
+        for counted in self.reserved:
+            counted.give_back()
+        self.reserved = []
+
+    def accepted(self) -> None:
+        self.reserved = []
+
+
+def _refused(scope: str, *counted: Counted) -> Admission:
+    over = [c for c in counted if c.over]
+    return Admission(
+        refused=scope,
+        wait_seconds=max(c.wait_seconds for c in over),
+        degraded=any(c.degraded for c in counted),
     )
 
 
-def check_limits(
+def admit(
     request,
     *,
-    source_group: str,
+    budgets: list[tuple[str, str, str, bool]],
     global_group: str,
-    source_rate: str,
     global_rate: str,
-    on_cache_error: Callable[[BaseException], None],
-    use_cache: bool = True,
-) -> RateDecision:
-    """Count one request against a per-source and a site-wide limit (shared by the tip form
-    and the follow-up receipt check, each with its own groups and rates).
+) -> Admission:
+    """Take every per-source ``budgets`` entry ``(group, ident, rate, refundable)`` in
+    order, then the site-wide one. Stops at the first one over: nothing after it is counted,
+    and what was taken before it is given back."""
+    taken: list[Counted] = []
+    refundable: list[Counted] = []
+    for group, ident, rate, give_back_later in budgets:
+        counted = take(group, ident, rate)
+        if counted.over:
+            for earlier in taken:
+                earlier.give_back()
+            return _refused("source", counted)
+        taken.append(counted)
+        if give_back_later:
+            refundable.append(counted)
+    load = take(global_group, "all", global_rate)
+    if load.over:
+        for earlier in taken:
+            earlier.give_back()
+        return _refused("busy", load)
+    return Admission(
+        refused=None,
+        degraded=any(c.degraded for c in [*taken, load]),
+        reserved=refundable,
+    )
 
-    The source is :func:`source_key` (daily HMAC of the address). With ``use_cache``, the
-    counts live in the cache (django-ratelimit); if the cache raises, ``on_cache_error`` is
-    called with the exception (log its class only) and the in-process :data:`fallback`
-    limiter decides with the same rates (``degraded=True``), as it does without
-    ``use_cache``.
-    """
+
+def admit_submission(request) -> Admission:
+    """Admit one tip submission that passed the cheap checks (see the module docstring)."""
     source = source_key(None, request)
-    if use_cache:
-        try:
-            over_source = is_ratelimited(
-                request,
-                group=source_group,
-                key=lambda group, req: source,
-                rate=source_rate,
-                increment=True,
-            )
-            over_global = is_ratelimited(
-                request,
-                group=global_group,
-                key=global_key,
-                rate=global_rate,
-                increment=True,
-            )
-        except Exception as exc:  # any cache failure: accept under the fallback limit
-            on_cache_error(exc)
-        else:
-            return _decision(over_source, over_global, degraded=False)
-    over_source = fallback.hit(source_group, source, source_rate)
-    over_global = fallback.hit(global_group, "all", global_rate)
-    return _decision(over_source, over_global, degraded=True)
-
-
-def _decision(over_source: bool, over_global: bool, *, degraded: bool) -> RateDecision:
-    if over_source:
-        return RateDecision(True, "source", degraded)
-    if over_global:
-        return RateDecision(True, "global", degraded)
-    return RateDecision(False, None, degraded)
+    return admit(
+        request,
+        budgets=[
+            (SOURCE_GROUP, source, rate_per_source(), True),
+            (ATTEMPTS_GROUP, source, rate_attempts_per_source(), False),
+        ],
+        global_group=GLOBAL_GROUP,
+        global_rate=rate_global(),
+    )

@@ -1,10 +1,12 @@
 """Make a citizen's photo safe to keep: decode it, then re-encode the pixels and nothing else.
 
-Pure module (no database, no files): ``sanitize_image`` reads a binary stream and returns new
-image bytes. What survives is the pixels, turned the right way up and converted to sRGB;
-what does not survive is everything else a camera or phone writes: EXIF (GPS position,
-camera serial number, date, owner name), XMP, IPTC, maker notes, embedded thumbnails,
-ICC profiles, PNG text chunks, and anything appended to the file (a polyglot's ZIP).
+Pure module (no database, no files): ``sanitize_image`` reads bytes (or a binary stream) and
+returns new image bytes. The web process never calls it: :mod:`tips.sandbox` runs it in a
+separate, short-lived process with CPU, memory and time limits. What survives is the
+pixels, turned the right way up and converted to sRGB; what does not survive is everything
+else a camera or phone writes: EXIF (GPS position, camera serial number, date, owner name),
+XMP, IPTC, maker notes, embedded thumbnails, ICC profiles, PNG text chunks, and anything
+appended to the file (a polyglot's ZIP).
 
 Accepted inputs are JPEG, PNG, WebP and HEIC/HEIF, recognised from their first bytes (never
 from a file name or a browser-declared type). Decoding is restricted to those Pillow
@@ -24,16 +26,18 @@ the cap is decoded with libjpeg's DCT scaling (``draft``) by the largest power o
 still leaves it at or above the cap, then resized to the cap: the stored size is the same
 as with a full decode, only cheaper. Never smaller than the cap.
 
-Memory: the reader is used in place when it can seek (``open_plaintext()`` of an encrypted
-upload decrypts 64 KiB chunks on demand), so a 25 MB upload is not copied into memory for
-JPEG and PNG. Pixels are held once: mode conversion, resizing and rotation each replace the
+Memory: the file is held once in memory (the sandbox receives it through a pipe, never
+from disk), the pixels once: mode conversion, resizing and rotation each replace the
 previous image (freed at once), colour conversion to sRGB is done in place, and the encoder
 is given a bare image object sharing the decoded pixels instead of a pasted copy.
 The floor is one decoded copy (Pillow holds RGB at 4 bytes per pixel) plus the resized
-result: a 25 MB 6 MP JPEG peaks about 31 MB above the baseline, a 24 MP (6000x4000) JPEG
-about 145 MB (96 MB decoded + 45 MB at 4096 px). An operator short of memory can set
-``TIP_IMAGE_MAX_EDGE=3000``: libjpeg then decodes such photos at half size directly
-(about 46 MB, 0.35 s), at the cost of stored detail.
+result: a 24 MP (6000x4000) JPEG peaks about 145 MB (96 MB decoded + 45 MB at 4096 px).
+An operator short of memory can set ``TIP_IMAGE_MAX_EDGE=3000``: libjpeg then decodes such
+photos at half size directly (about 46 MB, 0.35 s), at the cost of stored detail.
+
+Hostile files: the budgets of :func:`sanitize_image` refuse from the header and the raw
+bytes whatever would cost more than the sandbox's limits (:mod:`tips.sandbox`: CPU time,
+memory, wall clock), so a refusal names the real reason instead of a killed process.
 
 No metadata survives: the encoder gets an image object with an empty ``info`` and no
 ``exif``/``icc_profile``/``xmp``/``comment``/``dpi``/``pnginfo`` parameters, which are the
@@ -92,7 +96,27 @@ UNSUPPORTED_TYPE = "unsupported_type"
 TOO_MANY_PIXELS = "too_many_pixels"
 CORRUPT = "corrupt"
 EMPTY = "empty"
-CODES = (UNSUPPORTED_TYPE, TOO_MANY_PIXELS, CORRUPT, EMPTY)
+#: Costs too much to decode (too many progressive scans; the sandbox ran out of time).
+TOO_COMPLEX = "too_complex"
+#: The sandbox could not be started (a server problem, not the file's).
+PROCESSING_FAILED = "processing_failed"
+CODES = (UNSUPPORTED_TYPE, TOO_MANY_PIXELS, CORRUPT, EMPTY, TOO_COMPLEX, PROCESSING_FAILED)
+
+#: Budgets checked from the header and the raw bytes, before any pixel is decoded (see
+#: ``Budget``). Decoding cost grows with the pixels actually decoded (after libjpeg's DCT
+#: scaling) times the passes over them, so these three bound the worst case: with the
+#: defaults any file they allow decodes and re-encodes in under 2 s of CPU and 256 MB.
+#: A progressive JPEG normally has 6-12 scans (libjpeg, mozjpeg, Photoshop); each scan is
+#: a full pass over the image, so 200 scans of a large, empty image cost 20 times a photo.
+DEFAULT_MAX_SCANS = 40
+#: Pixels held decoded at once (4 bytes each): a 30 MP (6720 x 4480) camera photo fits,
+#: a 49 MP PNG does not.
+DEFAULT_MAX_DECODED_PIXELS = 32_000_000
+#: Above this many pixels, a file must carry at least one byte per this many pixels: real
+#: photos carry far more (JPEG about 1 byte for 2-10 pixels); a small file with a huge
+#: canvas is a decompression bomb.
+DEFAULT_MAX_PIXELS_PER_BYTE = 250
+RATIO_FREE_PIXELS = 4096 * 4096
 
 
 class ImageRejected(Exception):
@@ -126,31 +150,43 @@ def sniff_format(head: bytes) -> str | None:
 
 
 def sanitize_image(
-    source: BinaryIO, *, max_pixels: int, max_edge: int = DEFAULT_MAX_EDGE
+    source: BinaryIO | bytes,
+    *,
+    max_pixels: int,
+    max_edge: int = DEFAULT_MAX_EDGE,
+    max_decoded_pixels: int = DEFAULT_MAX_DECODED_PIXELS,
+    max_scans: int = DEFAULT_MAX_SCANS,
+    max_pixels_per_byte: int = DEFAULT_MAX_PIXELS_PER_BYTE,
 ) -> SanitizedImage:
-    """Decode ``source`` and return a clean re-encoding of its pixels.
+    """Decode ``source`` (bytes, or a stream read from its current position) and return a
+    clean re-encoding of its pixels, at most ``max_edge`` pixels on its long edge.
 
-    ``source`` is read from its current position; a seekable source positioned at its
-    start is decoded in place (not copied into memory). The result is at most
-    ``max_edge`` pixels on its long edge. Raises ``ImageRejected`` for anything that is not
-    a decodable JPEG/PNG/WebP/HEIC image of at most ``max_pixels`` pixels. Never raises
-    anything else for bad input.
+    Before any pixel is decoded, the file is refused if the header claims more than
+    ``max_pixels`` pixels, if it would decode to more than ``max_decoded_pixels`` (after
+    libjpeg's DCT scaling), if a canvas above ``RATIO_FREE_PIXELS`` carries less than one
+    byte per ``max_pixels_per_byte`` pixels, or if a JPEG has more than ``max_scans`` scans.
+    Raises ``ImageRejected`` for anything that is not a decodable JPEG/PNG/WebP/HEIC image
+    within those budgets. Never raises anything else for bad input.
+
+    Run it in :mod:`tips.sandbox` (a separate, limited process), never in a web worker.
     """
     if max_edge < 1:
         raise ValueError("max_edge must be positive")
-    head = _read_at_most(source, _SNIFF_BYTES)
-    if not head:
+    data = source if isinstance(source, bytes | bytearray) else _read_all(source)
+    if not data:
         raise ImageRejected(EMPTY)
-    fmt = sniff_format(head)
+    fmt = sniff_format(bytes(data[:_SNIFF_BYTES]))
     if fmt is None:
         raise ImageRejected(UNSUPPORTED_TYPE)
-    data = _rewound(source, head)
+    if fmt == "JPEG" and count_jpeg_scans(data, limit=max_scans) > max_scans:
+        raise ImageRejected(TOO_COMPLEX)
+    budget = _Budget(max_pixels, max_decoded_pixels, max_pixels_per_byte, len(data))
     try:
         with warnings.catch_warnings():
             # Pillow's own bomb check warns at MAX_IMAGE_PIXELS and raises at twice that;
             # ours is stricter and comes first, but a warning must never slip through.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            clean = _decode_and_rebuild(data, fmt, max_pixels, max_edge)
+            clean = _decode_and_rebuild(io.BytesIO(data), fmt, budget, max_edge)
     except ImageRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -162,45 +198,87 @@ def sanitize_image(
     return _encode(clean)
 
 
-def _rewound(source: BinaryIO, head: bytes) -> BinaryIO:
-    """``source`` from its first byte, for Pillow (which seeks to 0 and re-reads).
+@dataclass(frozen=True)
+class _Budget:
+    max_pixels: int
+    max_decoded_pixels: int
+    max_pixels_per_byte: int
+    file_bytes: int
 
-    A seekable source that started at offset 0 is used as it is. Anything else (a pipe, a
-    stream read from the middle) is buffered once in memory -- never on disk.
-    """
-    try:
-        if source.seekable() and source.tell() == len(head):
-            source.seek(0)
-            return source
-    except (AttributeError, OSError, ValueError):
-        pass
-    buffered = io.BytesIO()
-    buffered.write(head)
-    shutil.copyfileobj(source, buffered)
-    buffered.seek(0)
-    return buffered
-
-
-def _read_at_most(source: BinaryIO, size: int) -> bytes:
-    """Up to ``size`` bytes (raw streams may return short reads)."""
-    parts, remaining = [], size
-    while remaining > 0:
-        chunk = source.read(remaining)
-        if not chunk:
-            break
-        parts.append(chunk)
-        remaining -= len(chunk)
-    return b"".join(parts)
-
-
-def _decode_and_rebuild(data: BinaryIO, fmt: str, max_pixels: int, max_edge: int) -> Image.Image:
-    with Image.open(data, formats=[fmt]) as im:
-        # Header only so far: refuse oversized images before decoding anything.
-        width, height = im.size
+    def check_header(self, width: int, height: int) -> None:
         if width <= 0 or height <= 0:
             raise ImageRejected(CORRUPT)
-        if width * height > max_pixels:
+        pixels = width * height
+        if pixels > self.max_pixels:
             raise ImageRejected(TOO_MANY_PIXELS)
+        if pixels > RATIO_FREE_PIXELS and pixels > self.file_bytes * self.max_pixels_per_byte:
+            raise ImageRejected(TOO_MANY_PIXELS)  # a decompression bomb
+
+    def check_decoded(self, width: int, height: int) -> None:
+        if width * height > self.max_decoded_pixels:
+            raise ImageRejected(TOO_MANY_PIXELS)
+
+
+#: JPEG markers without a length field: TEM, RST0-7, SOI.
+_STANDALONE_MARKERS = frozenset({0x01, *range(0xD0, 0xD9)})
+
+
+def count_jpeg_scans(data: bytes, *, limit: int) -> int:
+    """How many scans (SOS segments) the JPEG ``data`` has, counting up to ``limit + 1``.
+
+    Walks the segments from the start (so an embedded EXIF thumbnail's scans inside an
+    APP1 segment do not count) and skips each scan's entropy-coded data up to the next
+    marker (``FF 00`` is a stuffed byte, ``FF D0``-``FF D7`` restart markers). Damaged
+    structure stops the count: the decoder then judges the file.
+    """
+    pos, end, scans = 2, len(data), 0
+    while pos + 4 <= end:
+        if data[pos] != 0xFF:
+            break
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte before a marker
+            pos += 1
+            continue
+        if marker in _STANDALONE_MARKERS:
+            pos += 2
+            continue
+        if marker == 0xD9:  # EOI
+            break
+        length = int.from_bytes(data[pos + 2 : pos + 4], "big")
+        if length < 2:
+            break
+        pos += 2 + length
+        if marker != 0xDA:
+            continue
+        scans += 1
+        if scans > limit:
+            break
+        while True:  # entropy-coded data up to the next real marker
+            pos = data.find(b"\xff", pos)
+            if pos < 0 or pos + 1 >= end:
+                return scans
+            following = data[pos + 1]
+            if following == 0x00 or 0xD0 <= following <= 0xD7:
+                pos += 2
+            elif following == 0xFF:
+                pos += 1
+            else:
+                break
+    return scans
+
+
+def _read_all(source: BinaryIO) -> bytes:
+    """The rest of ``source`` in memory (the sandbox receives files through a pipe: never
+    on disk)."""
+    buffered = io.BytesIO()
+    shutil.copyfileobj(source, buffered)
+    return buffered.getvalue()
+
+
+def _decode_and_rebuild(data: BinaryIO, fmt: str, budget: _Budget, max_edge: int) -> Image.Image:
+    with Image.open(data, formats=[fmt]) as im:
+        # Header only so far: refuse oversized images before decoding anything.
+        budget.check_header(*im.size)
         if getattr(im, "n_frames", 1) > 1:
             im.seek(0)  # animated WebP/APNG, multi-picture JPEG, HEIF sequences: first image
         orientation = _orientation(im)
@@ -209,6 +287,7 @@ def _decode_and_rebuild(data: BinaryIO, fmt: str, max_pixels: int, max_edge: int
             # DCT-domain downscale by 1/2, 1/4 or 1/8, only as far as keeps the decoded
             # image at least ``target`` on both sides (Pillow's draft never goes below it).
             im.draft(None, target)
+        budget.check_decoded(*im.size)  # after DCT scaling: what will be held decoded
         im.load()
         icc = im.info.get("icc_profile")
         # Each step returns a new image only when it has work to do; the previous one is

@@ -6,11 +6,13 @@ Django's default handlers keep small uploads in memory and write larger ones (ov
 random key that exists only in memory, into an anonymous temporary file: only ciphertext
 ever touches the disk, and the file disappears when closed (or when the process dies).
 
-Limits (``TIP_MAX_FILES``, ``TIP_MAX_FILE_BYTES``, ``TIP_MAX_TOTAL_BYTES``) are enforced
-while reading: an offending file is skipped (its bytes are read and dropped, never
-stored) and the violation recorded on ``request.tip_upload_errors`` as
-``(file name, code)``, so the view can re-show the form with a message instead of
-failing. The text fields of the form are still parsed.
+Limits (``TIP_MAX_FILES``, ``TIP_MAX_FILE_BYTES``, ``TIP_MAX_TOTAL_BYTES``, and a minimum
+average rate ``TIP_UPLOAD_MIN_BYTES_PER_SECOND`` after ``TIP_UPLOAD_GRACE_SECONDS`` with an
+overall ``TIP_UPLOAD_DEADLINE_SECONDS``) are enforced while reading: an offending file is
+skipped (its bytes are read and dropped, never stored; a too slow upload stops there) and
+the violation recorded on ``request.tip_upload_errors`` as ``(file name, code)``, so the
+view can re-show the form with a message instead of failing. The text fields of the form
+are still parsed.
 
 Installing the handler: it must be set before anything reads ``request.POST`` or
 ``request.FILES`` -- and ``CsrfViewMiddleware`` reads ``request.POST`` before the view
@@ -39,17 +41,18 @@ from __future__ import annotations
 import functools
 import io
 import logging
-import os
 import tempfile
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpload
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from . import crypto
-from .sanitize import DEFAULT_MAX_EDGE, ImageRejected, SanitizedImage, sanitize_image
+from .sandbox import sanitize_in_sandbox
+from .sanitize import ImageRejected, SanitizedImage
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +60,8 @@ logger = logging.getLogger(__name__)
 TOO_MANY_FILES = "too_many_files"
 FILE_TOO_LARGE = "file_too_large"
 TOTAL_TOO_LARGE = "total_too_large"
+#: The upload came in below the minimum rate or past the overall deadline.
+TOO_SLOW = "too_slow"
 
 
 def _new_spool_file():
@@ -103,6 +108,22 @@ class EncryptingUploadHandler(FileUploadHandler):
         self.total_bytes = 0
         self._spool = None
         self._reset_current()
+        # A body trickling in holds a worker thread: below the minimum average rate (after
+        # a grace period) or past the deadline, the upload stops and the form is shown again
+        # with the text received so far (the fields before the photos).
+        self._started = time.monotonic()
+        self.min_rate = int(getattr(settings, "TIP_UPLOAD_MIN_BYTES_PER_SECOND", 1024))
+        self.grace = float(getattr(settings, "TIP_UPLOAD_GRACE_SECONDS", 60))
+        self.deadline = float(getattr(settings, "TIP_UPLOAD_DEADLINE_SECONDS", 1800))
+
+    def _check_pace(self, arriving: int = 0):
+        elapsed = time.monotonic() - self._started
+        received = self.total_bytes + arriving
+        too_slow = elapsed > self.grace and received < self.min_rate * elapsed
+        if too_slow or elapsed > self.deadline:
+            self.errors.append((self.file_name or "", TOO_SLOW))
+            self._discard_current()
+            raise StopUpload(connection_reset=True)
 
     def _reset_current(self):
         self._encryptor = None
@@ -122,6 +143,7 @@ class EncryptingUploadHandler(FileUploadHandler):
 
     def new_file(self, field_name, file_name, content_type, content_length, *args, **kwargs):
         super().new_file(field_name, file_name, content_type, content_length, *args, **kwargs)
+        self._check_pace()
         self.files_seen += 1
         if self.files_seen > self.max_files:
             self._refuse(TOO_MANY_FILES)
@@ -136,6 +158,7 @@ class EncryptingUploadHandler(FileUploadHandler):
     def receive_data_chunk(self, raw_data, start):
         if self._encryptor is None:  # pragma: no cover - file already refused
             raise SkipFile()
+        self._check_pace(len(raw_data))
         if self._size + len(raw_data) > self.max_file_bytes:
             self._refuse(FILE_TOO_LARGE)
         if self.total_bytes + len(raw_data) > self.max_total_bytes:
@@ -169,26 +192,21 @@ class EncryptingUploadHandler(FileUploadHandler):
 
 
 def sanitize_upload(uploaded: EncryptedTemporaryUploadedFile) -> SanitizedImage:
-    """Sanitise an encrypted upload (``tips.sanitize``) under the tip-line settings.
+    """Sanitise an encrypted upload in the image sandbox (``tips.sandbox``) under the
+    tip-line settings.
 
-    The decoder reads the upload in place through :meth:`~EncryptedTemporaryUploadedFile.
-    open_plaintext`: 64 KiB is decrypted at a time, the upload is never copied whole into
-    memory. Raises ``ImageRejected`` or, if the encrypted spool was damaged,
-    ``crypto.CryptoError``.
+    The upload is decrypted 64 KiB at a time straight into the sandbox's pipe: never
+    copied whole into this process's memory, never written in clear. Raises
+    ``ImageRejected`` or, if the encrypted spool was damaged, ``crypto.CryptoError``.
     """
     with uploaded.open_plaintext() as plaintext:
-        return sanitize_image(
-            plaintext,
-            max_pixels=int(getattr(settings, "TIP_MAX_IMAGE_PIXELS", 50_000_000)),
-            max_edge=int(getattr(settings, "TIP_IMAGE_MAX_EDGE", DEFAULT_MAX_EDGE)),
-        )
+        return sanitize_in_sandbox(plaintext)
 
 
-def display_name(name: str, extension: str) -> str:
-    """The photo's name for investigators: the citizen's base name, the new extension."""
-    base = os.path.basename((name or "").replace("\\", "/"))
-    stem = os.path.splitext(base)[0].strip()[:100] or "photo"
-    return f"{stem}.{extension}"
+def display_name(index: int, extension: str) -> str:
+    """The stored photo's name: ``photo-1.jpg``, ``photo-2.png``... never the citizen's own
+    (``IMG_20261130_142200.jpg`` carries the capture time, others a name or a place)."""
+    return f"photo-{index}.{extension}"
 
 
 @dataclass
@@ -239,7 +257,7 @@ def stage_photos(
             staged.append(
                 stage_attachment(
                     io.BytesIO(image.data),
-                    name=display_name(uploaded.name, image.extension),
+                    name=display_name(len(staged) + 1, image.extension),
                     content_type=image.content_type,
                 )
             )

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST
 from mostwanted.cache import strict_default_cache as cache
 from mostwanted.storage import STORAGE_ERRORS
 
-from . import antispam, forms, ratelimit, receipt_files, receipts
+from . import antispam, forms, ratelimit, receipt_files, receipts, replay
 
 logger = logging.getLogger(__name__)
 
@@ -243,45 +243,82 @@ def _unavailable(request, appeal):
 
 @csrf_protect
 def _submit_post(request, appeal):
-    from . import selectors, services
-    from .attachments import discard_staged
-    from .uploads import stage_photos
-
     photos = _uploaded_photos(request)
     had_photos = bool(photos) or bool(getattr(request, "tip_upload_errors", None))
 
-    decision = ratelimit.check_submission(request)
-    if decision.limited:
-        return _render_form(
-            request,
-            appeal,
-            _refill(request),
-            status=429,
-            notices=[forms.RATE_LIMITED_MESSAGE],
-            photos_not_kept=had_photos,
-        )
-
+    # Cheap checks first: a request that fails them touches no rate counter.
     notices = []
     token = request.POST.get(antispam.TOKEN_FIELD, "")
     status = antispam.check_token(token)
     if status is not antispam.TokenStatus.OK:
         notices.append(forms.TOKEN_MESSAGES[status])
     elif _token_already_used(token):
+        resent = replay.recall(token)
+        if resent is not None:  # the same form again (a network error): the receipt again
+            return _render_receipt(request, resent[0], urgent=resent[1], resent=True)
         notices.append(forms.ALREADY_SENT_MESSAGE)
     if antispam.honeypot_filled(request.POST):
         notices.append(forms.HONEYPOT_MESSAGE)
-    file_errors = [
-        forms.attachment_error_message(name, code)
-        for name, code in getattr(request, "tip_upload_errors", [])
-    ]
-    form = forms.TipForm(data=request.POST)
-    if notices or file_errors or not form.is_valid():
+    if notices:
         return _render_form(
             request,
             appeal,
             _refill(request),
             status=400,
             notices=notices,
+            photos_not_kept=had_photos,
+        )
+
+    admission = ratelimit.admit_submission(request)
+    if admission.refused:
+        return _rate_refusal(request, appeal, admission, photos_not_kept=had_photos)
+    try:
+        response = _admitted_post(request, appeal, token, photos, had_photos)
+    except BaseException:
+        admission.give_back()
+        raise
+    if getattr(response, "tip_accepted", False):
+        admission.accepted()
+    else:
+        admission.give_back()  # only accepted tips count toward the source's budget
+    return response
+
+
+def _rate_refusal(request, appeal, admission, *, photos_not_kept):
+    """429 (this source's budget) or 503 (the site sheds load), text kept, real wait."""
+    message = (
+        forms.rate_limited_message(admission.wait_seconds)
+        if admission.refused == "source"
+        else forms.busy_message(admission.wait_seconds)
+    )
+    response = _render_form(
+        request,
+        appeal,
+        _refill(request),
+        status=429 if admission.refused == "source" else 503,
+        notices=[message],
+        photos_not_kept=photos_not_kept,
+    )
+    response["Retry-After"] = str(admission.wait_seconds)
+    return response
+
+
+def _admitted_post(request, appeal, token, photos, had_photos):
+    from . import selectors, services
+    from .attachments import discard_staged
+    from .uploads import stage_photos
+
+    file_errors = [
+        forms.attachment_error_message(name, code)
+        for name, code in getattr(request, "tip_upload_errors", [])
+    ]
+    form = forms.TipForm(data=request.POST)
+    if file_errors or not form.is_valid():
+        return _render_form(
+            request,
+            appeal,
+            _refill(request),
+            status=400,
             file_errors=file_errors,
             photos_not_kept=had_photos,
         )
@@ -328,7 +365,10 @@ def _submit_post(request, appeal):
         return _unavailable(request, appeal)
 
     _mark_token_used(token)
-    return _render_receipt(request, submitted.receipt, urgent=form.cleaned_data["seeing_now"])
+    replay.remember(token, receipt=submitted.receipt, urgent=form.cleaned_data["seeing_now"])
+    response = _render_receipt(request, submitted.receipt, urgent=form.cleaned_data["seeing_now"])
+    response.tip_accepted = True
+    return response
 
 
 def csrf_refused(request, appeal_id=None):
@@ -347,8 +387,9 @@ def _followup_url(request) -> str:
     return request.build_absolute_uri(reverse("tips:followup"))
 
 
-def _render_receipt(request, receipt: str, *, urgent: bool):
+def _render_receipt(request, receipt: str, *, urgent: bool, resent: bool = False):
     context = {
+        "resent": resent,
         "receipt": receipt,
         "receipt_groups": receipt.split("-"),
         "urgent": urgent,

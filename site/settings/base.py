@@ -144,6 +144,9 @@ SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60)  # mostwanted.mi
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
+# The citizen's CSRF cookie dies with the browser session (no Max-Age): a year-long cookie
+# would mark a browser as one that opened the tip form.
+CSRF_COOKIE_AGE = None
 # A refused tip form or follow-up answer is shown again with the text kept (translated 403).
 CSRF_FAILURE_VIEW = "mostwanted.views.csrf_failure"
 LOGIN_URL = "wagtailadmin_login"
@@ -336,6 +339,11 @@ OTP_STATIC_THROTTLE_FACTOR = 0
 TIP_MAX_FILES = env_int("TIP_MAX_FILES", 10)
 TIP_MAX_FILE_BYTES = env_int("TIP_MAX_FILE_BYTES", 25 * 1024 * 1024)
 TIP_MAX_TOTAL_BYTES = env_int("TIP_MAX_TOTAL_BYTES", 60 * 1024 * 1024)
+# A slow body holds a worker thread: uploads slower than this on average (after the grace
+# period) or longer than the deadline are stopped, the text kept (tips/uploads.py).
+TIP_UPLOAD_MIN_BYTES_PER_SECOND = env_int("TIP_UPLOAD_MIN_BYTES_PER_SECOND", 1024)
+TIP_UPLOAD_GRACE_SECONDS = env_int("TIP_UPLOAD_GRACE_SECONDS", 60)
+TIP_UPLOAD_DEADLINE_SECONDS = env_int("TIP_UPLOAD_DEADLINE_SECONDS", 1800)
 # Vault passphrases (human-chosen): strong Argon2id, memory in KiB.
 TIP_PASSPHRASE_ARGON2 = {
     "memory_cost": env_int("TIP_PASSPHRASE_ARGON2_MEMORY_KIB", 64 * 1024),
@@ -358,6 +366,13 @@ TIP_DEFAULT_DESK_ID = env_int("TIP_DEFAULT_DESK_ID", 0) or None
 # the X-Forwarded-For entry added by the nearest of TIP_TRUSTED_PROXY_COUNT trusted proxies.
 TIP_RATE_PER_SOURCE = env_str("TIP_RATE_PER_SOURCE", "5/h")
 TIP_RATE_GLOBAL = env_str("TIP_RATE_GLOBAL", "600/m")
+# Attempts (accepted or not) one source may make: empty = 6 times TIP_RATE_PER_SOURCE.
+# An IPv6 source is its /TIP_IPV6_PREFIX network.
+TIP_ATTEMPTS_PER_SOURCE = env_str("TIP_ATTEMPTS_PER_SOURCE", "")
+TIP_IPV6_PREFIX = env_int("TIP_IPV6_PREFIX", 64)
+# Where the daily rate-limit secret lives: "memory" (per gunicorn master, never stored:
+# seizure-safe) or "cache" (shared by every node through Redis). tips/ratelimit.py.
+TIP_RATELIMIT_SECRET_STORE = env_str("TIP_RATELIMIT_SECRET_STORE", "memory")
 TIP_TRUSTED_PROXY_COUNT = env_int("TIP_TRUSTED_PROXY_COUNT", 0)
 TIP_FORM_MIN_SECONDS = env_int("TIP_FORM_MIN_SECONDS", 3)
 TIP_FORM_MAX_AGE = env_int("TIP_FORM_MAX_AGE", 2 * 3600)
@@ -366,12 +381,21 @@ TIP_MAX_IMAGE_PIXELS = env_int("TIP_MAX_IMAGE_PIXELS", 50_000_000)
 # Stored photos are re-encoded at most this many pixels on the long edge (tips/sanitize.py
 # explains the choice: investigator detail vs. worker memory and time).
 TIP_IMAGE_MAX_EDGE = env_int("TIP_IMAGE_MAX_EDGE", 4096)
+# Photos are decoded in a sandbox process (tips/sandbox.py) with these limits, after budgets
+# checked before decoding (tips/sanitize.py): together any allowed file costs < 2 s, 256 MB.
+TIP_IMAGE_MAX_DECODED_PIXELS = env_int("TIP_IMAGE_MAX_DECODED_PIXELS", 32_000_000)
+TIP_IMAGE_MAX_SCANS = env_int("TIP_IMAGE_MAX_SCANS", 40)
+TIP_IMAGE_MAX_PIXELS_PER_BYTE = env_int("TIP_IMAGE_MAX_PIXELS_PER_BYTE", 250)
+TIP_SANDBOX_CPU_SECONDS = env_int("TIP_SANDBOX_CPU_SECONDS", 4)
+TIP_SANDBOX_MEMORY_MB = env_int("TIP_SANDBOX_MEMORY_MB", 384)
+TIP_SANDBOX_WALL_SECONDS = env_int("TIP_SANDBOX_WALL_SECONDS", 10)
 # Follow-up through the receipt (tips/followup): session idle/absolute lifetime in the shared
 # cache (key only in an HttpOnly SameSite=Strict cookie), receipt attempts per source/site.
 TIP_FOLLOWUP_IDLE_SECONDS = env_int("TIP_FOLLOWUP_IDLE_SECONDS", 10 * 60)
 TIP_FOLLOWUP_MAX_SECONDS = env_int("TIP_FOLLOWUP_MAX_SECONDS", 3600)
 TIP_FOLLOWUP_RATE_PER_SOURCE = env_str("TIP_FOLLOWUP_RATE_PER_SOURCE", "10/h")
 TIP_FOLLOWUP_RATE_GLOBAL = env_str("TIP_FOLLOWUP_RATE_GLOBAL", "120/m")
+TIP_FOLLOWUP_RATE_PER_PREFIX = env_str("TIP_FOLLOWUP_RATE_PER_PREFIX", "10/h")
 
 # --- Triage (Wagtail admin "Tips" area): vault expiry, retention.
 # No third-party request from the admin either: no Gravatar avatars.

@@ -112,10 +112,10 @@ def test_rate_limit_per_source(world, settings):
 
 def test_rate_limit_global(world, settings):
     settings.TIP_FOLLOWUP_RATE_GLOBAL = "2/h"  # an hour window: no boundary inside the test
-    codes = [
-        open_conversation(Client(REMOTE_ADDR=f"198.51.100.{i}"), "x").status_code for i in range(4)
-    ]
-    assert codes == [200, 200, 429, 429]
+    responses = [open_conversation(Client(REMOTE_ADDR=f"198.51.100.{i}"), "x") for i in range(4)]
+    # The site-wide figure sheds load (503 with Retry-After), it is not a lock-out (429).
+    assert [r.status_code for r in responses] == [200, 200, 503, 503]
+    assert 0 < int(responses[-1]["Retry-After"]) <= 3600
 
 
 _WORKER = textwrap.dedent(
@@ -128,7 +128,7 @@ _WORKER = textwrap.dedent(
     from django.test import RequestFactory
     from tips.followup import ratelimit
     request = RequestFactory().post("/tip/follow-up/", REMOTE_ADDR=sys.argv[1])
-    print(sum(ratelimit.check_attempt(request) for _ in range(4)))
+    print(sum(ratelimit.admit_attempt(request, "x").refused is not None for _ in range(4)))
     """
 )
 
@@ -140,6 +140,8 @@ def test_rate_limit_holds_across_two_processes_sharing_redis(redis_url, tmp_path
         **os.environ,
         "REDIS_URL": redis_url,
         "DJANGO_SETTINGS_MODULE": "mostwanted.settings.test",
+        # Separate processes share a limit only with the day's secret in Redis.
+        "TIP_RATELIMIT_SECRET_STORE": "cache",
     }
     env.pop("DATABASE_URL", None)
     script = tmp_path / "worker.py"

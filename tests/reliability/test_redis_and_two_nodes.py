@@ -71,7 +71,9 @@ def _unlock(browser: Browser, base: str):
 
 
 def test_two_nodes_then_redis_outage(stack, tmp_path):
-    env = stack.env(TIP_RATE_PER_SOURCE="6/h", PAGE_CACHE_ENABLED="1")
+    env = stack.env(
+        TIP_RATE_PER_SOURCE="6/h", PAGE_CACHE_ENABLED="1", TIP_RATELIMIT_SECRET_STORE="cache"
+    )
     pages = run_django(PAGES_CODE, env)
     a = WebServer(env, tmp_path / "a.log")
     b = WebServer(env, tmp_path / "b.log")

@@ -53,8 +53,11 @@ def test_limit_holds_across_two_processes_sharing_redis(redis_url, tmp_path):
         "DJANGO_SETTINGS_MODULE": "mostwanted.settings.test",
         "REDIS_URL": redis_url,
         "CACHE_KEY_PREFIX": f"rltest-{uuid.uuid4().hex[:8]}",
-        "TIP_RATE_PER_SOURCE": "3/h",
+        "TIP_ATTEMPTS_PER_SOURCE": "3/h",
         "TIP_RATE_GLOBAL": "1000/m",
+        "TIP_FORM_MIN_SECONDS": "0",
+        # Separate processes share a limit only with the day's secret in Redis.
+        "TIP_RATELIMIT_SECRET_STORE": "cache",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "VAR_DIR": str(tmp_path),
     }
@@ -71,7 +74,7 @@ def test_limit_holds_across_two_processes_sharing_redis(redis_url, tmp_path):
         for i in range(6):
             port = ports[i % 2]  # alternate between the two processes
             body = urllib.parse.urlencode(
-                {**tip_data(form_token=None), "csrfmiddlewaretoken": csrf}
+                {**tip_data(when_date="2025-13-45"), "csrfmiddlewaretoken": csrf}
             ).encode()
             try:
                 with opener.open(f"http://127.0.0.1:{port}/en/tip/", data=body) as response:
@@ -80,8 +83,8 @@ def test_limit_holds_across_two_processes_sharing_redis(redis_url, tmp_path):
                 statuses.append(error.code)
                 text = error.read().decode()
                 assert "I saw him at the Gare du Midi" in text  # text kept either way
-        # The first three are counted (and refused for their missing token: 400); from the
-        # fourth on, whichever process answers, the shared limit says 429.
+        # The first three attempts are counted (and refused for their impossible date: 400);
+        # from the fourth on, whichever process answers, the shared limit says 429.
         assert statuses == [400, 400, 400, 429, 429, 429]
     finally:
         for server in servers:
@@ -112,7 +115,9 @@ def test_tip_accepted_when_redis_is_unreachable(client, tipline, settings):
     assert Tip.objects.count() == 1
     # The fallback limiter still limits.
     assert client.post("/en/tip/", tip_data()).status_code == 200
-    assert client.post("/en/tip/", tip_data()).status_code == 429
+    refused = client.post("/en/tip/", tip_data())
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 3600
     assert time.monotonic() - started < 20
     health = client.get("/healthz")
     assert health.status_code == 503

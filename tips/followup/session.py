@@ -1,9 +1,11 @@
 """The citizen's follow-up session: short, cookie-bound, nothing readable server-side alone.
 
-After a correct receipt, :func:`start` encrypts the receipt-derived private key with
-AES-256-GCM under a fresh random 256-bit key and stores the ciphertext and the tip id in the
-shared cache under a random id, with an idle expiry (``TIP_FOLLOWUP_IDLE_SECONDS``, 10
-minutes, refreshed by each request) and an absolute one (``TIP_FOLLOWUP_MAX_SECONDS``, 1
+After a correct receipt, :func:`start` encrypts the receipt-derived private key and the tip
+id with AES-256-GCM under a fresh random 256-bit key and stores the ciphertext in the
+shared cache under a random id (nothing in clear links the entry to a tip: a copy of the
+cache says neither which tip is being followed up nor by whom), with an idle expiry
+(``TIP_FOLLOWUP_IDLE_SECONDS``, 10 minutes, refreshed by each request, plus up to a minute
+of random jitter) and an absolute one (``TIP_FOLLOWUP_MAX_SECONDS``, 1
 hour). The random key and the id go only to the browser, in an HttpOnly, SameSite=Strict
 cookie (``__Host-followup`` over HTTPS, Secure; ``followup`` over plain HTTP in
 development), with no Max-Age (it dies with the browser). So:
@@ -64,8 +66,14 @@ def cookie_name(request) -> str:
     return "__Host-followup" if request.is_secure() else "followup"
 
 
-def _aad(session_id: str, tip_id: int) -> bytes:
-    return f"mostwanted/followup-session/v1:{session_id}:{tip_id}".encode()
+def _aad(session_id: str) -> bytes:
+    return f"mostwanted/followup-session/v2:{session_id}".encode()
+
+
+def _stored_lifetime() -> int:
+    """The idle expiry plus up to a minute of random jitter, so the entry's lifetime in the
+    cache does not give the second of the tipster's last request."""
+    return idle_seconds() + secrets.randbelow(60)
 
 
 def _cache(method, *args):
@@ -90,10 +98,11 @@ def start(request, response, *, tip_id: int, suite: str, private_key: bytes) -> 
     key = AESGCM.generate_key(bit_length=256)
     session_id = secrets.token_urlsafe(32)
     nonce = os.urandom(_NONCE)
-    payload = json.dumps({"k": _b64(private_key), "s": suite}).encode()
-    blob = nonce + AESGCM(key).encrypt(nonce, payload, _aad(session_id, tip_id))
-    entry = {"t": tip_id, "c": int(time.time()), "b": blob}
-    _cache(cache.set, _PREFIX + session_id, entry, idle_seconds())
+    payload = json.dumps({"k": _b64(private_key), "s": suite, "t": tip_id}).encode()
+    blob = nonce + AESGCM(key).encrypt(nonce, payload, _aad(session_id))
+    # The start time only to the minute (enough for the absolute expiry).
+    entry = {"c": int(time.time()) // 60 * 60, "b": blob}
+    _cache(cache.set, _PREFIX + session_id, entry, _stored_lifetime())
     response.set_cookie(
         cookie_name(request),
         f"{session_id}.{_b64(key)}",
@@ -140,17 +149,15 @@ def load(request) -> FollowupSession | None:
                 blob = entry["b"]
                 try:
                     payload = json.loads(
-                        AESGCM(key).decrypt(
-                            blob[:_NONCE], blob[_NONCE:], _aad(session_id, entry["t"])
-                        )
+                        AESGCM(key).decrypt(blob[:_NONCE], blob[_NONCE:], _aad(session_id))
                     )
-                except (InvalidTag, ValueError):
+                except (InvalidTag, ValueError, TypeError):
                     payload = None
-                if payload is not None:
-                    remaining = min(idle_seconds(), max_seconds() - age)
+                if isinstance(payload, dict) and "t" in payload:
+                    remaining = min(_stored_lifetime(), max_seconds() - age)
                     _cache(cache.touch, _PREFIX + session_id, remaining)
                     session = FollowupSession(
-                        int(entry["t"]), payload["s"], _unb64(payload["k"]), session_id
+                        int(payload["t"]), payload["s"], _unb64(payload["k"]), session_id
                     )
     request._followup_session = session
     return session

@@ -159,20 +159,21 @@ def followup(request):
 def _receipt_post(request):
     form = ReceiptForm(data=request.POST)
     draft = (request.POST.get("draft") or "")[: services.ANSWER_MAX_CHARS]
-    if ratelimit.check_attempt(request):
-        return _start_page(
+    receipt = form.data.get("receipt", "")[:100] if form.is_valid() else ""
+    admission = ratelimit.admit_attempt(request, receipt)
+    if admission.refused:
+        response = _start_page(
             request,
-            status=429,
-            error=_(
-                "Too many attempts from your connection or on the site. Please wait a while "
-                "(up to an hour) and try again."
-            ),
+            status=429 if admission.refused == "source" else 503,
+            error=_attempts_refused_message(admission),
             draft=draft,
         )
-    receipt = form.data.get("receipt", "")[:100] if form.is_valid() else ""
+        response["Retry-After"] = str(admission.wait_seconds)
+        return response
     opened = services.conversation_open(receipt=receipt)
     if opened is None:
         return _start_page(request, error=wrong_receipt_message(), draft=draft)
+    admission.give_back()  # the right receipt never uses up an attempt
     if opened.tip.is_closed:
         return _ended_page(request)
     first = services.first_return(opened.tip)
@@ -186,6 +187,19 @@ def _receipt_post(request):
         request, response, tip_id=opened.tip.pk, suite=opened.suite, private_key=opened.private_key
     )
     return response
+
+
+def _attempts_refused_message(admission) -> str:
+    from tips.forms import wait_text
+
+    if admission.refused == "source":
+        return _(
+            "Too many wrong receipts were tried from your connection or for this receipt. "
+            "Please check your receipt and try again in %(wait)s."
+        ) % {"wait": wait_text(admission.wait_seconds)}
+    return _("The follow-up is very busy right now. Please try again in %(wait)s.") % {
+        "wait": wait_text(admission.wait_seconds)
+    }
 
 
 def _close_uploads(request) -> None:
