@@ -12,6 +12,8 @@ from appeals.models import AppealPage, Desk
 from tips import antispam, keys, ratelimit, services
 from tips.models import Tip
 
+from tests.tips_core.helpers import make_tip_line_ready
+
 from .conftest import LANGS
 
 RECEIPT = re.compile(rb"\b\d{4}(?:-\d{4}){6}\b")
@@ -34,8 +36,8 @@ def tip_line(db, settings):
     general = Desk.objects.create(name="General desk", locale=default)
     appeal_desk = Desk.objects.create(name="Fugitive search", locale=default)
     _rk, recovery = keys.create_recovery_key()
-    keys.create_desk_key(general)
-    keys.create_desk_key(appeal_desk)
+    make_tip_line_ready(appeal_desk, default=False)
+    make_tip_line_ready(general)
     settings.TIP_DEFAULT_DESK_ID = general.pk
     yield general, appeal_desk, recovery
     cache.clear()
