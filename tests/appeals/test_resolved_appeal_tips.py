@@ -9,10 +9,9 @@ from wagtail.models import Locale
 
 from appeals.choices import Status
 from appeals.models import AppealPage, Desk
+from tests.tips_core.helpers import make_tip_line_ready
 from tips import antispam, keys, ratelimit, services
 from tips.models import Tip
-
-from tests.tips_core.helpers import make_tip_line_ready
 
 from .conftest import LANGS
 
