@@ -20,8 +20,9 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 
+# Links in notifications and QR codes follow the port unless BASE_URL is set.
 run: $(VENV)/.installed migrate demo
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	BASE_URL=$${BASE_URL:-http://127.0.0.1:$(PORT)} $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 migrate: $(VENV)/.installed
 	$(MANAGE) migrate --noinput

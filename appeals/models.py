@@ -153,7 +153,15 @@ class AppealIndexPage(PublicPageMixin, Page):
 
 
 class AppealPageForm(WagtailAdminPageForm):
-    """Dates the status change when an editor changes the status."""
+    """Offers the offences of the page's own language only, and dates the status change
+    when an editor changes the status."""
+
+    def __init__(self, *args, parent_page=None, **kwargs):
+        super().__init__(*args, parent_page=parent_page, **kwargs)
+        locale_id = self.instance.locale_id or getattr(parent_page, "locale_id", None)
+        if "offences" in self.fields and locale_id:
+            field = self.fields["offences"]
+            field.queryset = field.queryset.filter(locale_id=locale_id)
 
     def clean(self):
         cleaned = super().clean()
@@ -286,7 +294,7 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
                 FieldPanel("known_aliases"),
                 FieldRowPanel([FieldPanel("sex"), FieldPanel("date_of_birth")]),
                 FieldRowPanel([FieldPanel("age_min"), FieldPanel("age_max")]),
-                InlinePanel("nationalities", label=_("nationalities")),
+                InlinePanel("nationalities", label=_("nationality")),
                 FieldRowPanel([FieldPanel("height_min_cm"), FieldPanel("height_max_cm")]),
                 FieldRowPanel([FieldPanel("build"), FieldPanel("eyes"), FieldPanel("hair")]),
                 FieldPanel("distinguishing_marks"),
@@ -312,7 +320,7 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
             ],
             heading=_("Tips"),
         ),
-        InlinePanel("photos", label=_("photos")),
+        InlinePanel("photos", label=_("photo")),
     ]
 
     search_fields = Page.search_fields + [
@@ -451,7 +459,9 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
 
         png = render_poster(self, request)
         response = HttpResponse(png, content_type="image/png")
-        response["Content-Disposition"] = f'inline; filename="{self.slug}-poster.png"'
+        # A download: opened inline, Chromium's image viewer styles itself inline, which the
+        # page CSP (no inline style) refuses with console errors.
+        response["Content-Disposition"] = f'attachment; filename="{self.slug}-poster.png"'
         return response
 
 

@@ -21,7 +21,7 @@ from tips import audit, retention, vault
 from tips.admin import audit_display
 from tips.admin.forms import VaultSetupForm
 from tips.models import DeskKey, DeskKeyWrap, DeskMembership, InvestigatorKey, Tip
-from tips.permissions import tip_policy
+from tips.permissions import INVESTIGATORS, tip_policy
 
 
 def _desks_for(user):
@@ -72,7 +72,7 @@ def members(request):
                 ],
             }
         )
-    candidates = get_user_model().objects.filter(is_active=True).order_by("username")
+    candidates = _eligible_members().order_by("username")
     response = TemplateResponse(
         request,
         "tips/admin/members.html",
@@ -88,12 +88,25 @@ def members(request):
     return response
 
 
-def _target(request):
+def _eligible_members():
+    """Only active members of the Investigators group may join a desk: never an editor."""
+    return get_user_model().objects.filter(is_active=True, groups__name=INVESTIGATORS).distinct()
+
+
+def _target(request, *, joining: bool):
+    """The desk and the person of a grant (an eligible investigator) or of a revocation
+    (a current member: revoking anyone else is a 404 and never rotates the key)."""
     from appeals.models import Desk
 
-    desk = get_object_or_404(Desk, pk=request.POST.get("desk"))
-    member = get_object_or_404(get_user_model(), pk=request.POST.get("user"), is_active=True)
-    return desk.canonical(), member
+    desk = get_object_or_404(Desk, pk=request.POST.get("desk")).canonical()
+    if joining:
+        member = get_object_or_404(_eligible_members(), pk=request.POST.get("user"))
+    else:
+        membership = get_object_or_404(
+            DeskMembership, desk=desk, user_id=request.POST.get("user"), is_active=True
+        )
+        member = membership.user
+    return desk, member
 
 
 @require_POST
@@ -102,7 +115,7 @@ def grant(request):
     from tips import keys as keys_module
 
     user = request.user
-    desk, member = _target(request)
+    desk, member = _target(request, joining=True)
     if not (tip_policy.can_manage_members(user, desk) or tip_policy.can_grant(user, desk)):
         raise PermissionDenied
     try:
@@ -143,7 +156,7 @@ def revoke(request):
     from tips import keys as keys_module
 
     user = request.user
-    desk, member = _target(request)
+    desk, member = _target(request, joining=False)
     if not tip_policy.can_manage_members(user, desk):
         raise PermissionDenied
     try:
