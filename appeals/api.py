@@ -45,7 +45,9 @@ class AppealOut(Schema):
     uid: str = Field(description="Shared by the translations of an appeal")
     language: str
     url: str
-    tip_url: str
+    tip_url: str | None = Field(
+        description="The tip form; null once the appeal is arrested, identified or closed"
+    )
     poster_url: str
     title: str
     kind: str
@@ -71,6 +73,7 @@ class AppealOut(Schema):
     facts_date: datetime.date | None
     region: str
     case_reference: str
+    reward_amount: int | None = Field(description="In euros; the same in every language")
     reward: str
     caution: str
     photos: list[PhotoOut]
@@ -136,7 +139,9 @@ def serialize(appeal, request) -> dict:
         "uid": str(appeal.translation_key),
         "language": appeal.locale.language_code,
         "url": _absolute(request, url),
-        "tip_url": _absolute(request, appeal.get_tip_url(appeal.locale.language_code)),
+        "tip_url": _absolute(request, appeal.get_tip_url(appeal.locale.language_code))
+        if appeal.asks_for_help
+        else None,
         "poster_url": _absolute(request, url + appeal.reverse_subpage("poster")),
         "title": appeal.title,
         "kind": appeal.kind,
@@ -162,6 +167,7 @@ def serialize(appeal, request) -> dict:
         "facts_date": appeal.facts_date,
         "region": appeal.region,
         "case_reference": appeal.case_reference,
+        "reward_amount": appeal.reward_amount,
         "reward": appeal.reward,
         "caution": appeal.caution,
         "photos": photos,

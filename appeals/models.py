@@ -223,7 +223,15 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    reward = models.TextField(_("reward"), blank=True)
+    reward_amount = models.PositiveIntegerField(
+        _("reward amount (EUR)"),
+        null=True,
+        blank=True,
+        help_text=_("The same in every language. Leave empty if there is no reward."),
+    )
+    reward = models.TextField(
+        _("reward"), blank=True, help_text=_("Conditions of the reward, in this language.")
+    )
     caution = models.TextField(
         _("caution"),
         blank=True,
@@ -232,6 +240,33 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
 
     base_form_class = AppealPageForm
 
+    #: Facts that do not depend on the language: publishing any translation copies them to
+    #: every other translation (``appeals.translation_sync``). Everything else (title, slug,
+    #: aliases, descriptions, facts, place, reward conditions, caution, photo captions) is
+    #: translated text and stays as each translation has it.
+    language_neutral_fields = (
+        "kind",
+        "status",
+        "status_changed_on",
+        "featured",
+        "full_name",
+        "sex",
+        "date_of_birth",
+        "age_min",
+        "age_max",
+        "height_min_cm",
+        "height_max_cm",
+        "facts_date",
+        "region",
+        "case_reference",
+        "reward_amount",
+    )
+    #: Translatable snippets, mapped to their translation in the target language.
+    language_neutral_snippets = ("desk",)
+    language_neutral_snippet_sets = ("offences",)
+    #: Child objects (InlinePanel) copied in order: nationalities by code, photos by image.
+    language_neutral_children = ("nationalities", "photos")
+
     content_panels = Page.content_panels + [
         MultiFieldPanel(
             [
@@ -239,6 +274,11 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
                 FieldRowPanel([FieldPanel("status_changed_on"), FieldPanel("featured")]),
             ],
             heading=_("Appeal"),
+            help_text=_(
+                "Status, dates, physical details, desk, reward amount, offences, nationalities "
+                "and photos are the same in every language: publishing this page copies them "
+                "to its translations."
+            ),
         ),
         MultiFieldPanel(
             [
@@ -264,7 +304,12 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
             heading=_("Facts"),
         ),
         MultiFieldPanel(
-            [FieldPanel("desk"), FieldPanel("reward"), FieldPanel("caution")],
+            [
+                FieldPanel("desk"),
+                FieldPanel("reward_amount"),
+                FieldPanel("reward"),
+                FieldPanel("caution"),
+            ],
             heading=_("Tips"),
         ),
         InlinePanel("photos", label=_("photos")),
@@ -317,6 +362,16 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
     @property
     def is_resolved(self) -> bool:
         return self.status in RESOLVED_STATUSES
+
+    @property
+    def asks_for_help(self) -> bool:
+        """Only an active appeal asks the public for help (caution, reward, tip button, QR
+        code); arrested, identified and closed appeals do not, in any language."""
+        return self.status == Status.ACTIVE
+
+    def get_cached_paths(self):
+        # The poster shows the status too: refresh it in the proxy with the page.
+        return ["/", "/" + self.reverse_subpage("poster")]
 
     @property
     def display_name(self) -> str:

@@ -1,10 +1,15 @@
-"""A printable PNG poster of an appeal: photo, name, offences and a QR code to the tip form."""
+"""A printable PNG poster of an appeal: photo, name, offences and a QR code to the tip form.
+
+A resolved or closed appeal (``not appeal.asks_for_help``) shows its status and date instead,
+and no QR code, call for information or caution: it no longer asks the public for anything.
+"""
 
 import io
 import textwrap
 
 import qrcode
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 
@@ -55,9 +60,11 @@ def _render(appeal, request) -> bytes:
         (WIDTH // 2, 110), _headline(appeal), font=_font(120, True), fill="white", anchor="mm"
     )
     y = 260
-    if appeal.is_resolved:
+    if not appeal.asks_for_help:
         draw.rectangle((0, y - 20, WIDTH, y + 70), fill=BLACK)
         label = appeal.get_status_display().upper()
+        if appeal.status_changed_on:
+            label = f"{label} · {date_format(appeal.status_changed_on, 'DATE_FORMAT')}"
         draw.text((WIDTH // 2, y + 25), label, font=_font(56, True), fill="white", anchor="mm")
         y += 100
 
@@ -90,6 +97,22 @@ def _render(appeal, request) -> bytes:
     if appeal.facts_place:
         draw.text((WIDTH // 2, y + 10), appeal.facts_place, font=_font(36), fill=GREY, anchor="mt")
 
+    if appeal.asks_for_help:
+        _tip_block(canvas, draw, appeal, request, qy, qr_size)
+    else:
+        message = _("Thank you for your help. This appeal is no longer active.")
+        ty = qy + 80
+        for line in textwrap.wrap(message, width=44):
+            draw.text((WIDTH // 2, ty), line, font=_font(44, True), fill=BLACK, anchor="mt")
+            ty += 60
+
+    out = io.BytesIO()
+    canvas.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _tip_block(canvas, draw, appeal, request, qy, qr_size) -> None:
+    """The QR code to the tip form, the call for information and the caution."""
     tip_url = request.build_absolute_uri(appeal.get_tip_url(appeal.locale.language_code))
     canvas.paste(_qr(tip_url, qr_size), (WIDTH - MARGIN - qr_size, qy))
     tx = MARGIN
@@ -108,7 +131,3 @@ def _render(appeal, request) -> bytes:
         draw.text((tx, ty + 20), line, font=_font(34, True), fill=RED)
         ty += 46
     draw.text((tx, qy + qr_size - 30), tip_url[: text_width // 14], font=_font(24), fill=GREY)
-
-    out = io.BytesIO()
-    canvas.save(out, format="PNG", optimize=True)
-    return out.getvalue()

@@ -1,12 +1,13 @@
-"""Invalidate cached lookups (``appeals.lookups``) when their source changes."""
+"""Invalidate cached lookups (``appeals.lookups``) when their source changes; copy an appeal's
+language-neutral facts to its translations when it is published (``appeals.translation_sync``)."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.models import Locale, Site
 from wagtail.signals import page_published, page_unpublished
 
-from . import lookups
-from .models import AppealIndexPage, EmergencySettings, Offence
+from . import lookups, translation_sync
+from .models import AppealIndexPage, AppealPage, EmergencySettings, Offence
 
 
 @receiver([post_save, post_delete], sender=AppealIndexPage)
@@ -25,3 +26,10 @@ def _offences_changed(**kwargs):
 @receiver([post_save, post_delete], sender=Site)
 def _emergency_changed(**kwargs):
     lookups.forget("emergency")
+
+
+# One appeal, one truth in every language: publishing any translation copies its
+# language-neutral facts to the others, whoever publishes (admin, scheduler, workflow, code).
+page_published.connect(
+    translation_sync.on_page_published, sender=AppealPage, dispatch_uid="appeals-translation-sync"
+)

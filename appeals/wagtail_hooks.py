@@ -1,9 +1,17 @@
-"""Admin registration of the appeal snippets."""
+"""Admin wiring of the appeals: snippets and the translation-sync log action.
+
+The translation sync itself is connected to ``page_published`` in ``appeals/signals.py``
+(loaded by the app's ``ready()``): this module is imported lazily, on Wagtail's first hook
+lookup, so a signal connected here could miss publishes made before that (a management
+command, a worker).
+"""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from . import translation_sync
 from .models import Desk, Offence
 
 
@@ -26,3 +34,12 @@ class DeskViewSet(SnippetViewSet):
 
 register_snippet(OffenceViewSet)
 register_snippet(DeskViewSet)
+
+
+@hooks.register("register_log_actions")
+def register_translation_sync_action(actions):
+    actions.register_action(
+        translation_sync.LOG_ACTION,
+        _("Synchronise translation"),
+        _("Language-neutral facts copied from another translation"),
+    )

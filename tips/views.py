@@ -294,7 +294,10 @@ def _submit_post(request, appeal):
 
         data = form.fields_for_sealing()
         contact = data.pop("contact", "")
-        desk_key = selectors.desk_key_for_appeal(appeal)  # its desk selected with it
+        # A resolved appeal no longer has a desk waiting for tips: route like a general tip
+        # (the appeal stays referenced, so the reader knows what the tip is about).
+        routing = appeal if getattr(appeal, "asks_for_help", True) else None
+        desk_key = selectors.desk_key_for_appeal(routing)  # its desk selected with it
         submitted = services.tip_submit(
             desk=desk_key.desk if desk_key is not None else None,
             desk_key=desk_key,
