@@ -7,13 +7,17 @@ Only public fields are exposed: nothing about desks, editors or tips.
 
 import datetime
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from ninja import Field, NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Query, Schema, Status
 from wagtail.models import Locale
 
 from .cache import mark_public
 from .listing import Filters, filter_appeals, live_appeals, paginate
+
+# Largest id a database column can hold (SQLite and PostgreSQL bigint): larger ids cannot exist.
+MAX_ID = 2**63 - 1
 
 API_RENDITIONS = {"thumb": "fill-320x400|format-jpeg", "large": "width-960|format-jpeg"}
 
@@ -93,6 +97,25 @@ class ErrorOut(Schema):
     detail: str
 
 
+class ValidationIssue(Schema):
+    type: str = Field(description="Machine-readable reason, e.g. int_parsing")
+    loc: list[str | int] = Field(description='Where, e.g. ["query", "page"]')
+    msg: str
+    ctx: dict | None = Field(None, description="The limit that was broken, if any")
+
+
+class ValidationErrorOut(Schema):
+    detail: list[ValidationIssue] = Field(description="One entry per invalid parameter")
+
+
+LIST_RESPONSES = {
+    200: AppealList,
+    404: ErrorOut,  # unknown language
+    422: ValidationErrorOut,  # a parameter of the wrong type or out of range
+}
+ITEM_RESPONSES = {200: AppealOut, 404: ErrorOut, 422: ValidationErrorOut}
+
+
 class AppealQuery(Schema):
     language: str = Field("fr", description="fr, nl, de or en")
     kind: str = Field("", description="wanted, identify or witness")
@@ -107,11 +130,11 @@ class AppealQuery(Schema):
     page_size: int = Field(20, ge=1, le=50)
 
 
-def _locale(code: str) -> Locale:
-    try:
-        return Locale.objects.get(language_code=code)
-    except Locale.DoesNotExist:
-        raise Http404 from None
+def _locale(code: str) -> Locale | None:
+    # Checked against the settings first: arbitrary text (NUL included) never reaches SQL.
+    if code not in dict(settings.LANGUAGES):
+        return None
+    return Locale.objects.filter(language_code=code).first()
 
 
 def _absolute(request, url: str) -> str:
@@ -176,42 +199,49 @@ def serialize(appeal, request) -> dict:
     }
 
 
-@api.get("/appeals", response=AppealList, tags=["appeals"], summary="List published appeals")
+@api.get("/appeals", response=LIST_RESPONSES, tags=["appeals"], summary="List published appeals")
 def list_appeals(request: HttpRequest, response: HttpResponse, query: Query[AppealQuery]):
     from .models import AppealPage
 
     locale = _locale(query.language)
+    if locale is None:
+        return Status(404, {"detail": "Unknown language"})
     f = Filters.from_params(query.dict())
     qs = filter_appeals(live_appeals(locale.pk), f).select_related("locale")
     page_obj = paginate(qs, query.page, per_page=query.page_size)
     mark_public(response)
     with translation.override(locale.language_code):
         items = [serialize(a, request) for a in AppealPage.with_listing_data(page_obj.object_list)]
-    return {
-        "total": page_obj.paginator.count,
-        "page": page_obj.number,
-        "page_size": query.page_size,
-        "pages": page_obj.paginator.num_pages,
-        "items": items,
-    }
+    return Status(
+        200,
+        {
+            "total": page_obj.paginator.count,
+            "page": page_obj.number,
+            "page_size": query.page_size,
+            "pages": page_obj.paginator.num_pages,
+            "items": items,
+        },
+    )
 
 
 @api.get(
     "/appeals/{appeal_id}",
-    response={200: AppealOut, 404: ErrorOut},
+    response=ITEM_RESPONSES,
     tags=["appeals"],
     summary="One published appeal",
 )
 def get_appeal(request: HttpRequest, response: HttpResponse, appeal_id: int):
     from .models import AppealPage
 
-    qs = AppealPage.with_listing_data(live_appeals().filter(pk=appeal_id).select_related("locale"))
-    appeal = qs.first()
+    appeal = None
+    if 0 < appeal_id <= MAX_ID:  # outside that range no row can exist, and SQL would overflow
+        live = live_appeals().filter(pk=appeal_id).select_related("locale")
+        appeal = AppealPage.with_listing_data(live).first()
     mark_public(response)
     if appeal is None:
-        return 404, {"detail": "Not found"}
+        return Status(404, {"detail": "Not found"})
     with translation.override(appeal.locale.language_code):
-        return 200, serialize(appeal, request)
+        return Status(200, serialize(appeal, request))
 
 
 def openapi_json(request):

@@ -18,6 +18,10 @@ class AppealsRssFeed(Feed):
     def description(self):
         return _("Police appeals for information, newest and last updated first.")
 
+    def author_name(self):
+        # Atom (RFC 4287) requires an author; the publisher is the site itself.
+        return _("Most Wanted")
+
     def link(self):
         return "/" if get_language() == "fr" else f"/{get_language()}/"
 

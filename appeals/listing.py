@@ -4,6 +4,7 @@ Shared by the appeal index page, the feeds and the JSON API so that a filter mea
 thing everywhere. Filter values come from query strings: invalid values are ignored.
 """
 
+import re
 from dataclasses import asdict, dataclass, fields
 from urllib.parse import urlencode
 
@@ -16,6 +17,15 @@ PAGE_SIZE = 12
 MAX_SEARCH_RESULTS = 500
 STATUS_ALL = "all"
 SORTS = ("newest", "updated", "relevance")
+MAX_SEARCH_WORDS = 12
+# Letters and digits only: quotes, NUL, ``*``, ``:``, parentheses and the like are separators,
+# so no user text ever reaches a backend's query syntax (SQLite FTS5, PostgreSQL tsquery).
+_WORD = re.compile(r"[^\W_]+")
+
+
+def search_words(text: str) -> str:
+    """The words of ``text``, space-separated, for a plain "all these words" search."""
+    return " ".join(_WORD.findall(text or "")[:MAX_SEARCH_WORDS])
 
 
 @dataclass(frozen=True)
@@ -43,7 +53,7 @@ class Filters:
             region=pick("region", Region.values),
             sex=pick("sex", Sex.values),
             nationality=pick("nationality", Nationality.values),
-            q=" ".join((params.get("q") or "").split())[:200],
+            q=" ".join((params.get("q") or "").replace("\x00", " ").split())[:200],
             sort=pick("sort", SORTS),
         )
 
@@ -85,11 +95,15 @@ def filter_appeals(qs, f: Filters):
             pk__in=AppealPage.objects.filter(nationalities__code=f.nationality).values("pk")
         )
     ranked: list[int] = []
-    if f.q:
+    words = search_words(f.q)
+    if words:
         base = qs.model.objects.live()
-        ranked = [p.pk for p in base.search(f.q, operator="and")[:MAX_SEARCH_RESULTS]]
+        ranked = [p.pk for p in base.search(words, operator="and")[:MAX_SEARCH_RESULTS]]
         qs = qs.filter(pk__in=ranked)
-    sort = f.sort or ("relevance" if f.q else "newest")
+    elif f.q:
+        # Only punctuation: nothing can match, and the user sees an empty result.
+        qs = qs.none()
+    sort = f.sort or ("relevance" if words else "newest")
     if sort == "relevance" and ranked:
         order = Case(
             *[When(pk=pk, then=pos) for pos, pk in enumerate(ranked)],

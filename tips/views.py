@@ -52,7 +52,11 @@ def _js_messages() -> dict:
     return {
         "too_large": forms.attachment_error_message("{name}", "file_too_large"),
         "type": forms.attachment_error_message("{name}", "unsupported_type"),
-        "too_many": forms.attachment_error_message("{name}", "too_many_files"),
+        # Nothing has been sent when the browser checks: say the real limit and what to do.
+        "too_many": _(
+            "You chose {count} photos, but a tip can have at most {max}. Choose the photos "
+            "again, {max} at most: what you have written stays in the form."
+        ),
         "total": forms.attachment_error_message("{name}", "total_too_large"),
         "counter": _("{used} of {max} characters"),
         "uploading": _("Sending… {percent}%"),
@@ -82,6 +86,9 @@ def _resolve_appeal(appeal_id):
 def _appeal_context(appeal) -> dict:
     if appeal is None:
         return {"appeal": None}
+    # After a language switch the URL still holds the id of the page in the old language:
+    # show and link to its live translation in the active language.
+    appeal = appeal.localized.specific
     name = getattr(appeal, "display_name", None) or appeal.title
     try:
         photo = getattr(appeal, "main_photo", None)

@@ -157,6 +157,8 @@ LOCALE_PATHS = [PROJECT_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Brussels")
 USE_I18N = True
 USE_TZ = True
+# English as read in Belgium (day/month/year, 24-hour clock): site/formats/en.
+FORMAT_MODULE_PATH = ["mostwanted.formats"]
 
 # --- Static and media files
 STATIC_URL = "/static/"

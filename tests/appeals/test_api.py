@@ -114,6 +114,8 @@ def validate(value, schema, root, path="$"):
         for name in schema.get("required", []):
             assert name in value, f"{path}: missing {name}"
         for name, item in value.items():
+            if name not in props and schema.get("additionalProperties") is True:
+                continue  # a free-form object, documented as such
             assert name in props, f"{path}: {name} is not documented"
             validate(item, props[name], root, f"{path}.{name}")
     if kind == "array":

@@ -120,7 +120,7 @@ def _conversation_page(
         "sent": request.GET.get("done") == "sent",
         "limits": _limits(),
         "idle_minutes": session.idle_seconds() // 60,
-        "desk_name": tip.desk.name,
+        "desk_name": tip.desk.localized.name,  # the translation in the active language
     }
     return _render(request, "conversation.html", context, status=status)
 

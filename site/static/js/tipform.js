@@ -43,15 +43,19 @@
     var maxTotal = parseInt(form.dataset.maxTotalBytes, 10);
     var problems = [];
     var total = 0;
-    Array.prototype.forEach.call(input.files || [], function (file, i) {
+    var files = input.files || [];
+    if (files.length > maxFiles) {
+      // One message for the whole choice: the real limit and what to do. The text fields
+      // are untouched; only the photo choice has to be made again.
+      problems.push(fmt(form.dataset.msgTooMany, { count: files.length, max: maxFiles }));
+    }
+    Array.prototype.forEach.call(files, function (file) {
       total += file.size;
       var typeOk = ACCEPTED.test(file.type) || ACCEPTED_EXT.test(file.name);
       if (!typeOk) {
         problems.push(fmt(form.dataset.msgType, { name: file.name }));
       } else if (file.size > maxBytes) {
         problems.push(fmt(form.dataset.msgTooLarge, { name: file.name }));
-      } else if (i >= maxFiles) {
-        problems.push(fmt(form.dataset.msgTooMany, { name: file.name }));
       }
     });
     if (total > maxTotal && !problems.length) {
