@@ -438,8 +438,11 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
         from django.db.models import prefetch_related_objects
 
         context = super().get_context(request, *args, **kwargs)
-        prefetch_related_objects([self], *self.listing_prefetches())
-        context["tip_url"] = self.get_tip_url()
+        # A preview shows the editor's unsaved photos and nationalities (held in memory by
+        # modelcluster; a new page has no id yet): prefetching would query the database.
+        if not getattr(request, "is_preview", False):
+            prefetch_related_objects([self], *self.listing_prefetches())
+        context["tip_url"] = self.get_tip_url() if self.pk else ""  # preview of a new page
         return context
 
     @path("poster/", name="poster")

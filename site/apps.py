@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class MostWantedConfig(AppConfig):
     name = "mostwanted"
     verbose_name = "Most Wanted"
+
+    def ready(self):
+        # Wagtail's chooser widgets without inline scripts (admin CSP, docs/admin-csp.md).
+        from . import admin_csp
+
+        admin_csp.install()

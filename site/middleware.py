@@ -2,6 +2,8 @@
 
 import re
 
+from csp.constants import SELF
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
@@ -35,6 +37,32 @@ def _has_post_form(response) -> bool:
     if not response.get("Content-Type", "").startswith("text/html"):
         return False
     return bool(_POST_FORM.search(response.content))
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, plus the admin's own directives (docs/admin-csp.md).
+
+    On ``ADMIN_URL_PREFIX`` responses the directives of ``CONTENT_SECURITY_POLICY_ADMIN``
+    replace the site-wide ones (the preview panel's iframe, inline styles); scripts stay
+    'self' only. A Wagtail preview shown in the editor's preview panel (only editors can ask
+    for one; Wagtail sets ``X-Frame-Options: SAMEORIGIN`` on it) may be framed by the admin:
+    ``frame-ancestors 'self'``. Every other response keeps ``frame-ancestors 'none'``.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if report_only:
+            return parts
+        if getattr(request, "is_preview", False) and getattr(request, "in_preview_panel", False):
+            # Wagtail renders a preview through the middleware again, with a dummy request
+            # for the page's public URL: the public policy, framed by the admin's preview panel.
+            replace = {"frame-ancestors": [SELF]}
+        elif request.path_info.startswith(settings.ADMIN_URL_PREFIX):
+            replace = dict(settings.CONTENT_SECURITY_POLICY_ADMIN)
+        else:
+            return parts
+        parts.replace = {**replace, **(parts.replace or {})}
+        return parts
 
 
 class SessionIdleTimeoutMiddleware:

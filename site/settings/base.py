@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONE, SELF
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from .env import env_bool, env_int, env_list, env_str
 
@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "tips.admin.throttle.LoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "mostwanted.middleware.ContentSecurityPolicyMiddleware",  # django-csp + admin directives
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -227,6 +227,13 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["pdf"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# No autosave: it posts the half-filled editor form every half second and each refusal (an
+# empty photo row, a missing title) is a failed request in the console; it would also store
+# half-written appeals as drafts. Editors save drafts themselves (docs/admin-csp.md).
+WAGTAIL_AUTOSAVE_INTERVAL = 0
+# Time zones offered on the admin account page. Wagtail's default (every zone the system
+# knows) includes entries such as "localtime" that the browser rejects (a JavaScript error).
+WAGTAIL_USER_TIME_ZONES = sorted({TIME_ZONE, "UTC"})
 
 # --- Appeals: withdrawal of resolved appeals, cache lifetimes of public pages (seconds).
 APPEAL_WITHDRAW_DAYS = env_int("APPEAL_WITHDRAW_DAYS", 30)
@@ -279,6 +286,17 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [NONE],
         "manifest-src": [SELF],
     }
+}
+# The Wagtail admin (docs/admin-csp.md): these directives replace the ones above on /admin/.
+# Scripts stay 'self' only (Wagtail's inline scripts are replaced, see mostwanted.admin_csp).
+# The preview panel is a same-origin iframe. Wagtail's markup and JavaScript set style
+# attributes and the rich-text editor (Draftail) adds <style> elements with run-time content,
+# so styles may be inline in the admin only: CSS runs no script, and img-src/font-src/
+# connect-src 'self' leave injected CSS no way to send anything to another site.
+ADMIN_URL_PREFIX = "/admin/"
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "frame-src": [SELF],
+    "style-src": [SELF, UNSAFE_INLINE],
 }
 
 # Error reports never carry request bodies, cookies or headers.
