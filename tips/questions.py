@@ -45,7 +45,11 @@ PLATE_MESSAGE = _(
 # Loose on purpose: Belgian plates (1-ABC-123, older ABC-123 or 123-ABC), foreign and
 # partial plates (? for a character not seen). Separators are spaces, dashes or dots.
 _PLATE = re.compile(r"^[A-Z0-9?](?:[A-Z0-9?]|[ .\-](?=[A-Z0-9?])){0,13}$")
-_BELGIAN = re.compile(r"^([0-9])[ .\-]?([A-Z]{3})[ .\-]?([0-9]{3})$")
+_BELGIAN = (
+    re.compile(r"^([0-9])[ .\-]?([A-Z]{3})[ .\-]?([0-9]{3})$"),  # 1-ABC-123 (since 2010)
+    re.compile(r"^([A-Z]{3})[ .\-]?([0-9]{3})$"),  # ABC-123
+    re.compile(r"^([0-9]{3})[ .\-]?([A-Z]{3})$"),  # 123-ABC
+)
 
 
 def field_name(spec: dict) -> str:
@@ -55,9 +59,10 @@ def field_name(spec: dict) -> str:
 def normalize_plate(value: str) -> str:
     """Upper case, single dashes; a Belgian plate in its usual 1-ABC-123 form."""
     text = " ".join(value.upper().split())
-    belgian = _BELGIAN.match(text)
-    if belgian:
-        return "-".join(belgian.groups())
+    for pattern in _BELGIAN:
+        belgian = pattern.match(text)
+        if belgian:
+            return "-".join(belgian.groups())
     return text
 
 
