@@ -19,7 +19,8 @@ from tips.models import Tip
 
 from . import images
 from .conftest import tip_data
-from .test_no_plaintext import assert_nowhere, capture_all_logs, everywhere  # noqa: F401
+from .test_no_plaintext import assert_nowhere, everywhere
+from .test_no_plaintext import capture_all_logs as _capture_all_logs  # noqa: F401 (fixture)
 
 LANGS = ("fr", "nl", "de", "en")
 
@@ -178,18 +179,22 @@ def appeal_with_questions(db):
     return page
 
 
+def _q(kind, label, required=False, **extra):
+    return {"type": kind, "value": {"label": label, "help_text": "", "required": required, **extra}}
+
+
 STREAM = [
-    {"type": "short_text", "value": {"label": "Couleur de la veste ?", "help_text": "", "required": True}},
-    {"type": "long_text", "value": {"label": "Décrivez le véhicule", "help_text": "Marque, modèle", "required": False}},
-    {"type": "yes_no", "value": {"label": "Était-il armé ?", "help_text": "", "required": True}},
-    {"type": "choice", "value": {"label": "Seul ou accompagné ?", "help_text": "", "required": False, "choices": ["Seul", "Accompagné"]}},
-    {"type": "choices", "value": {"label": "Véhicules vus", "help_text": "", "required": False, "choices": ["Voiture", "Moto", "Camionnette"]}},
-    {"type": "date", "value": {"label": "Date de l'observation", "help_text": "", "required": False, "allow_future": False}},
-    {"type": "time", "value": {"label": "Heure de l'observation", "help_text": "", "required": False}},
-    {"type": "place", "value": {"label": "Lieu exact", "help_text": "", "required": False}},
-    {"type": "number", "value": {"label": "Combien de personnes ?", "help_text": "", "required": False, "min_value": 1, "max_value": 50}},
-    {"type": "plate", "value": {"label": "Plaque du véhicule", "help_text": "", "required": False}},
-]  # fmt: skip
+    _q("short_text", "Couleur de la veste ?", required=True),
+    _q("long_text", "Décrivez le véhicule", help_text="Marque, modèle"),
+    _q("yes_no", "Était-il armé ?", required=True),
+    _q("choice", "Seul ou accompagné ?", choices=["Seul", "Accompagné"]),
+    _q("choices", "Véhicules vus", choices=["Voiture", "Moto", "Camionnette"]),
+    _q("date", "Date de l'observation", allow_future=False),
+    _q("time", "Heure de l'observation"),
+    _q("place", "Lieu exact"),
+    _q("number", "Combien de personnes ?", min_value=1, max_value=50),
+    _q("plate", "Plaque du véhicule"),
+]
 
 
 def answers_post(page, **overrides):
