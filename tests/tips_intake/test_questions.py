@@ -20,9 +20,10 @@ from tips.models import Tip
 from . import images
 from .conftest import tip_data
 from .test_no_plaintext import assert_nowhere, everywhere
-from .test_no_plaintext import capture_all_logs as _capture_all_logs  # noqa: F401 (fixture)
+from .test_no_plaintext import capture_all_logs as _capture_all_logs
 
 LANGS = ("fr", "nl", "de", "en")
+capture_all_logs = _capture_all_logs  # the no-plaintext test's fixture, under its name
 
 
 def spec(kind, **extra):
