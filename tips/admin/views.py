@@ -294,7 +294,7 @@ class TipIndexView(IndexView):
         filters = self.filters
         if filters is None or not filters.is_valid():
             return None
-        return filters.form.cleaned_data.get("answered_yes")
+        return {"yes": True, "no": False}.get(filters.form.cleaned_data.get("answered_yes"))
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
