@@ -37,6 +37,7 @@ QUESTIONS = [
     ("Nombre", "Combien de personnes ?"),
     ("Plaque d’immatriculation", "Plaque du véhicule"),
 ]
+EN_YES_NO = "Was she armed?"
 CHOICES = {3: ["Seule", "Accompagnée"], 4: ["Voiture", "Moto", "Camionnette"]}
 
 
@@ -76,12 +77,28 @@ def publish(page, base: str) -> tuple[str, str]:
     return re.search(r"/admin/pages/(\d+)/edit/", edit).group(1), base + f"/{SLUG}/"
 
 
-def answer(page, *, plate: str) -> None:
+def translate_to_english(page, base: str, source_id: str) -> str:
+    """The admin's Translate action (simple_translation), then the editor translates one
+    question in the new English page and publishes it."""
+    page.goto(f"{base}/admin/pages/{source_id}/edit/")
+    page.locator("header [data-w-dropdown-target='toggle']").first.click()
+    page.locator("a[href*='/admin/translation/submit/page/']").first.click()
+    page.wait_for_url(re.compile(r"/admin/translation/submit/page/"))
+    page.get_by_label("English", exact=True).check()
+    page.locator("main form [type=submit]").click()
+    page.wait_for_url(re.compile(r"/admin/pages/\d+/edit/"))
+    assert page.input_value("#questions-2-value-label") == "Était-elle armée ?"
+    page.fill("#questions-2-value-label", EN_YES_NO)
+    page_id, _url = publish(page, base)
+    return page_id
+
+
+def answer(page, *, plate: str, yes_no: str = "Était-elle armée ?") -> None:
     fields = page.locator(".tip-questions")
     page.fill("#id_what", "Vue près de la gare, elle montait dans une voiture grise.")
     fields.get_by_label("Couleur de la veste ?").fill("rouge")
     fields.get_by_label("Décrivez le véhicule").fill("Golf grise, jante avant abîmée")
-    fields.locator("fieldset", has_text="Était-elle armée ?").locator("input").first.check()
+    fields.locator("fieldset", has_text=yes_no).locator("input").first.check()
     fields.locator("fieldset", has_text="Seule ou accompagnée ?").locator("input").nth(1).check()
     vehicles = fields.locator("fieldset", has_text="Véhicules vus").locator("input")
     vehicles.nth(0).check()
@@ -128,6 +145,9 @@ def test_questions_journey(live_url, browser_page, tmp_path):
     page_id, _url = publish(editor, base)
     shot(editor, "02-editor-published")
     assert_clean_console(editor)
+    translate_to_english(editor, base, page_id)
+    shot(editor, "02b-editor-translated-en")
+    assert_clean_console(editor)
 
     # French, JavaScript off: a bad plate is refused, every answer is kept, then it is sent.
     citizen = browser_page(javascript_enabled=False, viewport={"width": 1000, "height": 900})
@@ -149,12 +169,14 @@ def test_questions_journey(live_url, browser_page, tmp_path):
     assert [p for p in problems if not p.endswith(refusal)] == [], problems
     assert len(problems) == 1
 
-    # English, JavaScript on (the page has no English translation: the questions are asked
-    # as written, the form around them is in English).
+    # English, JavaScript on: the English translation's text (one question translated by the
+    # editor, the others still as written in French), the form around them in English.
     en = browser_page(javascript_enabled=True, viewport={"width": 1000, "height": 900})
     en.goto(f"{base}/en/tip/appeal/{page_id}/")
     assert en.locator("html").get_attribute("lang") == "en"
-    answer(en, plate="2-XYZ-987")
+    assert en.locator(".tip-questions", has_text=EN_YES_NO).count() == 1
+    assert "I don't know" in en.inner_text(".tip-questions")
+    answer(en, plate="2-XYZ-987", yes_no=EN_YES_NO)
     send(en)
     receipt(en, "05-en-js-receipt")
     assert_clean_console(en)
@@ -189,9 +211,10 @@ def test_questions_journey(live_url, browser_page, tmp_path):
     inv.locator("table a", has_text=re.compile(r"T-[0-9A-Z]{6}")).first.click()
     inv.wait_for_selector(".tips-answers")
     answers = inv.inner_text(".tips-answers")
-    for _block, label in QUESTIONS:
+    for _block, label in QUESTIONS[:2] + QUESTIONS[3:]:
         assert label in answers
-    assert "1-ABC-123" in answers or "2-XYZ-987" in answers
+    # The newest tip is the English one: its question as the citizen saw it, and "Yes".
+    assert EN_YES_NO in answers and "Yes" in answers and "2-XYZ-987" in answers
     assert "Voiture, Camionnette" in answers
     shot(inv, "08-detail-answers")
     assert_clean_console(inv)
