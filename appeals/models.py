@@ -13,12 +13,13 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.fields import RichTextField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from .cache import mark_private, mark_public
 from .choices import RESOLVED_STATUSES, Kind, Nationality, Region, Sex, Status
+from .questions import QuestionsBlock
 
 
 class Desk(TranslatableMixin, models.Model):
@@ -245,6 +246,18 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
         blank=True,
         help_text=_("Leave empty for the standard caution (do not approach, call 112)."),
     )
+    # Extra questions of this appeal's tip form (appeals.questions; text per language, the
+    # structure kept equal across translations by appeals.translation_sync).
+    questions = StreamField(
+        QuestionsBlock(),
+        blank=True,
+        verbose_name=_("questions in the tip form"),
+        help_text=_(
+            "Asked after the standard questions of the tip form. Write them in this "
+            "page's language; adding, removing or reordering a question, or changing "
+            "whether it is required, is copied to the translations when you publish."
+        ),
+    )
 
     base_form_class = AppealPageForm
 
@@ -321,6 +334,7 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
             heading=_("Tips"),
         ),
         InlinePanel("photos", label=_("photo")),
+        FieldPanel("questions"),
     ]
 
     search_fields = Page.search_fields + [

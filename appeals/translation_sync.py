@@ -28,6 +28,9 @@ Rules:
   ``translation_key``); without one the source's snippet is kept. Photos are copied in the
   source's order; a photo the target already had keeps its translated caption, a new one takes
   the source's caption until a translator changes it.
+- Questions of the tip form (``appeals.questions``): their text is translated per language
+  and never copied; their structure (which questions, in which order, type, required, date
+  and number options, how many choices) follows the source like the photos do.
 - All in one transaction (translation rows locked), one audit log entry per translation
   (``appeals.translation_sync``, with the source and the changed fields). Publishing a
   translation sends ``page_published`` again, which runs the usual cache purge and proxy
@@ -45,6 +48,8 @@ import logging
 from dataclasses import dataclass, field
 
 from django.db import transaction
+
+from . import questions
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +88,8 @@ def facts_of(page) -> dict:
     for name in page.language_neutral_children:
         key = CHILD_IDENTITY[name]
         facts[name] = [getattr(child, key) for child in _ordered(getattr(page, name))]
+    # The questions' structure (not their text): see appeals.questions.
+    facts["questions"] = questions.structure_of(page.questions)
     return facts
 
 
@@ -128,6 +135,8 @@ def apply_facts(source, target) -> list[str]:
         AppealPhoto(image_id=p.image_id, caption=captions.get(p.image_id, p.caption), sort_order=i)
         for i, p in enumerate(_ordered(source.photos))
     ]
+    if "questions" in changed:  # the target keeps the text of the questions it has
+        target.questions = questions.align(source.questions, target.questions)
     return changed
 
 

@@ -98,8 +98,13 @@ class TipForm(forms.Form):
     )
     form_token = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, questions=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # The appeal's own questions (tips.questions), asked after the standard fields.
+        from .questions import add_fields
+
+        self.question_specs = list(questions)
+        add_fields(self, self.question_specs)
         # The cap is a setting, read per form so it can change without a restart in tests.
         what = self.fields["what"]
         what.max_length = max_text_chars()
@@ -119,6 +124,16 @@ class TipForm(forms.Form):
             "how_known": data.get("how_known", ""),
             "contact": data.get("contact", ""),
         }
+
+    def question_fields(self) -> list:
+        from .questions import bound_fields
+
+        return bound_fields(self, self.question_specs)
+
+    def answers_for_sealing(self) -> list[dict]:
+        from .questions import answers_for_sealing
+
+        return answers_for_sealing(self, self.question_specs)
 
 
 # --- Messages for refusals (one place; every one says what to do next).

@@ -1,6 +1,8 @@
 """Writes of the tip line: submitting a tip, opening it, exporting it for recovery.
 
 The tip document (JSON) is built and sealed in memory; only the envelope is stored.
+``questions`` (the appeal's own questions, as asked, with the answers: ``tips.questions``)
+is absent from tips sent before it existed.
 
 Document schema 1::
 
@@ -9,6 +11,7 @@ Document schema 1::
      "appeal": {"id": 12, "title": "..."} | null,
      "fields": {"<field name>": "<text>", ...},
      "contact": {"<field name>": "<text>", ...} | null,
+     "questions": [{"id", "type", "label", "help", "choices", "answer", "value"}, ...],
      "attachments": [{"name", "content_type", "size", "key" (hex), "storage_name"}, ...]}
 """
 
@@ -79,12 +82,14 @@ def tip_submit(
     urgent: bool = False,
     language: str,
     contact: Mapping[str, str] | None = None,
+    questions: Sequence[Mapping] = (),
     desk_key=None,
 ) -> SubmittedTip:
     """Seal and store a tip, in one transaction; queue the desk notification after commit.
 
     ``fields`` are the free-text answers (all sealed), ``contact`` the optional contact
-    details (sealed too; they may also simply be part of ``fields``). ``attachments`` were
+    details (sealed too; they may also simply be part of ``fields``), ``questions`` the
+    appeal's questions as asked with their answers (sealed). ``attachments`` were
     staged (encrypted into storage) by the caller; on any failure they are deleted and the
     exception re-raised, so nothing is left behind.
 
@@ -124,6 +129,7 @@ def tip_submit(
             "fields": {str(k): str(v) for k, v in fields.items()},
             "contact": {str(k): str(v) for k, v in contact.items()} if contact else None,
             "attachments": [a.document_entry() for a in attachments],
+            "questions": [dict(item) for item in questions],
         }
         plaintext = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
         envelope = crypto.seal(

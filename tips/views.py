@@ -133,18 +133,32 @@ def _render_form(
     return _no_store(render(request, "tips/form.html", context, status=status))
 
 
-def _refill(request) -> forms.TipForm:
-    """The submitted form, text intact, with a fresh token and an empty honeypot."""
+def _questions(appeal) -> list[dict]:
+    """The appeal's own questions in the active language; none if they cannot be read."""
+    from .questions import specs_for
+
+    try:
+        return specs_for(appeal)
+    except DatabaseError as exc:
+        logger.error("tip form: appeal questions unavailable (%s)", type(exc).__name__)
+        return []
+
+
+def _refill(request, appeal=None) -> forms.TipForm:
+    """The submitted form, text and answers intact, with a fresh token and an empty
+    honeypot."""
     data = request.POST.copy()
     data[antispam.TOKEN_FIELD] = antispam.issue_token()
     data[antispam.HONEYPOT_FIELD] = ""
-    form = forms.TipForm(data=data)
+    form = forms.TipForm(data=data, questions=_questions(appeal))
     form.is_valid()  # compute field errors for display
     return form
 
 
-def _blank_form(request) -> forms.TipForm:
-    return forms.TipForm(initial={antispam.TOKEN_FIELD: antispam.issue_token()})
+def _blank_form(request, appeal=None) -> forms.TipForm:
+    return forms.TipForm(
+        initial={antispam.TOKEN_FIELD: antispam.issue_token()}, questions=_questions(appeal)
+    )
 
 
 def _uploaded_photos(request) -> list:
@@ -203,7 +217,7 @@ def submit(request, appeal_id=None):
         logger.error("tip form: database unavailable (%s)", type(exc).__name__)
         return _unavailable(request, None)
     if request.method != "POST":
-        return _render_form(request, appeal, _blank_form(request))
+        return _render_form(request, appeal, _blank_form(request, appeal))
     try:
         request.POST  # noqa: B018 - parse the body now, through the encrypting handler
     except (RequestDataTooBig, SuspiciousOperation, MultiPartParserError) as exc:
@@ -212,7 +226,7 @@ def submit(request, appeal_id=None):
         return _render_form(
             request,
             appeal,
-            _blank_form(request),
+            _blank_form(request, appeal),
             status=413 if isinstance(exc, RequestDataTooBig) else 400,
             notices=[
                 forms.TOO_LARGE_REQUEST_MESSAGE
@@ -228,7 +242,7 @@ def submit(request, appeal_id=None):
 
 
 def _unavailable(request, appeal):
-    form = _refill(request) if request.method == "POST" else _blank_form(request)
+    form = _refill(request, appeal) if request.method == "POST" else _blank_form(request, appeal)
     response = _render_form(
         request,
         appeal,
@@ -263,7 +277,7 @@ def _submit_post(request, appeal):
         return _render_form(
             request,
             appeal,
-            _refill(request),
+            _refill(request, appeal),
             status=400,
             notices=notices,
             photos_not_kept=had_photos,
@@ -294,7 +308,7 @@ def _rate_refusal(request, appeal, admission, *, photos_not_kept):
     response = _render_form(
         request,
         appeal,
-        _refill(request),
+        _refill(request, appeal),
         status=429 if admission.refused == "source" else 503,
         notices=[message],
         photos_not_kept=photos_not_kept,
@@ -312,12 +326,12 @@ def _admitted_post(request, appeal, token, photos, had_photos):
         forms.attachment_error_message(name, code)
         for name, code in getattr(request, "tip_upload_errors", [])
     ]
-    form = forms.TipForm(data=request.POST)
+    form = forms.TipForm(data=request.POST, questions=_questions(appeal))
     if file_errors or not form.is_valid():
         return _render_form(
             request,
             appeal,
-            _refill(request),
+            _refill(request, appeal),
             status=400,
             file_errors=file_errors,
             photos_not_kept=had_photos,
@@ -333,7 +347,7 @@ def _admitted_post(request, appeal, token, photos, had_photos):
             return _render_form(
                 request,
                 appeal,
-                _refill(request),
+                _refill(request, appeal),
                 status=400,
                 file_errors=batch.file_errors,
                 photos_not_kept=True,
@@ -350,6 +364,7 @@ def _admitted_post(request, appeal, token, photos, had_photos):
             desk_key=desk_key,
             appeal=appeal,
             fields=data,
+            questions=form.answers_for_sealing(),
             contact={"contact": contact} if contact else None,
             attachments=staged,
             urgent=form.cleaned_data["seeing_now"],
@@ -379,7 +394,11 @@ def csrf_refused(request, appeal_id=None):
     except (Http404, DatabaseError):
         appeal = None
     return _render_form(
-        request, appeal, _refill(request), status=403, notices=[forms.SESSION_EXPIRED_MESSAGE]
+        request,
+        appeal,
+        _refill(request, appeal),
+        status=403,
+        notices=[forms.SESSION_EXPIRED_MESSAGE],
     )
 
 

@@ -62,6 +62,7 @@ def test_status_change_is_dated_by_the_admin_form(make_appeal, admin_client):
         "photos-INITIAL_FORMS": "0",
         "photos-MIN_NUM_FORMS": "0",
         "photos-MAX_NUM_FORMS": "1000",
+        "questions-count": "0",  # no questions in the tip form
     }
     form = form_class(data, instance=page, parent_page=page.get_parent(), for_user=None)
     assert form.is_valid(), form.errors
@@ -82,6 +83,7 @@ def test_a_new_status_date_typed_by_the_editor_is_kept(make_appeal):
         "nationalities-INITIAL_FORMS": "0",
         "photos-TOTAL_FORMS": "0",
         "photos-INITIAL_FORMS": "0",
+        "questions-count": "0",  # no questions in the tip form
     }
     form = form_class(data, instance=page, parent_page=page.get_parent(), for_user=None)
     assert form.is_valid(), form.errors

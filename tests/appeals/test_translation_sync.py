@@ -328,7 +328,12 @@ def test_resolved_or_closed_page_asks_for_nothing(make_appeal, client):
 
 def test_publishing_in_the_admin_syncs_and_logs_the_editor(appeal, admin_client, admin_user):
     """The real path: the page editor's Publish button (not atomic in Wagtail) for the nl page."""
-    from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
+    from wagtail.test.utils.form_data import (
+        inline_formset,
+        nested_form_data,
+        rich_text,
+        streamfield,
+    )
 
     nl = AppealPage.objects.get(pk=appeal["nl"].pk)
     photos = list(nl.photos.order_by("sort_order"))
@@ -367,6 +372,7 @@ def test_publishing_in_the_admin_syncs_and_logs_the_editor(appeal, admin_client,
                 ],
                 initial=len(photos),
             ),
+            "questions": streamfield([]),  # the page has no questions for the tip form
             "comments": inline_formset([]),
             "action-publish": "action-publish",
         }

@@ -28,6 +28,7 @@ def _form_data(desk, *, title="Fugitive X", slug="fugitive-x", publish=True, sta
         "photos-INITIAL_FORMS": "0",
         "photos-MIN_NUM_FORMS": "0",
         "photos-MAX_NUM_FORMS": "1000",
+        "questions-count": "0",  # no questions in the tip form
         "comments-TOTAL_FORMS": "0",
         "comments-INITIAL_FORMS": "0",
         "comments-MIN_NUM_FORMS": "0",

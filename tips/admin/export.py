@@ -17,7 +17,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
 from mostwanted.storage import STORAGE_ERRORS
-from tips import audit, crypto, vault
+from tips import audit, crypto, questions, vault
 from tips.admin import content, workflow
 from tips.admin.views import _get_tip, _history
 from tips.attachments import tip_storage
@@ -67,6 +67,17 @@ def build_export(request, tip, document: dict) -> bytes:
         "exported_by": request.user.get_username(),
     }
     attachments_meta = content.attachment_entries(document)
+    # The appeal's questions as the citizen saw them (label, type, choices) with the answer.
+    answers = [
+        {
+            "question": item.get("label", ""),
+            "type": item.get("type", ""),
+            "choices": item.get("choices") or [],
+            "answer": item.get("answer", ""),
+            "value": item.get("value", ""),
+        }
+        for item in questions.sealed_answers(document)
+    ]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
@@ -75,6 +86,7 @@ def build_export(request, tip, document: dict) -> bytes:
                 {
                     "metadata": metadata,
                     "fields": fields,
+                    "questions": answers,
                     "attachments": attachments_meta,
                     "notes": notes,
                     "conversation": [
@@ -88,6 +100,14 @@ def build_export(request, tip, document: dict) -> bytes:
         )
         lines = [f"{k}: {v}" for k, v in metadata.items()]
         lines += ["", *(f"{k}:\n{v}\n" for k, v in fields.items() if v)]
+        if answers:
+            lines += ["Questions:"]
+            lines += [
+                f"- {a['question']} ({questions.type_label(a['type'])}): "
+                f"{questions.answer_text(a) or '—'}"
+                for a in answers
+            ]
+            lines += [""]
         lines += ["Notes:", *(f"- {n['at']} {n['author']}: {n['text']}" for n in notes)]
         lines += ["", "Conversation with the tipster:"]
         for m in conversation:

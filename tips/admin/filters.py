@@ -69,6 +69,17 @@ class TipFilterSet(WagtailFilterSet):
     )
     unread = django_filters.BooleanFilter(label=_("Unread"))
     starred = django_filters.BooleanFilter(label=_("Starred"))
+    # The answers are sealed: this filter is applied by the queue view to the rows of the
+    # page being shown, after decrypting them in the unlocked vault (TipIndexView).
+    answered_yes = django_filters.ChoiceFilter(
+        choices=(("yes", _("Yes")), ("no", _("No"))),
+        label=_("Answered yes to a yes / no question"),
+        method="filter_in_vault",
+        help_text=_("Sealed answers: only the tips of the page shown, when the vault is unlocked."),
+    )
+
+    def filter_in_vault(self, queryset, name, value):
+        return queryset  # see TipIndexView.paginate_queryset
 
     def filter_appeal(self, queryset, name, value):
         # A tip points at the page in the language it was sent in: match every translation.

@@ -35,7 +35,7 @@ from wagtail.admin.ui.tables import Column, DateColumn, Table, TitleColumn
 from wagtail.admin.views.generic import IndexView
 
 from mostwanted.storage import STORAGE_ERRORS
-from tips import audit, crypto, vault
+from tips import audit, crypto, questions, vault
 from tips.admin import content, counts, workflow
 from tips.admin.filters import TipFilterSet
 from tips.models import (
@@ -343,7 +343,20 @@ class TipIndexView(IndexView):
                 except vault.VaultUnavailable:
                     document = None
                 tip._preview = content.preview(document) if document else ""
+                tip._answered_yes = questions.answered_yes(document) if document else None
+        wanted = self.answered_yes_filter
+        if wanted is not None and self.unlocked:
+            # Filtering on sealed answers happens here, in memory, on this page only.
+            object_list = [t for t in object_list if t._answered_yes is wanted]
+            page.object_list = object_list
         return paginator, page, object_list, is_paginated
+
+    @cached_property
+    def answered_yes_filter(self) -> bool | None:
+        filters = self.filters
+        if filters is None or not filters.is_valid():
+            return None
+        return {"yes": True, "no": False}.get(filters.form.cleaned_data.get("answered_yes"))
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
@@ -353,6 +366,16 @@ class TipIndexView(IndexView):
             (value, label, counts.get(value, 0)) for value, label in TipStatus.choices
         ]
         context["unlocked"] = self.unlocked
+        if self.answered_yes_filter is not None:
+            context["answers_filter_note"] = (
+                _(
+                    "The answers are sealed: the filter on answers applies to the tips of "
+                    "this page only (%(shown)s shown). Other pages may hold more."
+                )
+                % {"shown": len(context.get("object_list") or [])}
+                if self.unlocked
+                else _("Unlock the vault to filter on the answers: they are sealed in the tips.")
+            )
         context["vault_unlock_url"] = reverse("tips_admin:vault_unlock")
         context["vault_lock_url"] = reverse("tips_admin:vault_lock")
         context["bulk_url"] = reverse("tips_admin:bulk")
@@ -466,6 +489,7 @@ def tip_detail(request, pk):
         "document": document,
         "fields": fields,
         "field_labels": FIELD_LABELS,
+        "answers": questions.answers_for_display(document),
         "attachments": attachments,
         "notes": notes,
         "events": _history(tip),
