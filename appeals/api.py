@@ -141,9 +141,7 @@ ITEM_RESPONSES = {200: AppealOut, 404: ErrorOut, 422: ValidationErrorOut}
 
 class AppealQuery(Schema):
     language: str = Field("fr", description="fr, nl, de or en")
-    kind: str = Field(
-        "", description="wanted, identify, witness, missing, unknown or object"
-    )
+    kind: str = Field("", description="wanted, identify, witness, missing, unknown or object")
     status: str = Field(
         "", description="active (default), arrested, identified, found, closed or all"
     )
@@ -287,9 +285,7 @@ def get_appeal(request: HttpRequest, response: HttpResponse, appeal_id: int):
     appeal = None
     if 0 < appeal_id <= MAX_ID:  # outside that range no row can exist, and SQL would overflow
         live = (
-            live_appeals()
-            .filter(pk=appeal_id)
-            .select_related("locale", "region", "region__parent")
+            live_appeals().filter(pk=appeal_id).select_related("locale", "region", "region__parent")
         )
         appeal = AppealPage.with_listing_data(live).first()
     mark_public(response)

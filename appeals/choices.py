@@ -43,8 +43,6 @@ class Sex(models.TextChoices):
     UNKNOWN = "unknown", pgettext_lazy("sex", "Unknown")
 
 
-
-
 class PhotoKind(models.TextChoices):
     """What an appeal image shows: a caption badge, and the gallery it belongs to."""
 

@@ -199,8 +199,11 @@ def used_country_options(locale_id: int) -> list[tuple[str, str]]:
     codes |= set(
         live_appeals(locale_id).exclude(facts_country="").values_list("facts_country", flat=True)
     )
-    for joined in AppealPage.objects.live().filter(locale_id=locale_id).exclude(
-        possible_countries=""
-    ).values_list("possible_countries", flat=True):
+    for joined in (
+        AppealPage.objects.live()
+        .filter(locale_id=locale_id)
+        .exclude(possible_countries="")
+        .values_list("possible_countries", flat=True)
+    ):
         codes.update(joined.split(","))
     return sorted(((c, country_name(c)) for c in codes if c), key=lambda o: o[1])

@@ -194,7 +194,9 @@ class AppealPageForm(WagtailAdminPageForm):
         if cleaned.get("deceased") and kind != Kind.UNKNOWN:
             self.add_error("deceased", _("Only an unidentified person can be marked deceased."))
         if kind == Kind.MISSING and is_minor(cleaned) and cleaned.get("reward_amount"):
-            self.add_error("reward_amount", _("An appeal for a missing child never offers a reward."))
+            self.add_error(
+                "reward_amount", _("An appeal for a missing child never offers a reward.")
+            )
 
 
 class AppealPage(PublicPageMixin, RoutablePageMixin, Page):

@@ -71,9 +71,7 @@ def _render(appeal, request) -> bytes:
         draw.text((WIDTH // 2, y + 25), label, font=_font(56, True), fill="white", anchor="mm")
         y += 100
 
-    offences = (
-        ", ".join(o.name for o in appeal.offence_list()) if appeal.shows_offences else ""
-    )
+    offences = ", ".join(o.name for o in appeal.offence_list()) if appeal.shows_offences else ""
     if appeal.asks_for_help and appeal.appeal_question:
         offences = appeal.appeal_question  # missing, unidentified, object: the question
     offence_lines = textwrap.wrap(offences, width=42)[:3]

@@ -49,18 +49,93 @@ class Region(TranslatableMixin, models.Model):
 
 #: (code, parent code, {language: name}) of Belgium's regions, then its provinces.
 BELGIUM = (
-    ("brussels", None, {"fr": "Région de Bruxelles-Capitale", "nl": "Brussels Hoofdstedelijk Gewest", "de": "Region Brüssel-Hauptstadt", "en": "Brussels-Capital Region"}),  # noqa: E501
-    ("flanders", None, {"fr": "Région flamande", "nl": "Vlaams Gewest", "de": "Flämische Region", "en": "Flemish Region"}),  # noqa: E501
-    ("wallonia", None, {"fr": "Région wallonne", "nl": "Waals Gewest", "de": "Wallonische Region", "en": "Walloon Region"}),  # noqa: E501
-    ("antwerp", "flanders", {"fr": "Anvers", "nl": "Antwerpen", "de": "Antwerpen", "en": "Antwerp"}),  # noqa: E501
-    ("east-flanders", "flanders", {"fr": "Flandre-Orientale", "nl": "Oost-Vlaanderen", "de": "Ostflandern", "en": "East Flanders"}),  # noqa: E501
-    ("west-flanders", "flanders", {"fr": "Flandre-Occidentale", "nl": "West-Vlaanderen", "de": "Westflandern", "en": "West Flanders"}),  # noqa: E501
-    ("flemish-brabant", "flanders", {"fr": "Brabant flamand", "nl": "Vlaams-Brabant", "de": "Flämisch-Brabant", "en": "Flemish Brabant"}),  # noqa: E501
+    (
+        "brussels",
+        None,
+        {
+            "fr": "Région de Bruxelles-Capitale",
+            "nl": "Brussels Hoofdstedelijk Gewest",
+            "de": "Region Brüssel-Hauptstadt",
+            "en": "Brussels-Capital Region",
+        },
+    ),  # noqa: E501
+    (
+        "flanders",
+        None,
+        {
+            "fr": "Région flamande",
+            "nl": "Vlaams Gewest",
+            "de": "Flämische Region",
+            "en": "Flemish Region",
+        },
+    ),  # noqa: E501
+    (
+        "wallonia",
+        None,
+        {
+            "fr": "Région wallonne",
+            "nl": "Waals Gewest",
+            "de": "Wallonische Region",
+            "en": "Walloon Region",
+        },
+    ),  # noqa: E501
+    (
+        "antwerp",
+        "flanders",
+        {"fr": "Anvers", "nl": "Antwerpen", "de": "Antwerpen", "en": "Antwerp"},
+    ),  # noqa: E501
+    (
+        "east-flanders",
+        "flanders",
+        {
+            "fr": "Flandre-Orientale",
+            "nl": "Oost-Vlaanderen",
+            "de": "Ostflandern",
+            "en": "East Flanders",
+        },
+    ),  # noqa: E501
+    (
+        "west-flanders",
+        "flanders",
+        {
+            "fr": "Flandre-Occidentale",
+            "nl": "West-Vlaanderen",
+            "de": "Westflandern",
+            "en": "West Flanders",
+        },
+    ),  # noqa: E501
+    (
+        "flemish-brabant",
+        "flanders",
+        {
+            "fr": "Brabant flamand",
+            "nl": "Vlaams-Brabant",
+            "de": "Flämisch-Brabant",
+            "en": "Flemish Brabant",
+        },
+    ),  # noqa: E501
     ("limburg", "flanders", {"fr": "Limbourg", "nl": "Limburg", "de": "Limburg", "en": "Limburg"}),  # noqa: E501
-    ("walloon-brabant", "wallonia", {"fr": "Brabant wallon", "nl": "Waals-Brabant", "de": "Wallonisch-Brabant", "en": "Walloon Brabant"}),  # noqa: E501
-    ("hainaut", "wallonia", {"fr": "Hainaut", "nl": "Henegouwen", "de": "Hennegau", "en": "Hainaut"}),  # noqa: E501
+    (
+        "walloon-brabant",
+        "wallonia",
+        {
+            "fr": "Brabant wallon",
+            "nl": "Waals-Brabant",
+            "de": "Wallonisch-Brabant",
+            "en": "Walloon Brabant",
+        },
+    ),  # noqa: E501
+    (
+        "hainaut",
+        "wallonia",
+        {"fr": "Hainaut", "nl": "Henegouwen", "de": "Hennegau", "en": "Hainaut"},
+    ),  # noqa: E501
     ("liege", "wallonia", {"fr": "Liège", "nl": "Luik", "de": "Lüttich", "en": "Liège"}),
-    ("luxembourg", "wallonia", {"fr": "Luxembourg", "nl": "Luxemburg", "de": "Luxemburg", "en": "Luxembourg (province)"}),  # noqa: E501
+    (
+        "luxembourg",
+        "wallonia",
+        {"fr": "Luxembourg", "nl": "Luxemburg", "de": "Luxemburg", "en": "Luxembourg (province)"},
+    ),  # noqa: E501
     ("namur", "wallonia", {"fr": "Namur", "nl": "Namen", "de": "Namur", "en": "Namur"}),
 )
 
@@ -110,7 +185,9 @@ def region_options(locale_id: int) -> list[tuple[str, str]]:
 
     def walk(region, depth):
         prefix = "— " * depth
-        options.append((region.code, f"{prefix}{region.name} ({country_name(region.country.code)})"))
+        options.append(
+            (region.code, f"{prefix}{region.name} ({country_name(region.country.code)})")
+        )
         for child in children.get(region.pk, []):
             walk(child, depth + 1)
 

@@ -1,7 +1,8 @@
 """Withdrawal of resolved appeals (data minimisation).
 
 An appeal whose status has been "arrested" or "identified" for ``APPEAL_WITHDRAW_DAYS`` (a
-missing person "found" for ``APPEAL_FOUND_WITHDRAW_DAYS``, 7 by default) is unpublished in every language, and its photos (originals and renditions) are deleted from
+missing person "found" for ``APPEAL_FOUND_WITHDRAW_DAYS``, 7 by default) is unpublished in
+every language, and its photos (originals and renditions) are deleted from
 storage unless another live page still uses them.
 """
 
