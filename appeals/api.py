@@ -221,7 +221,7 @@ def serialize(appeal, request) -> dict:
         "date_of_birth": appeal.date_of_birth,
         "age_min": appeal.age_min,
         "age_max": appeal.age_max,
-        "nationalities": [n.code for n in appeal.nationalities.all()],
+        "nationalities": [n.code.code for n in appeal.nationalities.all()],
         "height_min_cm": appeal.height_min_cm,
         "height_max_cm": appeal.height_max_cm,
         "build": appeal.build,

@@ -160,18 +160,19 @@ def listing_context(index_page, request) -> dict:
     from .countries import country_options
     from .lookups import offence_options
     from .models import AppealPage
-    from .regions import region_options
+    from .regions import Region, region_options
 
     f = Filters.from_params(request.GET)
     # The index itself passed Wagtail's view-restriction check; appeals have no children,
     # so excluding directly restricted appeals is enough (and costs no extra query).
-    qs = AppealPage.objects.live().child_of(index_page).exclude(view_restrictions__isnull=False)
-    qs = filter_appeals(qs, f)
+    base = AppealPage.objects.live().child_of(index_page).exclude(view_restrictions__isnull=False)
+    qs = filter_appeals(base, f)
     page_obj = paginate(qs, request.GET.get("page"))
     appeals = AppealPage.localize_offences(
         AppealPage.with_listing_data(page_obj.object_list, nationalities=False)
     )
     params = f.as_params()
+    regions = list(Region.objects.filter(locale_id=index_page.locale_id))
     return {
         "filters": f,
         "filter_query": urlencode(params),
@@ -180,30 +181,28 @@ def listing_context(index_page, request) -> dict:
         "offence_options": offence_options(index_page.locale_id),
         "kind_options": Kind.choices,
         "status_options": Status.choices,
-        "country_options": used_country_options(index_page.locale_id),
-        "region_options": region_options(index_page.locale_id),
+        "country_options": used_country_options(base, regions),
+        "region_options": region_options(regions),
         "sex_options": Sex.choices,
         "nationality_options": country_options(),
         "status_all": STATUS_ALL,
     }
 
 
-def used_country_options(locale_id: int) -> list[tuple[str, str]]:
-    """Countries that have a region (snippet) or a live appeal: the country filter stays short
-    and an editor's new region brings its country in with no code change."""
+def used_country_options(appeals, regions) -> list[tuple[str, str]]:
+    """Countries of ``regions`` (snippets) or of a live appeal, in one query: the country
+    filter stays short, and an editor's new region brings its country with no code change.
+    ``appeals``: the unfiltered queryset of the listing."""
     from .countries import country_name
-    from .models import AppealPage
-    from .regions import Region
 
-    codes = set(Region.objects.filter(locale_id=locale_id).values_list("country", flat=True))
-    codes |= set(
-        live_appeals(locale_id).exclude(facts_country="").values_list("facts_country", flat=True)
+    codes = {r.country.code for r in regions}
+    pairs = (
+        appeals.exclude(facts_country="", possible_countries="")
+        .order_by()
+        .values_list("facts_country", "possible_countries")
+        .distinct()
     )
-    for joined in (
-        AppealPage.objects.live()
-        .filter(locale_id=locale_id)
-        .exclude(possible_countries="")
-        .values_list("possible_countries", flat=True)
-    ):
-        codes.update(joined.split(","))
+    for facts, possible in pairs:
+        codes.add(facts)
+        codes.update(possible.split(","))
     return sorted(((c, country_name(c)) for c in codes if c), key=lambda o: o[1])

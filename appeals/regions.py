@@ -169,12 +169,12 @@ def seed_regions(region_model, locale_model, rows=BELGIUM, country="BE") -> int:
     return created
 
 
-def region_options(locale_id: int) -> list[tuple[str, str]]:
-    """(code, label) of the regions of one language, for filters: grouped by country, each
-    top-level region followed by its parts."""
+def region_options(regions) -> list[tuple[str, str]]:
+    """(code, label) of ``regions`` (those of one language), for filters: grouped by country,
+    each top-level region followed by its parts."""
     from .countries import country_name
 
-    regions = list(Region.objects.filter(locale_id=locale_id).order_by("name"))
+    regions = sorted(regions, key=lambda r: r.name)
     children: dict[int | None, list[Region]] = {}
     for r in regions:
         children.setdefault(r.parent_id, []).append(r)

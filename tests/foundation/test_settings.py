@@ -10,9 +10,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _run_manage(*args, env_overrides):
     env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     env.update(env_overrides)
     return subprocess.run(
