@@ -501,7 +501,7 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
 
     @property
     def age_range(self) -> str:
-        if self.age_min and self.age_max:
+        if self.age_min and self.age_max and self.age_min != self.age_max:
             return f"{self.age_min}–{self.age_max}"
         return str(self.age_min or self.age_max or "")
 
