@@ -193,7 +193,8 @@ class AppealPageForm(WagtailAdminPageForm):
             self.add_error("alert", _("Only a missing person appeal can be an alert."))
         if cleaned.get("deceased") and kind != Kind.UNKNOWN:
             self.add_error("deceased", _("Only an unidentified person can be marked deceased."))
-        if kind == Kind.MISSING and is_minor(cleaned) and cleaned.get("reward_amount"):
+        child = cleaned.get("child") or is_minor(cleaned)
+        if kind == Kind.MISSING and child and cleaned.get("reward_amount"):
             self.add_error(
                 "reward_amount", _("An appeal for a missing child never offers a reward.")
             )

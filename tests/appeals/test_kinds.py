@@ -13,7 +13,7 @@ from django.db import transaction
 from wagtail.images import get_image_model
 from wagtail.models import Locale
 
-from appeals.models import AppealPage, AppealPhoto, HomePage
+from appeals.models import AppealPage, AppealPhoto, HomePage, Region
 from tips.forms import TipForm
 
 from .conftest import LANGS, days_ago, make_image
@@ -240,3 +240,48 @@ def test_openapi_documents_kinds_and_photo_kinds(client):
     assert {"kind", "country", "region"} <= params
     text = str(spec)
     assert "missing" in text and "age-progressed" in text and "found" in text
+
+
+def _admin_form(page, **fields):
+    form_class = AppealPage.get_edit_handler().get_form_class()
+    data = {
+        "title": page.title,
+        "slug": page.slug,
+        "kind": "wanted",
+        "status": "active",
+        "status_changed_on": "2026-01-01",
+        "sex": "unknown",
+        "nationalities-TOTAL_FORMS": "0",
+        "nationalities-INITIAL_FORMS": "0",
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
+        **fields,
+    }
+    return form_class(data, instance=page, parent_page=page.get_parent(), for_user=None)
+
+
+@pytest.mark.parametrize(
+    "fields,error_field",
+    [
+        ({"kind": "missing", "child": "on", "reward_amount": "500"}, "reward_amount"),
+        ({"kind": "missing", "age_max": "9", "reward_amount": "500"}, "reward_amount"),
+        ({"kind": "wanted", "alert": "on"}, "alert"),
+        ({"kind": "missing", "deceased": "on"}, "deceased"),
+    ],
+)
+def test_admin_form_refuses_what_a_kind_does_not_allow(fields, error_field, make_appeal):
+    form = _admin_form(make_appeal(), **fields)
+    assert not form.is_valid()
+    assert error_field in form.errors
+
+
+def test_admin_form_accepts_each_kind_with_its_flags(make_appeal):
+    page = make_appeal()
+    region = Region.objects.get(code="antwerp", locale=page.locale)
+    for fields in (
+        {"kind": "missing", "child": "on", "alert": "on", "possible_countries": ["NL", "BE"]},
+        {"kind": "unknown", "deceased": "on", "facts_country": "BE", "region": region.pk},
+        {"kind": "object"},
+    ):
+        form = _admin_form(page, **fields)
+        assert form.is_valid(), (fields, form.errors)
