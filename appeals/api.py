@@ -32,11 +32,22 @@ api = NinjaAPI(
 
 
 class PhotoOut(Schema):
+    kind: str = Field(
+        description="photo, cctv, efit, age-progressed, reconstruction, mark, belongings, "
+        "object or place"
+    )
     caption: str
     thumb: str = Field(description="URL of a 320×400 JPEG rendition")
     large: str = Field(description="URL of a JPEG rendition 960 px wide")
     width: int
     height: int
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    country: str = Field(description="ISO 3166-1 alpha-2 code")
+    parent: str | None = Field(description="Code of the larger region it is part of")
 
 
 class OffenceOut(Schema):
@@ -50,12 +61,18 @@ class AppealOut(Schema):
     language: str
     url: str
     tip_url: str | None = Field(
-        description="The tip form; null once the appeal is arrested, identified or closed"
+        description="The tip form; null once the appeal is arrested, identified, found or closed"
     )
     poster_url: str
     title: str
-    kind: str
-    status: str
+    kind: str = Field(
+        description="wanted, identify, witness, missing, unknown (unidentified person) or object "
+        "(object or place)"
+    )
+    status: str = Field(description="active, arrested, identified, found or closed")
+    child: bool = Field(description="A missing child (never a reward)")
+    alert: bool = Field(description="A missing person alert")
+    deceased: bool = Field(description="An unidentified deceased person")
     status_changed_on: datetime.date
     full_name: str | None
     aliases: list[str]
@@ -75,9 +92,15 @@ class AppealOut(Schema):
     facts_html: str
     facts_place: str
     facts_date: datetime.date | None
-    region: str
+    region: RegionOut | None
+    country: str | None = Field(description="ISO 3166-1 alpha-2 code of the country of the facts")
+    possible_countries: list[str] = Field(
+        description="ISO 3166-1 alpha-2 codes of the countries where the person may be"
+    )
     case_reference: str
-    reward_amount: int | None = Field(description="In euros; the same in every language")
+    reward_amount: int | None = Field(
+        description="In euros; the same in every language; null for a missing child"
+    )
     reward: str
     caution: str
     photos: list[PhotoOut]
@@ -118,10 +141,17 @@ ITEM_RESPONSES = {200: AppealOut, 404: ErrorOut, 422: ValidationErrorOut}
 
 class AppealQuery(Schema):
     language: str = Field("fr", description="fr, nl, de or en")
-    kind: str = Field("", description="wanted, identify or witness")
-    status: str = Field("", description="active (default), arrested, identified, closed or all")
+    kind: str = Field("", description="wanted, identify, witness, missing, unknown or object")
+    status: str = Field(
+        "", description="active (default), arrested, identified, found, closed or all"
+    )
     offence: str = Field("", description="Offence slug")
-    region: str = ""
+    country: str = Field(
+        "",
+        description="ISO 3166-1 alpha-2 code: country of the facts, of the region, or where "
+        "the person may be",
+    )
+    region: str = Field("", description="Region code (a region matches its parts too)")
     sex: str = Field("", description="male, female or unknown")
     nationality: str = Field("", description="ISO 3166-1 alpha-2 code")
     q: str = Field("", description="Full-text search")
@@ -141,6 +171,17 @@ def _absolute(request, url: str) -> str:
     return url if url.startswith(("http://", "https://")) else request.build_absolute_uri(url)
 
 
+def _region(region) -> dict | None:
+    if region is None:
+        return None
+    return {
+        "code": region.code,
+        "name": region.name,
+        "country": region.country.code,
+        "parent": region.parent.code if region.parent else None,
+    }
+
+
 def serialize(appeal, request) -> dict:
     photos = []
     for photo in appeal.photo_list():
@@ -149,6 +190,7 @@ def serialize(appeal, request) -> dict:
         large = renditions[API_RENDITIONS["large"]]
         photos.append(
             {
+                "kind": photo.kind,
                 "caption": photo.caption,
                 "thumb": _absolute(request, thumb.url),
                 "large": _absolute(request, large.url),
@@ -169,6 +211,9 @@ def serialize(appeal, request) -> dict:
         "title": appeal.title,
         "kind": appeal.kind,
         "status": appeal.status,
+        "child": appeal.is_child,
+        "alert": appeal.alert,
+        "deceased": appeal.deceased,
         "status_changed_on": appeal.status_changed_on,
         "full_name": appeal.full_name or None,
         "aliases": appeal.alias_list,
@@ -176,7 +221,7 @@ def serialize(appeal, request) -> dict:
         "date_of_birth": appeal.date_of_birth,
         "age_min": appeal.age_min,
         "age_max": appeal.age_max,
-        "nationalities": [n.code for n in appeal.nationalities.all()],
+        "nationalities": [n.code.code for n in appeal.nationalities.all()],
         "height_min_cm": appeal.height_min_cm,
         "height_max_cm": appeal.height_max_cm,
         "build": appeal.build,
@@ -188,10 +233,12 @@ def serialize(appeal, request) -> dict:
         "facts_html": appeal.facts,
         "facts_place": appeal.facts_place,
         "facts_date": appeal.facts_date,
-        "region": appeal.region,
+        "region": _region(appeal.region),
+        "country": appeal.facts_country.code or None,
+        "possible_countries": [c.code for c in appeal.possible_countries],
         "case_reference": appeal.case_reference,
-        "reward_amount": appeal.reward_amount,
-        "reward": appeal.reward,
+        "reward_amount": None if appeal.is_child else appeal.reward_amount,
+        "reward": "" if appeal.is_child else appeal.reward,
         "caution": appeal.caution,
         "photos": photos,
         "published": appeal.first_published_at,
@@ -207,7 +254,9 @@ def list_appeals(request: HttpRequest, response: HttpResponse, query: Query[Appe
     if locale is None:
         return Status(404, {"detail": "Unknown language"})
     f = Filters.from_params(query.dict())
-    qs = filter_appeals(live_appeals(locale.pk), f).select_related("locale")
+    qs = filter_appeals(live_appeals(locale.pk), f).select_related(
+        "locale", "region", "region__parent"
+    )
     page_obj = paginate(qs, query.page, per_page=query.page_size)
     mark_public(response)
     with translation.override(locale.language_code):
@@ -235,7 +284,9 @@ def get_appeal(request: HttpRequest, response: HttpResponse, appeal_id: int):
 
     appeal = None
     if 0 < appeal_id <= MAX_ID:  # outside that range no row can exist, and SQL would overflow
-        live = live_appeals().filter(pk=appeal_id).select_related("locale")
+        live = (
+            live_appeals().filter(pk=appeal_id).select_related("locale", "region", "region__parent")
+        )
         appeal = AppealPage.with_listing_data(live).first()
     mark_public(response)
     if appeal is None:

@@ -1,6 +1,8 @@
-"""Fixed vocabularies of appeal pages: kinds, statuses, sex, regions, nationalities.
+"""Fixed vocabularies of appeal pages: kinds, statuses, sex, photo kinds.
 
 Labels are translatable (catalogue ``appeals/locale``); stored values never change.
+Regions are editable snippets (``appeals.regions``); countries and nationalities are the ISO
+3166 list of django-countries (``appeals.countries``).
 """
 
 from django.db import models
@@ -12,18 +14,27 @@ class Kind(models.TextChoices):
     WANTED = "wanted", _("Wanted person")
     IDENTIFY = "identify", _("Identify this person")
     WITNESS = "witness", _("Witness appeal")
+    MISSING = "missing", _("Missing person")
+    UNKNOWN = "unknown", _("Unidentified person")
+    OBJECT = "object", _("Object or place")
 
 
 class Status(models.TextChoices):
     ACTIVE = "active", pgettext_lazy("appeal status", "Active")
     ARRESTED = "arrested", pgettext_lazy("appeal status", "Arrested")
     IDENTIFIED = "identified", pgettext_lazy("appeal status", "Identified")
+    FOUND = "found", pgettext_lazy("appeal status", "Found")
     CLOSED = "closed", pgettext_lazy("appeal status", "Closed")
 
 
 #: Statuses that resolve an appeal: a banner is shown, the appeal leaves the default listing,
-#: and its page and photos are withdrawn after ``APPEAL_WITHDRAW_DAYS``.
-RESOLVED_STATUSES = (Status.ARRESTED, Status.IDENTIFIED)
+#: and its page and photos are withdrawn after ``APPEAL_WITHDRAW_DAYS`` (a found missing
+#: person: after ``APPEAL_FOUND_WITHDRAW_DAYS``, much sooner).
+RESOLVED_STATUSES = (Status.ARRESTED, Status.IDENTIFIED, Status.FOUND)
+
+#: Kinds about a person whose whereabouts or identity is sought, not a suspect: no offences
+#: and no standard "do not approach" caution (an editor may still write one).
+NON_SUSPECT_KINDS = (Kind.MISSING, Kind.UNKNOWN, Kind.OBJECT)
 
 
 class Sex(models.TextChoices):
@@ -32,56 +43,22 @@ class Sex(models.TextChoices):
     UNKNOWN = "unknown", pgettext_lazy("sex", "Unknown")
 
 
-class Region(models.TextChoices):
-    BRUSSELS = "brussels", _("Brussels-Capital")
-    ANTWERP = "antwerp", _("Antwerp")
-    EAST_FLANDERS = "east-flanders", _("East Flanders")
-    WEST_FLANDERS = "west-flanders", _("West Flanders")
-    FLEMISH_BRABANT = "flemish-brabant", _("Flemish Brabant")
-    LIMBURG = "limburg", _("Limburg")
-    WALLOON_BRABANT = "walloon-brabant", _("Walloon Brabant")
-    HAINAUT = "hainaut", _("Hainaut")
-    LIEGE = "liege", _("Liège")
-    LUXEMBOURG = "luxembourg", _("Luxembourg (province)")
-    NAMUR = "namur", _("Namur")
-    ABROAD = "abroad", _("Abroad")
+class PhotoKind(models.TextChoices):
+    """What an appeal image shows: a caption badge, and the gallery it belongs to."""
+
+    PHOTO = "photo", _("Photo")
+    CCTV = "cctv", _("CCTV still")
+    EFIT = "efit", _("E-fit")
+    AGE_PROGRESSED = "age-progressed", _("Age-progressed image")
+    RECONSTRUCTION = "reconstruction", _("Facial reconstruction")
+    MARK = "mark", _("Tattoo or mark")
+    BELONGINGS = "belongings", _("Clothing or belongings")
+    OBJECT = "object", pgettext_lazy("photo kind", "Object")
+    PLACE = "place", pgettext_lazy("photo kind", "Place")
 
 
-class Nationality(models.TextChoices):
-    """ISO 3166-1 alpha-2 codes of the nationalities editors can pick."""
-
-    AL = "AL", _("Albanian")
-    DZ = "DZ", _("Algerian")
-    AT = "AT", _("Austrian")
-    BE = "BE", _("Belgian")
-    BR = "BR", _("Brazilian")
-    BG = "BG", _("Bulgarian")
-    CN = "CN", _("Chinese")
-    CO = "CO", _("Colombian")
-    CD = "CD", _("Congolese (DRC)")
-    HR = "HR", _("Croatian")
-    CZ = "CZ", _("Czech")
-    GB = "GB", _("British")
-    FR = "FR", _("French")
-    DE = "DE", _("German")
-    GR = "GR", _("Greek")
-    HU = "HU", _("Hungarian")
-    IE = "IE", _("Irish")
-    IT = "IT", _("Italian")
-    LT = "LT", _("Lithuanian")
-    LU = "LU", _("Luxembourgish")
-    MA = "MA", _("Moroccan")
-    NL = "NL", _("Dutch")
-    NG = "NG", _("Nigerian")
-    PL = "PL", _("Polish")
-    PT = "PT", _("Portuguese")
-    RO = "RO", _("Romanian")
-    RU = "RU", _("Russian")
-    RS = "RS", _("Serbian")
-    ES = "ES", _("Spanish")
-    SY = "SY", _("Syrian")
-    TN = "TN", _("Tunisian")
-    TR = "TR", _("Turkish")
-    UA = "UA", _("Ukrainian")
-    US = "US", _("American")
-    XX = "XX", _("Unknown nationality")
+#: Photo kinds shown in their own gallery below the main one, with its heading.
+GALLERY_SECTIONS = (
+    (PhotoKind.MARK, _("Tattoos and distinguishing marks")),
+    (PhotoKind.BELONGINGS, _("Clothing and belongings")),
+)

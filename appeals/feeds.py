@@ -6,6 +6,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from .choices import Kind
 from .listing import live_appeals
 
 FEED_SIZE = 30
@@ -25,19 +26,22 @@ class AppealsRssFeed(Feed):
     def link(self):
         return "/" if get_language() == "fr" else f"/{get_language()}/"
 
-    def items(self):
-        return (
-            live_appeals()
-            .filter(locale__language_code=get_language())
-            .order_by("-last_published_at", "-pk")
-            .prefetch_related("offences")[:FEED_SIZE]
-        )
+    def get_object(self, request, *args, **kwargs):
+        # ``?kind=missing`` (any kind): a feed of one kind of appeal, e.g. for a partner site.
+        kind = request.GET.get("kind", "")
+        return kind if kind in Kind.values else ""
+
+    def items(self, kind=""):
+        qs = live_appeals().filter(locale__language_code=get_language())
+        if kind:
+            qs = qs.filter(kind=kind)
+        return qs.order_by("-last_published_at", "-pk").prefetch_related("offences")[:FEED_SIZE]
 
     def item_title(self, item):
         return f"{item.get_kind_display()}: {item.display_name} ({item.get_status_display()})"
 
     def item_description(self, item):
-        offences = ", ".join(o.name for o in item.offence_list())
+        offences = ", ".join(o.name for o in item.offence_list()) if item.shows_offences else ""
         facts = strip_tags(item.facts)
         return " — ".join(part for part in (offences, item.facts_place, facts) if part)
 

@@ -9,9 +9,10 @@ from dataclasses import asdict, dataclass, fields
 from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import Case, IntegerField, When
+from django.db.models import Case, IntegerField, Q, When
 
-from .choices import Kind, Nationality, Region, Sex, Status
+from .choices import Kind, Sex, Status
+from .countries import is_country
 
 PAGE_SIZE = 12
 MAX_SEARCH_RESULTS = 500
@@ -33,6 +34,7 @@ class Filters:
     kind: str = ""
     status: str = ""
     offence: str = ""
+    country: str = ""
     region: str = ""
     sex: str = ""
     nationality: str = ""
@@ -45,14 +47,24 @@ class Filters:
             value = (params.get(name) or "").strip()
             return value if value in allowed else ""
 
-        offence = (params.get("offence") or "").strip()[:80]
+        def slug(name):
+            value = (params.get(name) or "").strip()[:80]
+            return value if value.replace("-", "").replace("_", "").isalnum() else ""
+
+        def country(name):
+            value = (params.get(name) or "").strip().upper()[:2]
+            return value if is_country(value) else ""
+
         return cls(
             kind=pick("kind", Kind.values),
             status=pick("status", [*Status.values, STATUS_ALL]),
-            offence=offence if offence.replace("-", "").replace("_", "").isalnum() else "",
-            region=pick("region", Region.values),
+            offence=slug("offence"),
+            # Regions are editable data: any well-formed code is accepted; unknown ones match
+            # nothing.
+            country=country("country"),
+            region=slug("region"),
             sex=pick("sex", Sex.values),
-            nationality=pick("nationality", Nationality.values),
+            nationality=country("nationality"),
             q=" ".join((params.get("q") or "").replace("\x00", " ").split())[:200],
             sort=pick("sort", SORTS),
         )
@@ -82,12 +94,22 @@ def filter_appeals(qs, f: Filters):
     elif f.status:
         qs = qs.filter(status=f.status)
     else:
-        # Resolved (arrested, identified) and closed appeals leave the default listing.
+        # Resolved (arrested, identified, found) and closed appeals leave the default listing.
         qs = qs.filter(status=Status.ACTIVE)
-    for name in ("kind", "region", "sex"):
+    for name in ("kind", "sex"):
         value = getattr(f, name)
         if value:
             qs = qs.filter(**{name: value})
+    if f.region:
+        # A region matches its parts too (Flemish Region: its five provinces).
+        qs = qs.filter(Q(region__code=f.region) | Q(region__parent__code=f.region))
+    if f.country:
+        qs = qs.filter(
+            Q(facts_country=f.country)
+            | Q(region__country=f.country)
+            # Two-letter codes joined by commas: a code can only match a whole code.
+            | Q(possible_countries__contains=f.country)
+        )
     if f.offence:
         qs = qs.filter(pk__in=AppealPage.objects.filter(offences__slug=f.offence).values("pk"))
     if f.nationality:
@@ -135,19 +157,22 @@ def index_for_locale(home):
 
 
 def listing_context(index_page, request) -> dict:
+    from .countries import country_options
     from .lookups import offence_options
     from .models import AppealPage
+    from .regions import Region, region_options
 
     f = Filters.from_params(request.GET)
     # The index itself passed Wagtail's view-restriction check; appeals have no children,
     # so excluding directly restricted appeals is enough (and costs no extra query).
-    qs = AppealPage.objects.live().child_of(index_page).exclude(view_restrictions__isnull=False)
-    qs = filter_appeals(qs, f)
+    base = AppealPage.objects.live().child_of(index_page).exclude(view_restrictions__isnull=False)
+    qs = filter_appeals(base, f)
     page_obj = paginate(qs, request.GET.get("page"))
     appeals = AppealPage.localize_offences(
         AppealPage.with_listing_data(page_obj.object_list, nationalities=False)
     )
     params = f.as_params()
+    regions = list(Region.objects.filter(locale_id=index_page.locale_id))
     return {
         "filters": f,
         "filter_query": urlencode(params),
@@ -156,8 +181,28 @@ def listing_context(index_page, request) -> dict:
         "offence_options": offence_options(index_page.locale_id),
         "kind_options": Kind.choices,
         "status_options": Status.choices,
-        "region_options": Region.choices,
+        "country_options": used_country_options(base, regions),
+        "region_options": region_options(regions),
         "sex_options": Sex.choices,
-        "nationality_options": sorted(Nationality.choices, key=lambda c: str(c[1])),
+        "nationality_options": country_options(),
         "status_all": STATUS_ALL,
     }
+
+
+def used_country_options(appeals, regions) -> list[tuple[str, str]]:
+    """Countries of ``regions`` (snippets) or of a live appeal, in one query: the country
+    filter stays short, and an editor's new region brings its country with no code change.
+    ``appeals``: the unfiltered queryset of the listing."""
+    from .countries import country_name
+
+    codes = {r.country.code for r in regions}
+    pairs = (
+        appeals.exclude(facts_country="", possible_countries="")
+        .order_by()
+        .values_list("facts_country", "possible_countries")
+        .distinct()
+    )
+    for facts, possible in pairs:
+        codes.add(facts)
+        codes.update(possible.split(","))
+    return sorted(((c, country_name(c)) for c in codes if c), key=lambda o: o[1])

@@ -8,6 +8,7 @@ from django.db import models
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -18,7 +19,16 @@ from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from .cache import mark_private, mark_public
-from .choices import RESOLVED_STATUSES, Kind, Nationality, Region, Sex, Status
+from .choices import (
+    GALLERY_SECTIONS,
+    NON_SUSPECT_KINDS,
+    RESOLVED_STATUSES,
+    Kind,
+    PhotoKind,
+    Sex,
+    Status,
+)
+from .regions import Region  # noqa: F401  (registers the snippet model with this app)
 from .questions import QuestionsBlock
 
 
@@ -119,7 +129,7 @@ class HomePage(PublicPageMixin, Page):
             .descendant_of(self)
             .exclude(view_restrictions__isnull=False)
             .filter(status=Status.ACTIVE)
-            .order_by("-featured", "-first_published_at")
+            .order_by("-alert", "-featured", "-first_published_at")
         )
         return AppealPage.localize_offences(
             AppealPage.with_listing_data(qs, nationalities=False)[:limit]
@@ -181,7 +191,22 @@ class AppealPageForm(WagtailAdminPageForm):
         h_min, h_max = cleaned.get("height_min_cm"), cleaned.get("height_max_cm")
         if h_min and h_max and h_min > h_max:
             self.add_error("height_max_cm", _("The upper height must not be below the lower."))
+        self._clean_kind(cleaned)
         return cleaned
+
+    def _clean_kind(self, cleaned):
+        """Kind-specific rules: a missing child never shows a reward; only a missing person
+        can be an alert; only an unidentified person can be deceased."""
+        kind = cleaned.get("kind")
+        if cleaned.get("alert") and kind != Kind.MISSING:
+            self.add_error("alert", _("Only a missing person appeal can be an alert."))
+        if cleaned.get("deceased") and kind != Kind.UNKNOWN:
+            self.add_error("deceased", _("Only an unidentified person can be marked deceased."))
+        child = cleaned.get("child") or is_minor(cleaned)
+        if kind == Kind.MISSING and child and cleaned.get("reward_amount"):
+            self.add_error(
+                "reward_amount", _("An appeal for a missing child never offers a reward.")
+            )
 
 
 class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
@@ -195,6 +220,25 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
         help_text=_("Set automatically when the status changes."),
     )
     featured = models.BooleanField(_("featured on the home page"), default=False)
+    # --- kinds: missing persons, unidentified persons (kind-specific flags)
+    child = models.BooleanField(
+        _("missing child"),
+        default=False,
+        help_text=_("A missing person under 18 (also assumed from the age or date of birth)."),
+    )
+    alert = models.BooleanField(
+        _("alert"),
+        default=False,
+        help_text=_("Missing person alert: shown first on the home page."),
+    )
+    deceased = models.BooleanField(
+        _("deceased"),
+        default=False,
+        help_text=_(
+            "An unidentified deceased person: a content note is shown before the images. "
+            "Never publish a photo of a body: use reconstructions, clothing, tattoos, belongings."
+        ),
+    )
 
     full_name = models.CharField(
         _("full name"), max_length=200, blank=True, help_text=_("Leave empty if unknown.")
@@ -222,7 +266,19 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
     )
     facts_place = models.CharField(_("place of the facts"), max_length=200, blank=True)
     facts_date = models.DateField(_("date of the facts"), null=True, blank=True)
-    region = models.CharField(_("region"), max_length=30, choices=Region.choices, blank=True)
+    # --- places that fit Europe: a country, an editable region, countries where they may be
+    facts_country = CountryField(_("country of the facts"), blank=True)
+    region = models.ForeignKey(
+        "appeals.Region",
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    possible_countries = CountryField(
+        _("countries where the person may be"), multiple=True, blank=True
+    )
     case_reference = models.CharField(_("case reference"), max_length=60, blank=True)
     desk = models.ForeignKey(
         "appeals.Desk",
@@ -278,12 +334,16 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
         "height_min_cm",
         "height_max_cm",
         "facts_date",
-        "region",
         "case_reference",
         "reward_amount",
+        "child",
+        "alert",
+        "deceased",
+        "facts_country",
+        "possible_countries",
     )
     #: Translatable snippets, mapped to their translation in the target language.
-    language_neutral_snippets = ("desk",)
+    language_neutral_snippets = ("desk", "region")
     language_neutral_snippet_sets = ("offences",)
     #: Child objects (InlinePanel) copied in order: nationalities by code, photos by image.
     language_neutral_children = ("nationalities", "photos")
@@ -293,6 +353,7 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
             [
                 FieldRowPanel([FieldPanel("kind"), FieldPanel("status")]),
                 FieldRowPanel([FieldPanel("status_changed_on"), FieldPanel("featured")]),
+                FieldRowPanel([FieldPanel("child"), FieldPanel("alert"), FieldPanel("deceased")]),
             ],
             heading=_("Appeal"),
             help_text=_(
@@ -320,7 +381,9 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
                 FieldPanel("offences", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("facts"),
                 FieldRowPanel([FieldPanel("facts_place"), FieldPanel("facts_date")]),
-                FieldRowPanel([FieldPanel("region"), FieldPanel("case_reference")]),
+                FieldRowPanel([FieldPanel("facts_country"), FieldPanel("region")]),
+                FieldPanel("possible_countries"),
+                FieldPanel("case_reference"),
             ],
             heading=_("Facts"),
         ),
@@ -347,7 +410,8 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
         index.SearchField("distinguishing_marks"),
         index.FilterField("kind"),
         index.FilterField("status"),
-        index.FilterField("region"),
+        index.FilterField("region_id"),
+        index.FilterField("facts_country"),
         index.FilterField("sex"),
     ]
 
@@ -386,6 +450,59 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
         return self.status in RESOLVED_STATUSES
 
     @property
+    def is_child(self) -> bool:
+        """A missing child: flagged, or under 18 by age or date of birth."""
+        return self.kind == Kind.MISSING and (self.child or is_minor(self.__dict__))
+
+    @property
+    def shows_reward(self) -> bool:
+        return self.asks_for_help and not self.is_child and bool(self.reward_amount or self.reward)
+
+    @property
+    def shows_offences(self) -> bool:
+        return self.kind not in (Kind.MISSING, Kind.UNKNOWN)
+
+    @property
+    def shows_standard_caution(self) -> bool:
+        """Missing and unidentified persons are not suspects: no "do not approach" unless the
+        editor writes a caution."""
+        return self.kind not in NON_SUSPECT_KINDS
+
+    @property
+    def about_a_person(self) -> bool:
+        return self.kind != Kind.OBJECT
+
+    @property
+    def shows_caution(self) -> bool:
+        return self.asks_for_help and bool(self.caution or self.shows_standard_caution)
+
+    @property
+    def appeal_question(self) -> str:
+        """What the page asks its readers: relatives and witnesses, not suspects' neighbours."""
+        if self.kind == Kind.MISSING:
+            return _("Have you seen %(name)s?") % {"name": self.display_name}
+        if self.kind == Kind.UNKNOWN:
+            return str(_("Do you recognise this person?"))
+        if self.kind == Kind.OBJECT:
+            return str(_("Do you recognise this object or this place?"))
+        return ""
+
+    def photo_groups(self) -> list[tuple[str, list]]:
+        """The main gallery, then marks and belongings in their own galleries."""
+        photos = self.photo_list()
+        section_kinds = [k for k, _label in GALLERY_SECTIONS]
+        groups = [("", [p for p in photos if p.kind not in section_kinds])]
+        for kind, label in GALLERY_SECTIONS:
+            groups.append((str(label), [p for p in photos if p.kind == kind]))
+        return [(label, items) for label, items in groups if items or not label]
+
+    def country_name(self) -> str:
+        return self.facts_country.name if self.facts_country else ""
+
+    def possible_country_names(self) -> list[str]:
+        return [c.name for c in self.possible_countries]
+
+    @property
     def asks_for_help(self) -> bool:
         """Only an active appeal asks the public for help (caution, reward, tip button, QR
         code); arrested, identified and closed appeals do not, in any language."""
@@ -397,6 +514,8 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
 
     @property
     def display_name(self) -> str:
+        if self.kind == Kind.OBJECT:
+            return self.title
         return self.full_name or str(_("Unknown person"))
 
     @property
@@ -405,7 +524,7 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
 
     @property
     def age_range(self) -> str:
-        if self.age_min and self.age_max:
+        if self.age_min and self.age_max and self.age_min != self.age_max:
             return f"{self.age_min}–{self.age_max}"
         return str(self.age_min or self.age_max or "")
 
@@ -417,6 +536,10 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
         return f"{value} cm" if value else ""
 
     def photo_list(self) -> list:
+        # A found person's photos are withdrawn from every view at once (then deleted after
+        # APPEAL_FOUND_WITHDRAW_DAYS): their privacy comes first.
+        if self.status == Status.FOUND:
+            return []
         return list(self.photos.all())
 
     @property
@@ -446,7 +569,7 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
         return appeals
 
     def nationality_list(self) -> list[str]:
-        return [n.get_code_display() for n in self.nationalities.all()]
+        return [str(n.code.name) for n in self.nationalities.all()]
 
     def get_tip_url(self, lang: str | None = None) -> str:
         """The tip form for this appeal, in ``lang`` (default: the active language)."""
@@ -481,7 +604,7 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
 
 class AppealNationality(Orderable):
     page = ParentalKey(AppealPage, related_name="nationalities", on_delete=models.CASCADE)
-    code = models.CharField(_("nationality"), max_length=2, choices=Nationality.choices)
+    code = CountryField(_("nationality"))
 
     panels = [FieldPanel("code")]
 
@@ -489,13 +612,16 @@ class AppealNationality(Orderable):
         verbose_name = _("nationality")
 
     def __str__(self):
-        return self.get_code_display()
+        return str(self.code.name)
 
 
 class AppealPhoto(Orderable):
     page = ParentalKey(AppealPage, related_name="photos", on_delete=models.CASCADE)
     image = models.ForeignKey(
         "wagtailimages.Image", on_delete=models.CASCADE, related_name="+", verbose_name=_("image")
+    )
+    kind = models.CharField(
+        _("kind of image"), max_length=20, choices=PhotoKind.choices, default=PhotoKind.PHOTO
     )
     caption = models.CharField(
         _("caption"),
@@ -504,7 +630,12 @@ class AppealPhoto(Orderable):
         help_text=_("Describes the photo for people who cannot see it, e.g. 'CCTV still'."),
     )
 
-    panels = [FieldPanel("image"), FieldPanel("caption")]
+    panels = [FieldPanel("image"), FieldPanel("kind"), FieldPanel("caption")]
+
+    @property
+    def alt_text(self) -> str:
+        """The caption, or the kind of image (e.g. "Tattoo or mark") when there is none."""
+        return self.caption or str(self.get_kind_display())
 
     class Meta(Orderable.Meta):
         verbose_name = _("photo")
@@ -516,3 +647,20 @@ class AppealPhoto(Orderable):
 
 def withdraw_delay() -> datetime.timedelta:
     return datetime.timedelta(days=getattr(settings, "APPEAL_WITHDRAW_DAYS", 30))
+
+
+def found_withdraw_delay() -> datetime.timedelta:
+    return datetime.timedelta(days=getattr(settings, "APPEAL_FOUND_WITHDRAW_DAYS", 7))
+
+
+def is_minor(values) -> bool:
+    """Under 18 by the apparent age or the date of birth in ``values`` (a dict of fields)."""
+    age_max, age_min = values.get("age_max"), values.get("age_min")
+    if age_max or age_min:
+        return (age_max or age_min) < 18
+    born = values.get("date_of_birth")
+    if born:
+        today = timezone.localdate()
+        years = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        return years < 18
+    return False

@@ -44,6 +44,9 @@ def _headline(appeal) -> str:
         "wanted": _("WANTED"),
         "identify": _("WHO IS THIS?"),
         "witness": _("WITNESSES SOUGHT"),
+        "missing": _("MISSING"),
+        "unknown": _("WHO IS THIS?"),
+        "object": _("DO YOU RECOGNISE THIS?"),
     }.get(appeal.kind, _("WANTED"))
 
 
@@ -68,7 +71,9 @@ def _render(appeal, request) -> bytes:
         draw.text((WIDTH // 2, y + 25), label, font=_font(56, True), fill="white", anchor="mm")
         y += 100
 
-    offences = ", ".join(o.name for o in appeal.offence_list())
+    offences = ", ".join(o.name for o in appeal.offence_list()) if appeal.shows_offences else ""
+    if appeal.asks_for_help and appeal.appeal_question:
+        offences = appeal.appeal_question  # missing, unidentified, object: the question
     offence_lines = textwrap.wrap(offences, width=42)[:3]
     qr_size = 360
     qy = HEIGHT - MARGIN - qr_size
@@ -126,7 +131,10 @@ def _tip_block(canvas, draw, appeal, request, qy, qr_size) -> None:
     from .lookups import emergency_numbers
 
     number = emergency_numbers(request)["emergency"]
-    caution = _("Do not approach this person. Emergency: %(number)s") % {"number": number}
+    if appeal.shows_standard_caution:
+        caution = _("Do not approach this person. Emergency: %(number)s") % {"number": number}
+    else:
+        caution = _("Emergency: %(number)s") % {"number": number}
     for line in textwrap.wrap(caution, width=30):
         draw.text((tx, ty + 20), line, font=_font(34, True), fill=RED)
         ty += 46

@@ -55,8 +55,9 @@ logger = logging.getLogger(__name__)
 
 LOG_ACTION = "appeals.translation_sync"
 
-# What makes two child objects (InlinePanel rows) the same fact in two languages.
-CHILD_IDENTITY = {"nationalities": "code", "photos": "image_id"}
+# What makes two child objects (InlinePanel rows) the same fact in two languages: a photo is
+# its image and its kind (CCTV still, e-fit, tattoo...), the caption is translated text.
+CHILD_IDENTITY = {"nationalities": ("code",), "photos": ("image_id", "kind")}
 
 # Set while this module publishes translations, so their page_published does not sync back.
 _syncing = contextvars.ContextVar("appeals_translation_syncing", default=False)
@@ -86,8 +87,11 @@ def facts_of(page) -> dict:
     for name in page.language_neutral_snippet_sets:
         facts[name] = sorted(str(o.translation_key) for o in getattr(page, name).all())
     for name in page.language_neutral_children:
-        key = CHILD_IDENTITY[name]
-        facts[name] = [getattr(child, key) for child in _ordered(getattr(page, name))]
+        keys = CHILD_IDENTITY[name]
+        facts[name] = [
+            tuple(str(getattr(child, key)) for key in keys)
+            for child in _ordered(getattr(page, name))
+        ]
     # The questions' structure (not their text): see appeals.questions.
     facts["questions"] = questions.structure_of(page.questions)
     return facts
@@ -132,7 +136,12 @@ def apply_facts(source, target) -> list[str]:
     # Keep the target's own (translated) caption of a photo it already shows.
     captions = {p.image_id: p.caption for p in target.photos.all()}
     target.photos = [
-        AppealPhoto(image_id=p.image_id, caption=captions.get(p.image_id, p.caption), sort_order=i)
+        AppealPhoto(
+            image_id=p.image_id,
+            kind=p.kind,
+            caption=captions.get(p.image_id, p.caption),
+            sort_order=i,
+        )
         for i, p in enumerate(_ordered(source.photos))
     ]
     if "questions" in changed:  # the target keeps the text of the questions it has

@@ -12,7 +12,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import translation_sync
-from .models import Desk, Offence
+from .models import Desk, Offence, Region
 
 
 class OffenceViewSet(SnippetViewSet):
@@ -32,8 +32,21 @@ class DeskViewSet(SnippetViewSet):
     add_to_admin_menu = False
 
 
+class RegionViewSet(SnippetViewSet):
+    """Regions of any country: a unit adds its own (issue 16); filters follow at once."""
+
+    model = Region
+    icon = "site"
+    menu_label = _("Regions")
+    list_display = ["name", "code", "country", "parent", "locale"]
+    list_filter = ["country"]
+    search_fields = ["name", "code"]
+    add_to_admin_menu = False
+
+
 register_snippet(OffenceViewSet)
 register_snippet(DeskViewSet)
+register_snippet(RegionViewSet)
 
 
 @hooks.register("register_log_actions")

@@ -1,7 +1,8 @@
 """Withdrawal of resolved appeals (data minimisation).
 
-An appeal whose status has been "arrested" or "identified" for ``APPEAL_WITHDRAW_DAYS`` is
-unpublished in every language, and its photos (originals and renditions) are deleted from
+An appeal whose status has been "arrested" or "identified" for ``APPEAL_WITHDRAW_DAYS`` (a
+missing person "found" for ``APPEAL_FOUND_WITHDRAW_DAYS``, 7 by default) is unpublished in
+every language, and its photos (originals and renditions) are deleted from
 storage unless another live page still uses them.
 """
 
@@ -9,9 +10,10 @@ import logging
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from .choices import RESOLVED_STATUSES
+from .choices import RESOLVED_STATUSES, Status
 
 logger = logging.getLogger(__name__)
 
@@ -23,11 +25,13 @@ class WithdrawReport:
 
 
 def due_for_withdrawal(today=None):
-    from .models import AppealPage, withdraw_delay
+    from .models import AppealPage, found_withdraw_delay, withdraw_delay
 
     today = today or timezone.localdate()
+    others = [s for s in RESOLVED_STATUSES if s != Status.FOUND]
     return AppealPage.objects.live().filter(
-        status__in=RESOLVED_STATUSES, status_changed_on__lte=today - withdraw_delay()
+        Q(status__in=others, status_changed_on__lte=today - withdraw_delay())
+        | Q(status=Status.FOUND, status_changed_on__lte=today - found_withdraw_delay())
     )
 
 

@@ -113,6 +113,22 @@ class TipForm(forms.Form):
         ] + [validators.MaxLengthValidator(what.max_length)]
         what.widget.attrs["maxlength"] = str(what.max_length)
 
+    # --- Kinds of appeal (issue 16): a missing person's form asks first when and where the
+    # person was seen. The answers are the sealed "when_date", "when_time" and "place".
+    seen_first = False
+
+    def adapt_to_appeal(self, appeal) -> TipForm:
+        if getattr(appeal, "kind", "") == "missing":
+            self.seen_first = True
+            self.fields["when_date"].label = _("Date you last saw this person")
+            self.fields["when_time"].label = _("Time (approximate)")
+            self.fields["place"].label = _("Where did you see this person?")
+            self.fields["place"].help_text = _(
+                "A town, street, shop, station, road… as precise as you can. Which way were "
+                "they going?"
+            )
+        return self
+
     def fields_for_sealing(self) -> dict[str, str]:
         """The free-text content of a valid form, as strings, for the sealed tip document."""
         data = self.cleaned_data

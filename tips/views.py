@@ -121,7 +121,7 @@ def _render_form(
     problems = len(notices) + len(file_errors) + sum(len(e) for e in form.errors.values())
     context = {
         **_appeal_context(appeal),
-        "form": form,
+        "form": form.adapt_to_appeal(getattr(appeal, "specific", appeal)),
         "form_action": request.path,
         "notices": list(notices),
         "file_errors": list(file_errors),

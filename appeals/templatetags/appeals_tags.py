@@ -92,6 +92,7 @@ def status_class(status: str) -> str:
         Status.ACTIVE: "badge--active",
         Status.ARRESTED: "badge--arrested",
         Status.IDENTIFIED: "badge--identified",
+        Status.FOUND: "badge--found",
         Status.CLOSED: "badge--closed",
     }.get(status, "badge--active")
 

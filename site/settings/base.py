@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "wagtail.locales",
     "wagtail",
     "modelcluster",
+    "django_countries",  # ISO 3166 names in every language (nationalities, countries)
     "taggit",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -234,6 +235,8 @@ WAGTAIL_USER_TIME_ZONES = sorted({TIME_ZONE, "UTC"})
 
 # --- Appeals: withdrawal of resolved appeals, cache lifetimes of public pages (seconds).
 APPEAL_WITHDRAW_DAYS = env_int("APPEAL_WITHDRAW_DAYS", 30)
+# A found missing person's page and photos go much sooner: their privacy comes first.
+APPEAL_FOUND_WITHDRAW_DAYS = env_int("APPEAL_FOUND_WITHDRAW_DAYS", 7)
 APPEALS_CACHE_MAX_AGE = env_int("APPEALS_CACHE_MAX_AGE", 60)
 APPEALS_CACHE_S_MAXAGE = env_int("APPEALS_CACHE_S_MAXAGE", 300)
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000

@@ -20,7 +20,9 @@ from appeals.models import (
     Desk,
     HomePage,
     Offence,
+    Region,
 )
+from appeals.regions import seed_regions
 
 LANGS = ("fr", "nl", "de", "en")
 _counter = itertools.count(1)
@@ -39,6 +41,7 @@ def make_image(color="gray"):
 def site_tree(db):
     """{lang: (home, index)} for fr, nl, de, en; the fr home is the default site root."""
     locales = {code: Locale.objects.get_or_create(language_code=code)[0] for code in LANGS}
+    seed_regions(Region, Locale)  # Belgium's regions in the languages created just now
     root = Page.get_first_root_node()
     home_key, index_key = uuid.uuid4(), uuid.uuid4()
     tree = {}
@@ -102,6 +105,8 @@ def make_appeal(site_tree):
             "full_name": f"Person {n}",
         }
         defaults.update(fields)
+        if isinstance(defaults.get("region"), str):  # a region code: the row in this language
+            defaults["region"] = Region.objects.get(code=defaults["region"], locale=index.locale)
         page = AppealPage(**defaults)
         if translation_of is not None:
             page.translation_key = translation_of.translation_key

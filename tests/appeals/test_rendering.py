@@ -68,8 +68,8 @@ def test_every_appeal_field_renders(client, full_appeal):
         "poster/",
     ]:
         assert text in html, text
-    assert "Belge" in html and "Marocain" in html  # nationalities, translated
-    assert "Flandre occidentale" in html  # region, translated
+    assert "Belgique" in html and "Maroc" in html  # nationalities (ISO names), translated
+    assert "Flandre-Occidentale" in html  # region, translated
     assert "Secret internal desk" not in html  # desk internals are never shown
     tip_url = f"/tip/appeal/{full_appeal.pk}/"
     assert f'href="{tip_url}"' in html

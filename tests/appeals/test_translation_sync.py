@@ -367,7 +367,13 @@ def test_publishing_in_the_admin_syncs_and_logs_the_editor(appeal, admin_client,
             ),
             "photos": inline_formset(
                 [
-                    {"id": p.pk, "image": p.image_id, "caption": p.caption, "ORDER": i}
+                    {
+                        "id": p.pk,
+                        "image": p.image_id,
+                        "kind": p.kind,
+                        "caption": p.caption,
+                        "ORDER": i,
+                    }
                     for i, p in enumerate(photos)
                 ],
                 initial=len(photos),

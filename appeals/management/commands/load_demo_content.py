@@ -1,7 +1,9 @@
 """Load demo content (development only; refused unless ``DEMO_CONTENT_ALLOWED``).
 
-About 30 fictional appeals in fr, nl, de and en, an editor account, then the tip line's
-demo (``tips.demo``): investigators, a supervisor, the key ceremony and a dozen tips.
+About 30 fictional appeals in fr, nl, de and en (plus one or more of each kind added by
+issue 16: missing persons, unidentified persons, an object or place), an editor account,
+then the tip line's demo (``tips.demo``): investigators, a supervisor, the key ceremony and a
+dozen tips.
 
 Idempotent: when the demo home page exists, the appeals part only makes sure the editor
 account and the "Editors" group exist; the tip-line part skips what already exists.
@@ -22,8 +24,9 @@ from django.utils.text import slugify
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
 
-from appeals.choices import Kind, Sex, Status
+from appeals.choices import Kind, PhotoKind, Sex, Status
 from appeals.demo import data
+from appeals.demo.drawings import draw
 from appeals.demo.portraits import silhouette
 from appeals.models import (
     AppealIndexPage,
@@ -33,13 +36,20 @@ from appeals.models import (
     Desk,
     HomePage,
     Offence,
+    Region,
 )
 from appeals.permissions import ensure_editors_group
+from appeals.regions import seed_regions
 
 EDITOR_USERNAME = "editor"
 EDITOR_PASSWORD = "demo-editor-password"  # noqa: S105 - development demo account, documented
 APPEAL_COUNT = 30
 DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y")
+PHOTO_KINDS = {
+    "portrait": PhotoKind.PHOTO,
+    "cctv": PhotoKind.CCTV,
+    "aged": PhotoKind.AGE_PROGRESSED,
+}
 
 
 class Command(BaseCommand):
@@ -67,6 +77,7 @@ class Command(BaseCommand):
         for name in ("django_tasks", "wagtail", "tips"):  # one line per object is just noise
             logging.getLogger(name).setLevel(logging.WARNING)
         locales = self._locales()
+        seed_regions(Region, Locale)  # Belgium's regions in every language (idempotent)
         if HomePage.objects.filter(locale=locales["fr"]).exists():
             group = ensure_editors_group()
             self._editor(group)
@@ -77,6 +88,7 @@ class Command(BaseCommand):
                 offences = self._translated_snippets(Offence, locales, self._offence_rows())
                 desks = self._translated_snippets(Desk, locales, self._desk_rows())
                 self._appeals(random.Random(seed), locales, indexes, offences, desks)  # noqa: S311
+                self._kind_appeals(locales, indexes, desks)
                 group = ensure_editors_group()
                 self._editor(group)
             self.stdout.write(
@@ -278,7 +290,8 @@ class Command(BaseCommand):
                     facts=facts,
                     facts_place=place,
                     facts_date=p["facts_date"],
-                    region=region,
+                    region=Region.objects.get(code=region, locale=locales[code]),
+                    facts_country="BE",
                     case_reference=f"BE-{p['facts_date'].year}-{(p['n'] + 1) * 137:05d}",
                     desk=desks[code][p["desk"]],
                     reward=data.REWARD[i] if p["reward"] else "",
@@ -289,13 +302,81 @@ class Command(BaseCommand):
                 page.offences = [offences[code][k] for k in p["offences"]]
                 page.nationalities = [AppealNationality(code=c) for c in p["nationalities"]]
                 page.photos = [
-                    AppealPhoto(image=image, caption=data.CAPTIONS[variant][i])
+                    AppealPhoto(
+                        image=image,
+                        kind=PHOTO_KINDS[variant],
+                        caption=data.CAPTIONS[variant][i],
+                    )
                     for image, variant in images
                 ]
                 indexes[code].add_child(instance=page)
                 # add_child stamps publication dates with "now": restore the planned ones.
                 AppealPage.objects.filter(pk=page.pk).update(
                     first_published_at=p["published"], last_published_at=p["updated"]
+                )
+
+    def _kind_appeals(self, locales, indexes, desks):
+        """One or more appeals of each kind added by issue 16, with drawn images."""
+        image_model = get_image_model()
+        now = timezone.now()
+        for n, p in enumerate(data.KIND_APPEALS, start=APPEAL_COUNT + 1):
+            images = []
+            for j, (variant, kind) in enumerate(p["photos"]):
+                image = image_model(title=f"Demo {variant} {n}-{j}")
+                image.file = ImageFile(
+                    ContentFile(draw(n * 10 + j, variant)), name=f"demo-{n}-{j}.jpg"
+                )
+                image.save()
+                images.append((image, variant, kind))
+            key = uuid.uuid4()
+            published = now - datetime.timedelta(days=p["days_ago"])
+            status = p.get("status", Status.ACTIVE)
+            changed = timezone.localdate() - datetime.timedelta(days=p.get("changed_days_ago", 0))
+            for i, code in enumerate(data.LANGS):
+                name = p.get("name", "")
+                place = p["place"][i]
+                if "title" in p:
+                    title = p["title"][i]
+                else:
+                    title = name or f"{data.UNKNOWN[i]} – {place}"
+                page = AppealPage(
+                    title=title,
+                    slug=f"{slugify(title)[:60]}-{n}",
+                    locale=locales[code],
+                    translation_key=key,
+                    kind=p["kind"],
+                    status=status,
+                    status_changed_on=changed if status != Status.ACTIVE else published.date(),
+                    featured=p.get("alert", False),
+                    child=p.get("child", False),
+                    alert=p.get("alert", False),
+                    deceased=p.get("deceased", False),
+                    full_name=name,
+                    sex=p["sex"],
+                    age_min=p["age"][0] if "age" in p else None,
+                    age_max=p["age"][1] if "age" in p else None,
+                    height_min_cm=p["height"][0] if "height" in p else None,
+                    height_max_cm=p["height"][1] if "height" in p else None,
+                    hair=p["hair"][i] if "hair" in p else "",
+                    distinguishing_marks=p["marks"][i] if "marks" in p else "",
+                    facts=p["facts"][i],
+                    facts_place=place,
+                    facts_date=published.date(),
+                    facts_country="BE",
+                    region=Region.objects.get(code=p["region"], locale=locales[code]),
+                    possible_countries=p["possible"],
+                    case_reference=f"BE-{published.year}-{n * 137:05d}",
+                    desk=desks[code][1],
+                    search_description=p["facts"][i].replace("<p>", "").replace("</p>", "")[:150],
+                )
+                page.nationalities = [AppealNationality(code="BE")] if name else []
+                page.photos = [
+                    AppealPhoto(image=image, kind=kind, caption=data.KIND_CAPTIONS[variant][i])
+                    for image, variant, kind in images
+                ]
+                indexes[code].add_child(instance=page)
+                AppealPage.objects.filter(pk=page.pk).update(
+                    first_published_at=published, last_published_at=published
                 )
 
     # --- accounts

@@ -1,4 +1,5 @@
-"""Unpublish arrested/identified appeals after APPEAL_WITHDRAW_DAYS and delete their photos.
+"""Unpublish arrested/identified appeals after APPEAL_WITHDRAW_DAYS (found missing persons
+after APPEAL_FOUND_WITHDRAW_DAYS) and delete their photos.
 
 Run it daily (cron, systemd timer or the task worker), next to ``publish_scheduled``.
 """
@@ -20,5 +21,6 @@ class Command(BaseCommand):
         verb = "Would withdraw" if dry_run else "Withdrew"
         self.stdout.write(
             f"{verb} {len(report.pages)} page(s) and {len(report.images)} image(s) "
-            f"(delay: {getattr(settings, 'APPEAL_WITHDRAW_DAYS', 30)} days)."
+            f"(delay: {getattr(settings, 'APPEAL_WITHDRAW_DAYS', 30)} days, "
+            f"found persons: {getattr(settings, 'APPEAL_FOUND_WITHDRAW_DAYS', 7)} days)."
         )
