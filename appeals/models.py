@@ -28,8 +28,8 @@ from .choices import (
     Sex,
     Status,
 )
-from .regions import Region  # noqa: F401  (registers the snippet model with this app)
 from .questions import QuestionsBlock
+from .regions import Region  # noqa: F401  (registers the snippet model with this app)
 
 
 class Desk(TranslatableMixin, models.Model):
