@@ -30,7 +30,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
-from tips import antispam, keys, ratelimit, services
+from tests.tips_core.helpers import make_tip_line_ready
+from tips import antispam, ratelimit, services
 from tips.followup import session as followup_session
 
 NETWORK = ipaddress.ip_network("10.77.0.0/16")
@@ -61,8 +62,7 @@ def tipline(db, settings):
     cache.clear()
     ratelimit.reset_state()
     desk = Desk.objects.create(name="Fugitive search")
-    keys.create_recovery_key()
-    keys.create_desk_key(desk)
+    make_tip_line_ready(desk)  # recovery key, a member who can read, the default desk
     yield desk
     cache.clear()
     ratelimit.reset_state()
