@@ -126,6 +126,36 @@ else:
         }
     }
 
+
+def _security_redis_url(url: str) -> str:
+    """``url`` with the next database number (``/0`` -> ``/1``): same server, another store."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    db = parts.path.strip("/")
+    number = (int(db) + 1) % 16 if db.isdigit() else 1
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+# --- Security state (vault and follow-up sessions, rate limits, the used-token guard): its own
+# Redis database or instance, which the operator runs with ``maxmemory-policy noeviction`` so
+# no flood of cached pages can evict it. No soft layer: its users must see a failure.
+SECURITY_REDIS_URL = env_str("SECURITY_REDIS_URL") or (
+    _security_redis_url(REDIS_URL) if REDIS_URL else ""
+)
+if SECURITY_REDIS_URL:
+    CACHES["security"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": SECURITY_REDIS_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "mw"),
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+else:
+    CACHES["security"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "mostwanted-security",
+    }
+
 # --- Passwords and sessions
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
