@@ -26,7 +26,7 @@ from typing import BinaryIO
 from django.db import transaction
 from django.utils import timezone
 
-from . import crypto, keys, receipts, selectors
+from . import crypto, keys, padding, receipts, selectors
 from .attachments import StagedAttachment, discard_staged, tip_storage
 from .models import Attachment, Tip, TipPriority
 
@@ -125,7 +125,9 @@ def tip_submit(
             "contact": {str(k): str(v) for k, v in contact.items()} if contact else None,
             "attachments": [a.document_entry() for a in attachments],
         }
-        plaintext = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+        plaintext = padding.pad_json(  # the sealed size says only a size bucket
+            json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+        )
         envelope = crypto.seal(
             plaintext,
             [desk_key.recipient, recovery.recipient],
@@ -183,7 +185,7 @@ def _queue_notification(tip_id: int, urgent: bool) -> None:
 
 def _load_document(plaintext: bytes) -> dict:
     try:
-        return json.loads(plaintext)
+        return json.loads(padding.unpad_json(plaintext))  # padded or older, unpadded
     except ValueError:
         raise crypto.DecryptionError("document is not valid JSON") from None
 
