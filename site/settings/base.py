@@ -18,6 +18,12 @@ DEMO_CONTENT_ALLOWED = False
 SECRET_KEY = env_str("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# The onion service's host name (e.g. abc...xyz.onion; docs/tor.md): allowed, a trusted CSRF
+# origin, exempt from the HTTPS redirect and HSTS, announced by Onion-Location on clear pages.
+ONION_HOST = env_str("ONION_HOST").strip().lower()
+if ONION_HOST:
+    ALLOWED_HOSTS = [*ALLOWED_HOSTS, ONION_HOST]
+    CSRF_TRUSTED_ORIGINS = [*CSRF_TRUSTED_ORIGINS, f"http://{ONION_HOST}"]
 
 INSTALLED_APPS = [
     "mostwanted",
@@ -58,7 +64,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
+    "mostwanted.onion.OnionAwareSecurityMiddleware",  # SecurityMiddleware, onion-aware
     "mostwanted.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -400,6 +406,9 @@ TIP_RATE_GLOBAL = env_str("TIP_RATE_GLOBAL", "600/m")
 # An IPv6 source is its /TIP_IPV6_PREFIX network.
 TIP_ATTEMPTS_PER_SOURCE = env_str("TIP_ATTEMPTS_PER_SOURCE", "")
 TIP_IPV6_PREFIX = env_int("TIP_IPV6_PREFIX", 64)
+# ... except Tor circuits of the onion service (fake addresses from Tor's circuit ids, see
+# docs/tor.md): each one is its own source.
+TIP_TOR_CIRCUIT_NETWORK = env_str("TIP_TOR_CIRCUIT_NETWORK", "fc00:dead:beef:4dad::/64")
 # Where the daily rate-limit secret lives: "memory" (per gunicorn master, never stored:
 # seizure-safe) or "cache" (shared by every node through Redis). tips/ratelimit.py.
 TIP_RATELIMIT_SECRET_STORE = env_str("TIP_RATELIMIT_SECRET_STORE", "memory")
