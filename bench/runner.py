@@ -35,6 +35,7 @@ ORDER = [
     "queue",
     "store",
     "spike",
+    "sandbox",
 ]
 
 

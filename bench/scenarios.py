@@ -26,6 +26,7 @@ TARGETS = {
     "queue": "median < 60 ms, constant queries",
     "spike": "0 errors",
     "store": "reported (S3 ÷ local)",
+    "sandbox": "< 2 s CPU and < 256 MB per file",
 }
 
 
@@ -982,6 +983,12 @@ def _store_scenario(ctx: Context) -> dict:
     return store(ctx)
 
 
+def _sandbox_scenario(ctx: Context) -> dict:
+    from .hostile import sandbox
+
+    return sandbox(ctx)
+
+
 SCENARIOS = {
     "static": static,
     "proxy": proxy,
@@ -993,4 +1000,5 @@ SCENARIOS = {
     "queue": queue,
     "spike": spike,
     "store": _store_scenario,
+    "sandbox": _sandbox_scenario,
 }
