@@ -35,6 +35,8 @@ ORDER = [
     "queue",
     "store",
     "spike",
+    "flood",
+    "slow-clients",
     "sandbox",
 ]
 
