@@ -13,6 +13,8 @@ from django.utils import translation
 from ninja import Field, NinjaAPI, Query, Schema, Status
 from wagtail.models import Locale
 
+from mostwanted.pagecache import reads_query
+
 from .cache import mark_public
 from .listing import Filters, filter_appeals, live_appeals, paginate
 
@@ -250,6 +252,7 @@ def serialize(appeal, request) -> dict:
 def list_appeals(request: HttpRequest, response: HttpResponse, query: Query[AppealQuery]):
     from .models import AppealPage
 
+    reads_query(request, AppealQuery.model_fields)  # the page cache keys on these only
     locale = _locale(query.language)
     if locale is None:
         return Status(404, {"detail": "Unknown language"})

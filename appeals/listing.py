@@ -11,6 +11,8 @@ from urllib.parse import urlencode
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Case, IntegerField, Q, When
 
+from mostwanted.pagecache import reads_query
+
 from .choices import Kind, Sex, Status
 from .countries import is_country
 
@@ -162,6 +164,8 @@ def listing_context(index_page, request) -> dict:
     from .models import AppealPage
     from .regions import Region, region_options
 
+    # The page cache keys this page on these parameters only (junk ones make no new entry).
+    reads_query(request, [*(field.name for field in fields(Filters)), "page"])
     f = Filters.from_params(request.GET)
     # The index itself passed Wagtail's view-restriction check; appeals have no children,
     # so excluding directly restricted appeals is enough (and costs no extra query).

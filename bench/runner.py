@@ -35,6 +35,9 @@ ORDER = [
     "queue",
     "store",
     "spike",
+    "flood",
+    "slow-clients",
+    "sandbox",
 ]
 
 

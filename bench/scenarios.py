@@ -26,6 +26,9 @@ TARGETS = {
     "queue": "median < 60 ms, constant queries",
     "spike": "0 errors",
     "store": "reported (S3 ÷ local)",
+    "sandbox": "< 2 s CPU and < 256 MB per file",
+    "flood": "all genuine tips accepted",
+    "slow-clients": "all genuine tips accepted",
 }
 
 
@@ -417,9 +420,15 @@ def _form_fields(html: str) -> dict:
 class _Session:
     """One keep-alive connection with its cookies, like one browser."""
 
-    def __init__(self, port: int):
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    def __init__(self, port: int, source: str | None = None):
+        # ``source``: a loopback address of its own (127.0.0.2, ...), seen by nginx as a
+        # distinct client, subject to the per-source limits (127.0.0.1 is exempt).
+        self.source = (source, 0) if source else None
+        self.conn = self._connect(port)
         self.cookies: dict[str, str] = {}
+
+    def _connect(self, port: int):
+        return http.client.HTTPConnection("127.0.0.1", port, timeout=60, source_address=self.source)
 
     def _headers(self, extra=None):
         headers = {"Host": f"127.0.0.1:{self.conn.port}"}
@@ -434,7 +443,7 @@ class _Session:
             response = self.conn.getresponse()
         except (http.client.HTTPException, OSError):
             self.conn.close()
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.conn.port, timeout=60)
+            self.conn = self._connect(self.conn.port)
             self.conn.request(method, path, body=body, headers=self._headers(headers))
             response = self.conn.getresponse()
         data = response.read()
@@ -982,6 +991,24 @@ def _store_scenario(ctx: Context) -> dict:
     return store(ctx)
 
 
+def _flood_scenario(ctx: Context) -> dict:
+    from .flood import flood
+
+    return flood(ctx)
+
+
+def _slow_clients_scenario(ctx: Context) -> dict:
+    from .flood import slow_clients
+
+    return slow_clients(ctx)
+
+
+def _sandbox_scenario(ctx: Context) -> dict:
+    from .hostile import sandbox
+
+    return sandbox(ctx)
+
+
 SCENARIOS = {
     "static": static,
     "proxy": proxy,
@@ -993,4 +1020,7 @@ SCENARIOS = {
     "queue": queue,
     "spike": spike,
     "store": _store_scenario,
+    "sandbox": _sandbox_scenario,
+    "flood": _flood_scenario,
+    "slow-clients": _slow_clients_scenario,
 }

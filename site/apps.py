@@ -10,3 +10,9 @@ class MostWantedConfig(AppConfig):
         from . import admin_csp
 
         admin_csp.install()
+        # Django's SecurityMiddleware deploy checks, run for the onion-aware subclass.
+        from django.core import checks
+
+        from .onion import check_security_middleware
+
+        checks.register(check_security_middleware, checks.Tags.security, deploy=True)

@@ -7,7 +7,9 @@ exception class only).
 
 The vault, follow-up sessions, the tip form's replay guard and the rate limits must *know*
 the cache failed (to say "vault unavailable", or fall back to the in-process limiter), so
-they use ``strict_cache``: the same Redis without the soft layer.
+they use ``strict_default_cache``: the ``security`` alias (its own Redis database with
+``noeviction``, so a flood of page-cache entries cannot evict a session or a limit), without
+the soft layer.
 """
 
 import logging
@@ -78,13 +80,22 @@ def strict_cache(alias: str = "default"):
     return getattr(backend, "strict", backend)
 
 
+def security_alias() -> str:
+    """The cache alias of the security state: ``"security"`` (a ``noeviction`` Redis database
+    apart from the page cache) when configured, else ``"default"``."""
+    from django.conf import settings
+
+    return "security" if "security" in settings.CACHES else "default"
+
+
 class _StrictDefaultCache:
-    """Module-level stand-in for ``django.core.cache.cache`` that is always strict and follows
-    settings overrides (it resolves the backend at each call)."""
+    """Module-level stand-in for ``django.core.cache.cache`` that is always strict, lives in
+    the security store and follows settings overrides (it resolves the backend at each call)."""
 
     def __getattr__(self, name):
-        return getattr(strict_cache(), name)
+        return getattr(strict_cache(security_alias()), name)
 
 
+#: The security state's cache (vault and follow-up sessions, rate limits, used-token guard).
 #: Import as ``from mostwanted.cache import strict_default_cache as cache``.
 strict_default_cache = _StrictDefaultCache()

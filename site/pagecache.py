@@ -12,7 +12,11 @@ What is cached (all conditions must hold):
 * the response is a 200, not streaming, says ``Cache-Control: public`` (and not ``private``,
   ``no-cache`` or ``no-store``), sets no cookie and does not vary on ``Cookie`` or ``*``.
 
-The key is the host, the full path (with its query string) and the active language. Every
+The key is the host, the path, the active language and only the query parameters the page
+reads: a view that reads some declares them with ``reads_query(request, names)`` (the appeal
+index and the API's list: their filters and ``page``); every other page reads none, so
+``?junk=1`` is served from, and never adds to, the page's one entry. A small marker entry under
+the bare path remembers which parameters a path reads. Every
 entry also carries a site-wide *generation* number: publishing, unpublishing or changing the
 status of any page bumps it (``invalidate_all``), so every cached page, including each
 filtered or paginated listing, is dropped at once. Entries live at most
@@ -55,6 +59,17 @@ BUILTIN_EXCLUDE = (
 )
 #: Headers that must never be replayed from a cache entry.
 _DROP_HEADERS = {"set-cookie", "date", "x-page-cache"}
+
+
+#: Request attribute a view sets (through ``reads_query``) to the query parameters it reads.
+_READS_ATTR = "_page_cache_reads"
+#: Marker stored under the bare key of a page that reads query parameters.
+_READS_MARKER = "reads"
+
+
+def reads_query(request, names) -> None:
+    """Declare that the page answering ``request`` reads the query parameters ``names``."""
+    setattr(request, _READS_ATTR, tuple(sorted(set(names))))
 
 
 def _settings():
@@ -133,22 +148,29 @@ class PageCacheMiddleware:
             and not self.exclude.search(request.path_info)
         )
 
-    def _key(self, request, generation) -> str:
-        raw = "\n".join(
-            (request.get_host(), request.get_full_path(), translation.get_language() or "")
-        )
+    def _key(self, request, generation, reads=()) -> str:
+        query = "&".join(f"{name}={value}" for name in reads for value in request.GET.getlist(name))
+        raw = "\n".join((request.get_host(), request.path, query, translation.get_language() or ""))
         digest = hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()
         return f"pagecache:{generation}:{digest}"
+
+    def _lookup(self, cache, request, generation):
+        """The cached entry for ``request`` (or None) and the key its response belongs under."""
+        key = self._key(request, generation)
+        entry = cache.get(key)
+        if isinstance(entry, dict) and _READS_MARKER in entry:
+            key = self._key(request, generation, entry[_READS_MARKER])
+            entry = cache.get(key)
+        return entry, key
 
     def __call__(self, request):
         if not self._eligible(request):
             return self.get_response(request)
         cache = _cache()
-        key = None
+        key = generation = None
         try:
             generation = cache.get(GENERATION_KEY, 0)
-            key = self._key(request, generation)
-            entry = cache.get(key)
+            entry, key = self._lookup(cache, request, generation)
         except Exception as exc:
             logger.warning("page cache: lookup failed (%s)", type(exc).__name__)
             entry = None
@@ -169,7 +191,12 @@ class PageCacheMiddleware:
         headers = [
             (name, value) for name, value in response.items() if name.lower() not in _DROP_HEADERS
         ]
+        reads = getattr(request, _READS_ATTR, ())
         try:
+            if reads:
+                bare = self._key(request, generation)
+                cache.set(bare, {_READS_MARKER: reads}, lifetime)
+                key = self._key(request, generation, reads)
             cache.set(key, (response.status_code, headers, response.content), lifetime)
         except Exception as exc:
             logger.warning("page cache: store failed (%s)", type(exc).__name__)

@@ -12,6 +12,9 @@ class TipsConfig(AppConfig):
         from .admin import counts
 
         counts.connect()  # cached per-status counts are dropped when a tip changes
+        from . import coarse_times
+
+        coarse_times.connect()  # task rows and tipster audit times only to the minute
 
         # /healthz reports a failing rate-limit cache (tips are then accepted under the
         # per-process fallback limit, see tips.ratelimit).

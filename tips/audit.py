@@ -59,5 +59,10 @@ def record(instance, action: str, *, user=None, data: dict | None = None):
     """Write one audit entry. ``data`` holds routing values only, never content."""
     if action not in ACTIONS:
         raise ValueError(f"unregistered audit action {action!r}")
+    from .coarse_times import round_tipster_entry
+
     instance, user = _unwrap(instance), _unwrap(user)
-    return log(instance=instance, action=action, user=user, data=data or {})
+    entry = log(instance=instance, action=action, user=user, data=data or {})
+    if user is None:  # the tipster's own action: its time only to the minute
+        round_tipster_entry(entry)
+    return entry

@@ -104,6 +104,14 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def _tor_circuits():
+    """Tor's ``HiddenServiceExportCircuitID haproxy`` gives each circuit an address in this
+    network (nginx onion.conf passes it on as the client address)."""
+    return ipaddress.ip_network(
+        getattr(settings, "TIP_TOR_CIRCUIT_NETWORK", "fc00:dead:beef:4dad::/64")
+    )
+
+
 def source_of(address: str) -> str:
     """The unit a limit applies to: an IPv4 address, or the IPv6 network of
     ``TIP_IPV6_PREFIX`` bits (default 64: one subscriber's network, 2^64 addresses)."""
@@ -113,6 +121,8 @@ def source_of(address: str) -> str:
         return address
     if ip.version == 6 and ip.ipv4_mapped is not None:
         return str(ip.ipv4_mapped)
+    if ip.version == 6 and ip in _tor_circuits():
+        return str(ip)  # one Tor circuit (docs/tor.md), not one network for every onion visitor
     if ip.version == 6:
         prefix = int(getattr(settings, "TIP_IPV6_PREFIX", 64))
         return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))

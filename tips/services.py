@@ -29,7 +29,7 @@ from typing import BinaryIO
 from django.db import transaction
 from django.utils import timezone
 
-from . import crypto, keys, receipts, selectors
+from . import crypto, keys, padding, receipts, selectors
 from .attachments import StagedAttachment, discard_staged, tip_storage
 from .models import Attachment, Tip, TipPriority
 
@@ -131,7 +131,9 @@ def tip_submit(
             "attachments": [a.document_entry() for a in attachments],
             "questions": [dict(item) for item in questions],
         }
-        plaintext = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+        plaintext = padding.pad_json(  # the sealed size says only a size bucket
+            json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+        )
         envelope = crypto.seal(
             plaintext,
             [desk_key.recipient, recovery.recipient],
@@ -189,7 +191,7 @@ def _queue_notification(tip_id: int, urgent: bool) -> None:
 
 def _load_document(plaintext: bytes) -> dict:
     try:
-        return json.loads(plaintext)
+        return json.loads(padding.unpad_json(plaintext))  # padded or older, unpadded
     except ValueError:
         raise crypto.DecryptionError("document is not valid JSON") from None
 

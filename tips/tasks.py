@@ -14,6 +14,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from .coarse_times import to_minute
+
 logger = logging.getLogger(__name__)
 
 #: URL names tried for the admin link, in order (the triage queue's detail view first).
@@ -49,7 +51,9 @@ def notify_desk_new_tip(tip_id: int) -> int:
     from .models import Tip
     from .selectors import desk_members
 
-    claim = timezone.now()
+    # Times about a tip only to the minute (tips.coarse_times); the claim is still unique
+    # enough: a stale claim is released only after TIP_NOTIFY_RETRY_AFTER_SECONDS + 60 s.
+    claim = to_minute(timezone.now())
     unsent = Tip.objects.filter(pk=tip_id, notified_at__isnull=True)
     if not unsent.filter(notify_claimed_at__isnull=True).update(notify_claimed_at=claim):
         return 0  # already notified, being notified, or gone
@@ -80,5 +84,5 @@ def notify_desk_new_tip(tip_id: int) -> int:
         # Not sent (or not known to be sent): release the claim so a retry sends.
         mine.update(notify_claimed_at=None)
         raise
-    mine.update(notified_at=timezone.now())
+    mine.update(notified_at=to_minute(timezone.now()))
     return sent

@@ -4,16 +4,18 @@ from django.urls import path
 
 from . import views
 from .followup import views as followup_views
+from .padding import padded_pages
 
 app_name = "tips"
 
 urlpatterns = [
-    path("tip/", views.submit, name="submit"),
-    path("tip/appeal/<int:appeal_id>/", views.submit, name="submit_for_appeal"),
+    # Success and refusal pages padded to one size bucket (the access log's byte count).
+    path("tip/", padded_pages(views.submit), name="submit"),
+    path("tip/appeal/<int:appeal_id>/", padded_pages(views.submit), name="submit_for_appeal"),
     path("tip/receipt/", views.receipt_download, name="receipt_download"),
     path("tip/how-your-tip-is-protected/", views.protection, name="protection"),
-    path("tip/follow-up/", followup_views.followup, name="followup"),
-    path("tip/follow-up/answer/", followup_views.answer, name="followup_answer"),
+    path("tip/follow-up/", padded_pages(followup_views.followup), name="followup"),
+    path("tip/follow-up/answer/", padded_pages(followup_views.answer), name="followup_answer"),
     path("tip/follow-up/leave/", followup_views.leave, name="followup_leave"),
     path("tip/follow-up/delete/", followup_views.delete, name="followup_delete"),
     path("tip/follow-up/proof/", followup_views.proof_download, name="followup_proof"),

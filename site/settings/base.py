@@ -18,6 +18,15 @@ DEMO_CONTENT_ALLOWED = False
 SECRET_KEY = env_str("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# The onion service's host name (e.g. abc...xyz.onion; docs/tor.md): allowed, a trusted CSRF
+# origin, exempt from the HTTPS redirect and HSTS, announced by Onion-Location on clear pages.
+ONION_HOST = env_str("ONION_HOST").strip().lower()
+# Django finds SecurityMiddleware by its path only; mostwanted.onion runs its checks for the
+# onion-aware subclass (registered in mostwanted.apps).
+SILENCED_SYSTEM_CHECKS = ["security.W001"]
+if ONION_HOST:
+    ALLOWED_HOSTS = [*ALLOWED_HOSTS, ONION_HOST]
+    CSRF_TRUSTED_ORIGINS = [*CSRF_TRUSTED_ORIGINS, f"http://{ONION_HOST}"]
 
 INSTALLED_APPS = [
     "mostwanted",
@@ -59,7 +68,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
+    "mostwanted.onion.OnionAwareSecurityMiddleware",  # SecurityMiddleware, onion-aware
     "mostwanted.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -125,6 +134,36 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "mostwanted",
         }
+    }
+
+
+def _security_redis_url(url: str) -> str:
+    """``url`` with the next database number (``/0`` -> ``/1``): same server, another store."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    db = parts.path.strip("/")
+    number = (int(db) + 1) % 16 if db.isdigit() else 1
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+# --- Security state (vault and follow-up sessions, rate limits, the used-token guard): its own
+# Redis database or instance, which the operator runs with ``maxmemory-policy noeviction`` so
+# no flood of cached pages can evict it. No soft layer: its users must see a failure.
+SECURITY_REDIS_URL = env_str("SECURITY_REDIS_URL") or (
+    _security_redis_url(REDIS_URL) if REDIS_URL else ""
+)
+if SECURITY_REDIS_URL:
+    CACHES["security"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": SECURITY_REDIS_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "mw"),
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+else:
+    CACHES["security"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "mostwanted-security",
     }
 
 # --- Passwords and sessions
@@ -373,6 +412,9 @@ TIP_RATE_GLOBAL = env_str("TIP_RATE_GLOBAL", "600/m")
 # An IPv6 source is its /TIP_IPV6_PREFIX network.
 TIP_ATTEMPTS_PER_SOURCE = env_str("TIP_ATTEMPTS_PER_SOURCE", "")
 TIP_IPV6_PREFIX = env_int("TIP_IPV6_PREFIX", 64)
+# ... except Tor circuits of the onion service (fake addresses from Tor's circuit ids, see
+# docs/tor.md): each one is its own source.
+TIP_TOR_CIRCUIT_NETWORK = env_str("TIP_TOR_CIRCUIT_NETWORK", "fc00:dead:beef:4dad::/64")
 # Where the daily rate-limit secret lives: "memory" (per gunicorn master, never stored:
 # seizure-safe) or "cache" (shared by every node through Redis). tips/ratelimit.py.
 TIP_RATELIMIT_SECRET_STORE = env_str("TIP_RATELIMIT_SECRET_STORE", "memory")

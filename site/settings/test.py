@@ -49,3 +49,9 @@ if "KEY_PREFIX" in CACHES["default"]:  # noqa: F405
 
     _os.environ.setdefault("CACHE_KEY_PREFIX", f"mwtest-{_uuid.uuid4().hex[:8]}")
     CACHES["default"]["KEY_PREFIX"] = _os.environ["CACHE_KEY_PREFIX"]  # noqa: F405
+# The security alias shares the default store in tests, so the fixtures' ``cache.clear()``
+# keeps clearing sessions and limits; tests/security/test_security_store.py checks the split
+# with two real stores.
+CACHES["security"] = {**CACHES["default"]}  # noqa: F405
+if CACHES["security"]["BACKEND"] == "mostwanted.cache.FailSoftRedisCache":  # noqa: F405
+    CACHES["security"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"  # noqa: F405

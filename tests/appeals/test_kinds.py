@@ -255,6 +255,7 @@ def _admin_form(page, **fields):
         "nationalities-INITIAL_FORMS": "0",
         "photos-TOTAL_FORMS": "0",
         "photos-INITIAL_FORMS": "0",
+        "questions-count": "0",  # no questions in the tip form
         **fields,
     }
     return form_class(data, instance=page, parent_page=page.get_parent(), for_user=None)

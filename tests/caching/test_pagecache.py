@@ -43,10 +43,29 @@ def test_head_is_answered_from_the_get_entry(client):
     assert client.head("/public/")["X-Page-Cache"] == "hit"
 
 
-def test_query_string_is_part_of_the_key(client):
-    a = client.get("/public/?page=1")
-    b = client.get("/public/?page=2")
+def _entries():
+    return len(caches["default"]._cache)
+
+
+def test_parameters_a_page_reads_are_part_of_the_key(client):
+    a = client.get("/listing/?page=1")
+    b = client.get("/listing/?page=2")
     assert a.content != b.content
+    assert client.get("/listing/?page=2&junk=1").content == b.content
+    assert client.get("/listing/?page=1")["X-Page-Cache"] == "hit"
+
+
+def test_junk_query_strings_make_no_new_entries(client):
+    """A flood of distinct query strings must not fill the cache (issue 15)."""
+    first = client.get("/public/")
+    client.get("/listing/?page=1")
+    before = _entries()
+    for n in range(50):
+        response = client.get(f"/public/?junk={n}&utm_source=x{n}")
+        assert response["X-Page-Cache"] == "hit"
+        assert response.content == first.content
+        assert client.get(f"/listing/?page=1&junk={n}")["X-Page-Cache"] == "hit"
+    assert _entries() == before
 
 
 def test_language_is_part_of_the_key(client):

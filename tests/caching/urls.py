@@ -16,6 +16,14 @@ def public(request):
     return response
 
 
+def listing(request):
+    """Reads ``page`` (and declares it), like the appeal index reads its filters."""
+    from mostwanted.pagecache import reads_query
+
+    reads_query(request, ["page"])
+    return public(request)
+
+
 def private(request):
     response = HttpResponse(f"private {next(_counter)}")
     patch_cache_control(response, private=True)
@@ -40,6 +48,7 @@ def plain(request):
 
 urlpatterns = [
     path("public/", public),
+    path("listing/", listing),
     path("private/", private),
     path("cookie/", sets_cookie),
     path("vary/", varies_on_cookie),

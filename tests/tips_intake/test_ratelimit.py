@@ -162,7 +162,8 @@ class BrokenCache:
 def test_cache_down_falls_back_logs_class_only_and_reports_health(monkeypatch, caplog):
     from mostwanted import cache as shared_cache
 
-    monkeypatch.setattr(shared_cache, "caches", {"default": BrokenCache()})
+    broken = BrokenCache()
+    monkeypatch.setattr(shared_cache, "caches", {"default": broken, "security": broken})
     with caplog.at_level(logging.WARNING, logger="tips.ratelimit"):
         decisions = [ratelimit.admit_submission(request_from()) for _ in range(3)]
         for decision in decisions[:2]:

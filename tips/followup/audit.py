@@ -35,4 +35,9 @@ def record(instance, action: str, *, user=None, data: dict | None = None):
     """One audit entry; ``data`` holds routing values only (ids, counts), never content."""
     if action not in ACTIONS:
         raise ValueError(f"unregistered audit action {action!r}")
-    return log(instance=instance, action=action, user=user, data=data or {})
+    from tips.coarse_times import round_tipster_entry
+
+    entry = log(instance=instance, action=action, user=user, data=data or {})
+    if user is None:  # the tipster's own action: its time only to the minute
+        round_tipster_entry(entry)
+    return entry

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 
-from tips import crypto
+from tips import crypto, padding
 from tips.models import Tip
 
 SCHEMA = 1
@@ -42,7 +42,8 @@ def desk_recipients(tip: Tip) -> list[crypto.Recipient]:
 
 
 def _encode(document: dict) -> bytes:
-    return json.dumps({"schema": SCHEMA, **document}, ensure_ascii=False).encode()
+    # Padded to a size bucket: the sealed size does not tell the length of a message.
+    return padding.pad_json(json.dumps({"schema": SCHEMA, **document}, ensure_ascii=False).encode())
 
 
 def seal_for_tipster(tip: Tip, nonce: str, document: dict) -> bytes:
@@ -60,7 +61,7 @@ def seal_for_desk(tip: Tip, nonce: str, document: dict) -> tuple[bytes, str]:
 
 def _decode(raw: bytes) -> dict:
     try:
-        document = json.loads(raw)
+        document = json.loads(padding.unpad_json(raw))  # padded or older, unpadded
     except ValueError:
         raise crypto.DecryptionError("message is not valid JSON") from None
     if not isinstance(document, dict):

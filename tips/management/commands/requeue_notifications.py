@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from tips.coarse_times import SLACK, prune_finished_task_rows, to_minute
 from tips.models import Tip
 
 TASK_PATH = "tips.tasks.notify_desk_new_tip"
@@ -41,9 +42,9 @@ def fail_stale_tasks(cutoff) -> tuple[int, set[int]]:
     tasks = DBTaskResult.objects.filter(task_path=TASK_PATH)
     failed = tasks.filter(status=TaskResultStatus.RUNNING, started_at__lt=cutoff).update(
         status=TaskResultStatus.FAILED,
-        finished_at=timezone.now(),
+        finished_at=to_minute(timezone.now()),
         exception_class_path=f"{__name__}.{WorkerLost.__qualname__}",
-        traceback="The worker stopped while running this task (found by requeue_notifications).",
+        traceback="",
     )
     queued = set()
     for args_kwargs in tasks.filter(
@@ -62,9 +63,15 @@ def requeue_notifications(retry_after: int | None = None) -> dict:
     if retry_after is None:
         retry_after = settings.TIP_NOTIFY_RETRY_AFTER_SECONDS
     cutoff = timezone.now() - timedelta(seconds=retry_after)
-    failed, queued = fail_stale_tasks(cutoff) if _uses_database_backend() else (0, set())
+    # Claims and task start times are stored rounded down to the minute: widen the cut-off.
+    coarse_cutoff = cutoff - SLACK
+    database = _uses_database_backend()
+    # Rows finished before this run (failed ones were re-queued by then) go first; a row this
+    # run marks failed stays, readable in the tasks admin, until the next run.
+    pruned = prune_finished_task_rows() if database else 0
+    failed, queued = fail_stale_tasks(coarse_cutoff) if database else (0, set())
     unsent = Tip.objects.filter(notified_at__isnull=True)
-    released = unsent.filter(notify_claimed_at__lt=cutoff).update(notify_claimed_at=None)
+    released = unsent.filter(notify_claimed_at__lt=coarse_cutoff).update(notify_claimed_at=None)
     due = (
         unsent.filter(received_at__lte=cutoff)
         .filter(notify_claimed_at__isnull=True)
@@ -75,7 +82,12 @@ def requeue_notifications(retry_after: int | None = None) -> dict:
     for pk, priority in due.iterator():
         _queue_notification(pk, priority == "urgent")
         requeued += 1
-    return {"failed_tasks": failed, "released_claims": released, "requeued": requeued}
+    return {
+        "failed_tasks": failed,
+        "released_claims": released,
+        "requeued": requeued,
+        "pruned_task_rows": pruned,
+    }
 
 
 class Command(BaseCommand):
@@ -96,5 +108,6 @@ class Command(BaseCommand):
         report = requeue_notifications(retry_after)
         self.stdout.write(
             "{failed_tasks} dead notification task(s) marked failed, {released_claims} stale "
-            "claim(s) released, {requeued} notification(s) queued again".format(**report)
+            "claim(s) released, {requeued} notification(s) queued again, {pruned_task_rows} "
+            "finished task row(s) deleted".format(**report)
         )
