@@ -3,6 +3,7 @@ notification task rows do not stay (issue 15: times that tell nothing)."""
 
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -50,6 +51,8 @@ def test_task_rows_rounded_without_traceback_and_pruned(ready_desk, settings):
     assert not DBTaskResult.objects.filter(pk=row.pk).exists()
 
 
+# db_worker closes the connection after its batch (PostgreSQL): a transactional test reconnects.
+@pytest.mark.django_db(transaction=True)
 def test_a_successful_task_row_is_deleted_when_it_finishes(ready_desk, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
     tip = _tip(ready_desk["desk"])

@@ -63,8 +63,9 @@ def requeue_notifications(retry_after: int | None = None) -> dict:
     if retry_after is None:
         retry_after = settings.TIP_NOTIFY_RETRY_AFTER_SECONDS
     cutoff = timezone.now() - timedelta(seconds=retry_after)
-    # Claims and task start times are stored rounded down to the minute: widen the cut-off.
-    coarse_cutoff = cutoff - SLACK
+    # Claims and task start times are stored rounded down to the minute: widen the cut-off
+    # (not when the operator asks for no delay at all: then everything unsent is due).
+    coarse_cutoff = cutoff - SLACK if retry_after else cutoff
     database = _uses_database_backend()
     # Rows finished before this run (failed ones were re-queued by then) go first; a row this
     # run marks failed stays, readable in the tasks admin, until the next run.
