@@ -115,6 +115,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The embedded database serves several threads and processes at once (runserver, the
+# admin's preview beside a publish, the task worker): writers take the lock when they begin
+# and wait for it rather than failing with "database is locked"; WAL lets readers go on.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 30,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: Redis when REDIS_URL is set (shared by every web node), in-process otherwise.

@@ -25,7 +25,7 @@ import dj_database_url  # noqa: E402,I001
 
 from .production import *  # noqa: E402,F403
 from ..storage_settings import s3_enabled  # noqa: E402
-from .production import INSTALLED_APPS, REDIS_URL, STORAGES  # noqa: E402
+from .production import INSTALLED_APPS, REDIS_URL, SQLITE_OPTIONS, STORAGES  # noqa: E402
 
 BENCH_DIR = Path(os.environ.get("BENCH_DIR") or "/tmp/mostwanted-bench")  # noqa: S108
 BENCH_DIR.mkdir(parents=True, exist_ok=True)
@@ -50,12 +50,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Several gunicorn workers and the task worker write to one file.
-    DATABASES["default"]["OPTIONS"] = {
-        "timeout": 30,
-        "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
+    DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS  # several gunicorn workers, one file
 
 if REDIS_URL:
     CACHES = {
