@@ -14,8 +14,10 @@ keeps its translated text; a new one arrives in the source's language until tran
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
 
 #: The type names stored in the sealed tip document: never rename one.
 SHORT_TEXT = "short_text"
@@ -129,6 +131,15 @@ class NumberQuestion(QuestionBlock):
     min_value = blocks.IntegerBlock(label=_("smallest number"), required=False)
     max_value = blocks.IntegerBlock(label=_("largest number"), required=False)
     question_type = NUMBER
+
+    def clean(self, value):
+        value = super().clean(value)
+        low, high = value.get("min_value"), value.get("max_value")
+        # No answer could ever be accepted: say so in the editor, not to the citizen.
+        if low is not None and high is not None and low > high:
+            message = _("The largest number must not be smaller than the smallest number.")
+            raise StructBlockValidationError(block_errors={"max_value": ValidationError(message)})
+        return value
 
     class Meta:
         label = _("Number")

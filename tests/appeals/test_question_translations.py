@@ -73,3 +73,25 @@ def test_align_takes_the_source_choices_when_their_number_changed(make_appeal):
     rebuilt = questions.align(fr.questions, nl.questions)
     assert rebuilt[0]["value"]["label"] == "Gezien?"
     assert [c["value"] for c in rebuilt[0]["value"]["choices"]] == ["A", "B", "C"]
+
+
+def test_a_number_question_whose_minimum_is_above_its_maximum_is_refused_in_every_language():
+    import pytest
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    block = questions.QuestionsBlock()
+    expected = {
+        "fr": "Le plus grand nombre ne peut pas être plus petit que le plus petit nombre.",
+        "nl": "Het grootste getal mag niet kleiner zijn dan het kleinste getal.",
+        "de": "Die größte Zahl darf nicht kleiner sein als die kleinste Zahl.",
+        "en": "The largest number must not be smaller than the smallest number.",
+    }
+    bad = block.to_python([_q("number", "Combien ?", min_value=10, max_value=2)])
+    for lang, message in expected.items():
+        with translation.override(lang):
+            with pytest.raises(ValidationError) as refused:
+                block.clean(bad)
+            assert message in str(refused.value.as_json_data()), lang
+    for low, high in ((2, 10), (5, 5), (None, 3), (3, None)):
+        block.clean(block.to_python([_q("number", "Combien ?", min_value=low, max_value=high)]))

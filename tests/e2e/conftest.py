@@ -156,14 +156,26 @@ def running_server(root: Path, env: dict, *, start_timeout: float = 30):
 
 
 @pytest.fixture(scope="session")
-def live_url(tmp_path_factory):
-    """Base URL (no trailing slash) of a running server with demo content."""
+def live_site(tmp_path_factory):
+    """``{"url", "root", "env"}`` of a running server with demo content: ``live_manage``
+    runs code in its database (set-up a test needs that is not what it walks)."""
     root = tmp_path_factory.mktemp("e2e-server")
     (root / "media").mkdir()
     env = _server_env(root)
     _prepare_database(root, env)
     with running_server(root, env) as url:
-        yield url
+        yield {"url": url, "root": root, "env": env}
+
+
+@pytest.fixture(scope="session")
+def live_url(live_site):
+    """Base URL (no trailing slash) of a running server with demo content."""
+    return live_site["url"]
+
+
+def live_manage(live_site, code: str) -> str:
+    """Run ``code`` with ``manage.py shell`` against the live server's database; its stdout."""
+    return _manage(live_site["env"], "shell", "-c", code, text=True).stdout
 
 
 @pytest.fixture(scope="module")
