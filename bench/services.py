@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -203,6 +204,10 @@ def nginx_config(
     for snippet in (DEPLOY / "nginx").glob("*.conf"):
         text = _rewrite(snippet.read_text(), root, static_root, media_root)
         (snippets / snippet.name).write_text(text)
+    # The tip line's padded refusal pages (error_page in locations.conf).
+    shutil.copytree(
+        DEPLOY / "nginx" / "tipline-refused", snippets / "tipline-refused", dirs_exist_ok=True
+    )
     for sub in ("cache", "proxy_temp", "client_temp", "logs"):
         (root / sub).mkdir(exist_ok=True)
     mime = "/etc/nginx/mime.types"
@@ -277,3 +282,99 @@ def nginx(conf: Path, root: Path) -> Process:
         dict(os.environ),
         root / "logs" / "nginx.out",
     )
+
+
+# --------------------------------------------------------------------------- a tip line stack
+
+_PREPARE = """
+from appeals.models import Desk
+from tests.tips_core.helpers import make_tip_line_ready
+from wagtail.models import Locale
+make_tip_line_ready(Desk.objects.create(name="Stack desk", locale=Locale.get_default()))
+"""
+
+
+class TipLineStack:
+    """The tip line as shipped, on loopback (see :func:`tip_line_stack`)."""
+
+    def __init__(self, root: Path, env: dict, ports: dict):
+        self.root, self.env, self.ports = root, env, ports
+        self.quick = True  # the bench scenarios' short mode, when a test runs one of them
+        self.processes: list[Process] = []
+
+    def url(self, port_name: str, path: str) -> str:
+        return f"http://127.0.0.1:{self.ports[port_name]}{path}"
+
+
+def nginx_binary() -> str | None:
+    return shutil.which("nginx") or next(
+        (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if Path(p).exists()), None
+    )
+
+
+@contextlib.contextmanager
+def tip_line_stack(root: Path, *, shipped_limits: bool = True, workers: int | None = None):
+    """gunicorn with ``site/gunicorn.conf.py`` (the shipped worker count unless ``workers``)
+    behind nginx with the shipped ``deploy/nginx`` snippets, a private Redis when
+    ``redis-server`` exists, a migrated SQLite database and a desk that can receive tips.
+
+    Settings ``mostwanted.settings.bench`` (production over plain HTTP); with
+    ``shipped_limits`` the app keeps its shipped tip rate limits (only the form's minimum
+    fill time is 0: clients are scripts). Used by tests (flood, slow clients, padding through
+    nginx) and shaped so the bench's flood and slow-client scenarios run on it as they are.
+    """
+    import multiprocessing
+
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "logs").mkdir(exist_ok=True)
+    ports = {name: free_port() for name in ("gunicorn", "proxy", "static", "refresh")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "SECURITY_REDIS_URL", "DJANGO_SETTINGS_MODULE")
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="mostwanted.settings.bench",
+        BENCH_DIR=str(root / "site"),
+        CACHE_KEY_PREFIX="mwstack",
+        LOG_LEVEL="ERROR",
+        TIP_TRUSTED_PROXY_COUNT="1",
+        PYTHONPATH=str(REPO),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    if shipped_limits:
+        env["BENCH_SHIPPED_RATE_LIMITS"] = "1"
+    stack = TipLineStack(root, env, ports)
+    try:
+        redis_port = free_port()
+        redis_proc = redis_server(redis_port, root / "redis")
+        if redis_proc is not None:
+            stack.processes.append(redis_proc)
+            env["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
+        manage = [sys.executable, str(REPO / "manage.py")]
+        steps = (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"])
+        for args in (*steps, ["shell", "-c", _PREPARE]):
+            subprocess.run(  # noqa: S603 - our own manage.py
+                manage + args, cwd=REPO, env=env, check=True, capture_output=True, timeout=600
+            )
+        site = root / "site"
+        conf = nginx_config(
+            root / "nginx",
+            upstream_port=ports["gunicorn"],
+            proxy_port=ports["proxy"],
+            static_port=ports["static"],
+            refresh_port=ports["refresh"],
+            static_site=root / "static-site",
+            static_root=site / "static",
+            media_root=site / "media",
+            workers=1,
+        )
+        stack.processes.append(nginx(conf, root / "nginx"))
+        count = workers or multiprocessing.cpu_count() * 2 + 1  # site/gunicorn.conf.py's
+        log = root / "logs" / "gunicorn.log"
+        stack.processes.append(gunicorn(env, ports["gunicorn"], count, log))
+        wait_http(stack.url("proxy", "/healthz"), proc=stack.processes[-2])
+        yield stack
+    finally:
+        for proc in reversed(stack.processes):
+            proc.stop()

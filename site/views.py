@@ -62,9 +62,25 @@ def _refill_view(request):
     return None
 
 
+def _pad_on_tip_line(request, response):
+    """The tip line's pages all have one length bucket (tips.padding): these error pages are
+    answered by the middleware, outside the tip-line views' own padding, so pad them here."""
+    match = _match(request)
+    if match is not None and match.namespace == "tips":
+        from tips.padding import pad_page
+
+        return pad_page(response)
+    return response
+
+
 def csrf_failure(request, reason: str = ""):
     """``CSRF_FAILURE_VIEW``: the tip form or answer again (403, text kept), else a
-    translated 403 page. Either way a new CSRF cookie is set for the next try."""
+    translated 403 page. Either way a new CSRF cookie is set for the next try. On the tip
+    line, padded like its other pages."""
+    return _pad_on_tip_line(request, _csrf_failure(request, reason))
+
+
+def _csrf_failure(request, reason: str):
     cross_site = reason.startswith(_CROSS_SITE_REASONS)
     if not cross_site:
         get_token(request)  # the response (re)sets the CSRF cookie; forms get a matching token
@@ -75,7 +91,7 @@ def csrf_failure(request, reason: str = ""):
                 request.POST  # noqa: B018 - the cookie is checked first: the body may be unread
             except (MultiPartParserError, SuspiciousOperation, RequestDataTooBig) as exc:
                 logger.warning("unreadable POST after a CSRF failure (%s)", type(exc).__name__)
-                return bad_request(request, exc)
+                return _bad_request(request)
             return refill()
         return render(request, "403.html", {"csrf_failure": True}, status=403)
     except Exception as exc:  # the error page itself must not fail
@@ -85,7 +101,11 @@ def csrf_failure(request, reason: str = ""):
 
 def bad_request(request, exception=None):
     """``handler400``: a translated page (Django's default renders 400.html without the
-    request, so the site's base template could not be used)."""
+    request, so the site's base template could not be used); padded on the tip line."""
+    return _pad_on_tip_line(request, _bad_request(request))
+
+
+def _bad_request(request):
     try:
         return render(request, "400.html", status=400)
     except Exception as exc:  # the error page itself must not fail

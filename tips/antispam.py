@@ -48,8 +48,21 @@ def issue_token() -> str:
     return _signer().sign(secrets.token_urlsafe(9))
 
 
-def check_token(token: str | None, *, now: float | None = None) -> TokenStatus:
-    """Whether ``token`` is genuine, old enough and not expired."""
+def min_seconds_for(request) -> float:
+    """The minimum fill time for ``request``: longer on the onion host (docs/tor.md), where
+    a new source costs an attacker only a new circuit."""
+    from mostwanted.onion import is_onion
+
+    if is_onion(request):
+        return max(min_seconds(), float(getattr(settings, "TIP_ONION_FORM_MIN_SECONDS", 20)))
+    return min_seconds()
+
+
+def check_token(
+    token: str | None, *, now: float | None = None, min_age: float | None = None
+) -> TokenStatus:
+    """Whether ``token`` is genuine, old enough (``min_age``, else ``TIP_FORM_MIN_SECONDS``)
+    and not expired."""
     if not token:
         return TokenStatus.MISSING
     if len(token) > _MAX_TOKEN_LENGTH:
@@ -66,7 +79,7 @@ def check_token(token: str | None, *, now: float | None = None) -> TokenStatus:
     age = (time.time() if now is None else now) - issued
     if age > max_age():
         return TokenStatus.EXPIRED
-    if age < min_seconds():
+    if age < (min_seconds() if min_age is None else min_age):
         return TokenStatus.TOO_FAST
     return TokenStatus.OK
 

@@ -232,6 +232,17 @@ TOKEN_MESSAGES = {
     ),
 }
 
+ONION_WAIT_MESSAGE = _(
+    "On the onion service a tip can be sent %(seconds)s seconds after the form was opened, "
+    "not sooner: this protects the tip line against automated floods without JavaScript. "
+    "Your text is kept below: please wait a few seconds and send it again."
+)
+
+
+def onion_wait_message(seconds: float) -> str:
+    return ONION_WAIT_MESSAGE % {"seconds": int(seconds)}
+
+
 HONEYPOT_MESSAGE = _(
     "The field “Leave this field empty” was filled in, perhaps by your browser. "
     "It has been emptied: please send your tip again. Your text is kept below."

@@ -42,6 +42,8 @@ def pad_page(response):
     line, see deploy/nginx/locations.conf, so the padding reaches the wire as it is)."""
     if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
         return response
+    if getattr(response, "_tipline_padded", False):  # padded by the view and by an error path
+        return response
     body = response.content
     overhead = len(b"<!---->\n")
     target = PAGE_MIN_BUCKET
@@ -50,6 +52,7 @@ def pad_page(response):
     response.content = body + b"<!--" + b" " * (target - len(body) - overhead) + b"-->\n"
     if response.has_header("Content-Length"):
         response["Content-Length"] = str(len(response.content))
+    response._tipline_padded = True
     return response
 
 

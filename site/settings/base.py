@@ -430,6 +430,9 @@ TIP_TOR_CIRCUIT_NETWORK = env_str("TIP_TOR_CIRCUIT_NETWORK", "fc00:dead:beef:4da
 TIP_RATELIMIT_SECRET_STORE = env_str("TIP_RATELIMIT_SECRET_STORE", "memory")
 TIP_TRUSTED_PROXY_COUNT = env_int("TIP_TRUSTED_PROXY_COUNT", 0)
 TIP_FORM_MIN_SECONDS = env_int("TIP_FORM_MIN_SECONDS", 3)
+# On the onion host (ONION_HOST) a longer wait before a form can be sent: the application's
+# own no-JavaScript cost per tip for circuits, which are cheap to make (docs/tor.md).
+TIP_ONION_FORM_MIN_SECONDS = env_int("TIP_ONION_FORM_MIN_SECONDS", 20)
 TIP_FORM_MAX_AGE = env_int("TIP_FORM_MAX_AGE", 2 * 3600)
 TIP_MAX_TEXT_CHARS = env_int("TIP_MAX_TEXT_CHARS", 20_000)
 TIP_MAX_IMAGE_PIXELS = env_int("TIP_MAX_IMAGE_PIXELS", 50_000_000)

@@ -23,22 +23,18 @@ ROOT = Path(__file__).resolve().parents[2]
 SLOW_CLIENTS = 6
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def gunicorn_server(tmp_path):
-    port = _free_port()
+    """gunicorn with the shipped configuration and the issue's two workers (the launcher the
+    benchmark and the nginx tests share: ``bench.services``)."""
+    from bench import services
+
+    port = services.free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "mostwanted.settings.test",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "VAR_DIR": str(tmp_path),
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",  # the issue's two workers
     }
     env.pop("REDIS_URL", None)
     subprocess.run(  # noqa: S603 - our own manage.py
@@ -49,35 +45,11 @@ def gunicorn_server(tmp_path):
         capture_output=True,
         timeout=600,
     )
-    log = open(tmp_path / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(  # noqa: S603 - the shipped configuration
-        [sys.executable, "-m", "gunicorn", "-c", "site/gunicorn.conf.py", "mostwanted.wsgi"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=log,
-    )
-    base = f"http://127.0.0.1:{port}"
+    proc = services.gunicorn(env, port, 2, tmp_path / "gunicorn.log")
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert proc.poll() is None, (tmp_path / "gunicorn.log").read_text()[-3000:]
-            try:
-                with urllib.request.urlopen(f"{base}/en/tip/", timeout=5) as response:
-                    assert response.status == 200
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.5)
         yield port
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        proc.stop()
 
 
 def _slow_post(port: int) -> socket.socket:

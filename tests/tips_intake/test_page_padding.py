@@ -34,3 +34,20 @@ def test_a_long_page_goes_to_the_next_bucket():
 
     response = padding.pad_page(HttpResponse(b"x" * (padding.PAGE_MIN_BUCKET + 5)))
     assert len(response.content) == 2 * padding.PAGE_MIN_BUCKET
+
+
+def test_error_pages_of_the_tip_line_are_padded_once(tipline):
+    """Answered outside the tip-line views' own padding (handler400, the CSRF failure view),
+    or through both: one bucket, one padding comment."""
+    from django.test import Client
+
+    broken = Client().post(URL, b"--x\r\n", content_type="multipart/form-data; boundary=")
+    assert broken.status_code == 400
+    assert len(broken.content) == padding.PAGE_MIN_BUCKET
+    csrf = Client(enforce_csrf_checks=True).post(URL, {"what": "I saw him at the station"})
+    assert csrf.status_code == 403 and b"I saw him at the station" in csrf.content
+    assert len(csrf.content) == padding.PAGE_MIN_BUCKET
+    assert csrf.content.count(b"<!--  ") == 1
+    # Outside the tip line, error pages are left as they are.
+    elsewhere = Client().post("/en/", b"--x\r\n", content_type="multipart/form-data; boundary=")
+    assert len(elsewhere.content) != padding.PAGE_MIN_BUCKET
