@@ -58,6 +58,13 @@ def min_seconds_for(request) -> float:
     return min_seconds()
 
 
+def onion_wait(request) -> int:
+    """Seconds the onion host makes a form wait before it can be sent (0 elsewhere): the
+    form says it, and a refusal names it."""
+    wait = min_seconds_for(request)
+    return int(wait) if wait > min_seconds() else 0
+
+
 def check_token(
     token: str | None, *, now: float | None = None, min_age: float | None = None
 ) -> TokenStatus:

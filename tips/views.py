@@ -129,15 +129,9 @@ def _render_form(
         "error_summary": forms.error_count_message(problems) if problems else "",
         "limits": _limits(),
         "js_messages": _js_messages(),
-        "onion_wait": _onion_wait(request),
+        "onion_wait": antispam.onion_wait(request),
     }
     return _no_store(render(request, "tips/form.html", context, status=status))
-
-
-def _onion_wait(request) -> int:
-    """Seconds the onion host makes a form wait before it can be sent (0 elsewhere)."""
-    wait = antispam.min_seconds_for(request)
-    return int(wait) if wait > antispam.min_seconds() else 0
 
 
 def _questions(appeal) -> list[dict]:
@@ -272,7 +266,7 @@ def _submit_post(request, appeal):
     token = request.POST.get(antispam.TOKEN_FIELD, "")
     wait = antispam.min_seconds_for(request)
     status = antispam.check_token(token, min_age=wait)
-    if status is antispam.TokenStatus.TOO_FAST and wait > antispam.min_seconds():
+    if status is antispam.TokenStatus.TOO_FAST and antispam.onion_wait(request):
         notices.append(forms.onion_wait_message(wait))  # the onion's wait: say how long
     elif status is not antispam.TokenStatus.OK:
         notices.append(forms.TOKEN_MESSAGES[status])
