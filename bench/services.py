@@ -191,6 +191,7 @@ def nginx_config(
     static_root: Path,
     media_root: Path,
     workers: int,
+    onion_port: int | None = None,
 ) -> Path:
     """A main file around the shipped snippets (deploy/nginx/*.conf): no TLS, loopback ports.
 
@@ -210,6 +211,13 @@ def nginx_config(
     )
     for sub in ("cache", "proxy_temp", "client_temp", "logs"):
         (root / sub).mkdir(exist_ok=True)
+    onion = ""
+    if onion_port:  # the shipped onion server (deploy/nginx/onion.conf) on a free port
+        shipped_onion = (snippets / "onion.conf").read_text()
+        text = shipped_onion.replace("listen 127.0.0.1:8090 ", f"listen 127.0.0.1:{onion_port} ")
+        assert text != shipped_onion, "onion.conf's listen line changed"
+        (snippets / "onion-here.conf").write_text(text)
+        onion = f"include {snippets}/onion-here.conf;"
     mime = "/etc/nginx/mime.types"
     # The shipped main file's cache zone line, so the zone is sized as in production.
     shipped = (DEPLOY / "nginx.conf").read_text()
@@ -259,6 +267,8 @@ http {{
         server_name _;
         include {snippets}/refresh.conf;
     }}
+
+    {onion}
 }}
 """
     path = root / "nginx.conf"
@@ -327,7 +337,7 @@ def tip_line_stack(root: Path, *, shipped_limits: bool = True, workers: int | No
 
     root.mkdir(parents=True, exist_ok=True)
     (root / "logs").mkdir(exist_ok=True)
-    ports = {name: free_port() for name in ("gunicorn", "proxy", "static", "refresh")}
+    ports = {name: free_port() for name in ("gunicorn", "proxy", "static", "refresh", "onion")}
     env = {
         k: v
         for k, v in os.environ.items()
@@ -368,6 +378,7 @@ def tip_line_stack(root: Path, *, shipped_limits: bool = True, workers: int | No
             static_root=site / "static",
             media_root=site / "media",
             workers=1,
+            onion_port=ports["onion"],
         )
         stack.processes.append(nginx(conf, root / "nginx"))
         count = workers or multiprocessing.cpu_count() * 2 + 1  # site/gunicorn.conf.py's

@@ -125,3 +125,44 @@ def test_the_shipped_refusal_pages_fill_one_bucket():
         assert body.rstrip().endswith(b"-->")
         for lang in ("fr", "nl", "de", "en"):
             assert f'lang="{lang}"'.encode() in body
+
+
+def test_the_onion_ceiling_also_covers_the_tip_line(stack):
+    """Many circuits, each within its own budget (4 connections), together over the onion's
+    ceiling (256 connections at once): the excess is refused on the tip line too (a location
+    with limits of its own does not inherit the server's), at once, with the padded page."""
+    import select
+    import time
+
+    held = []
+    try:
+        for n in range(1, 71):  # 70 circuits x 4 open uploads = 280 > 256
+            for _ in range(4):
+                sock = socket.create_connection(("127.0.0.1", stack.ports["onion"]), timeout=30)
+                sock.sendall(
+                    (
+                        f"PROXY TCP6 fc00:dead:beef:4dad::{n:x} ::1 {1024 + n} 80\r\n"
+                        "POST /en/tip/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        "Content-Type: multipart/form-data; boundary=b\r\n"
+                        "Content-Length: 100000\r\n\r\n--b\r\n"
+                    ).encode()
+                )
+                held.append(sock)
+        refused: list = []
+
+        def collect(timeout: float) -> list:
+            waiting = [s for s in held if s not in refused]
+            ready, _w, _x = select.select(waiting, [], [], timeout)
+            for sock in ready:
+                assert sock.recv(64).startswith(b"HTTP/1.1 429"), "not a 429"
+            return ready
+
+        deadline = time.monotonic() + 20
+        while len(held) - len(refused) > 256 and time.monotonic() < deadline:
+            refused += collect(1)
+        refused += collect(1)  # the request-rate ceiling may refuse a few more: also 429s
+        # Never more than the ceiling held at once (no single circuit was over its budget).
+        assert len(held) - len(refused) <= 256, len(refused)
+    finally:
+        for sock in held:
+            sock.close()
