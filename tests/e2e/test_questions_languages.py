@@ -296,8 +296,19 @@ def test_tip_form_with_every_question_passes_axe_and_the_html_checker(
             send(axe_page)
             assert axe_page.locator(".tip-questions .tip-field-error").count() == 2
             assert run_axe(axe_page) == [], (lang, "refused")
+        html = page.request.get(url).text()
         path = tmp_path / f"tip-form-{lang}.html"
-        path.write_text(page.request.get(url).text(), encoding="utf-8")
+        path.write_text(html, encoding="utf-8")
+        saved.append(path)
+        # The refused form as the server sends it (errors, kept answers) for the checker.
+        fields = dict(re.findall(r'name="(csrfmiddlewaretoken|form_token)" value="([^"]*)"', html))
+        number_input = re.search(r'<input[^>]*inputmode="numeric"[^>]*>', html).group(0)
+        number = re.search(r'name="([^"]+)"', number_input).group(1)
+        form = {**fields, "what": "Gezien bij het station", number: "x"}
+        refused = page.request.post(url, form=form, headers={"Referer": url})
+        assert refused.status == 400, (lang, refused.status)
+        path = tmp_path / f"tip-form-refused-{lang}.html"
+        path.write_text(refused.text(), encoding="utf-8")
         saved.append(path)
     assert _vnu_errors(saved) == []
 
