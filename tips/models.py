@@ -237,7 +237,7 @@ class Tip(models.Model):
     )
     #: Suite of the desk key the envelope was sealed with (the envelope records it too).
     suite = models.CharField(_("suite"), max_length=64)
-    #: HPKE envelope of the tip document (tips.crypto.seal, context ``tip:<reference>``).
+    #: HPKE envelope of the tip document (tips.sealing.seal_tip_document).
     ciphertext = models.BinaryField(_("ciphertext"))
     received_at = models.DateTimeField(_("received"), db_index=True)
     status = models.CharField(
@@ -312,11 +312,6 @@ class Tip(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status in CLOSED_STATUSES
-
-    @property
-    def context(self) -> bytes:
-        """The envelope context binding the ciphertext to this tip."""
-        return f"tip:{self.reference}".encode()
 
 
 class EncryptedFile(models.Model):
@@ -546,10 +541,6 @@ class Message(models.Model):
 
     def __str__(self):
         return f"message {self.pk} on {self.tip_id}"
-
-    @property
-    def context(self) -> bytes:
-        return f"tip-message:{self.tip.reference}:{self.nonce}".encode()
 
 
 class MessageAttachment(EncryptedFile):

@@ -17,8 +17,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
 from mostwanted.storage import STORAGE_ERRORS
-from tips import audit, crypto, questions, vault
-from tips.admin import content, workflow
+from tips import audit, crypto, questions, sealing, vault
+from tips.admin import content
 from tips.admin.views import _get_tip, _history
 from tips.attachments import tip_storage
 from tips.models import MessageDirection, TipEvent, TipNote
@@ -32,12 +32,12 @@ def build_export(request, tip, document: dict) -> bytes:
     from tips.attachments import open_attachment
 
     keys = vault.desk_keys(request) or {}
-    key_ids = workflow.desk_key_ids(keys)
+    key_ids = sealing.desk_key_ids(keys)
     notes = [
         {
             "at": note.created_at.isoformat(),
             "author": note.author.get_username() if note.author else "",
-            "text": workflow.open_note(note, keys, key_ids),
+            "text": sealing.open_note(note, keys, key_ids),
         }
         for note in TipNote.objects.filter(tip=tip).select_related("author", "tip")
     ]
@@ -144,12 +144,11 @@ def _safe_name(name) -> str:
 def _conversation(tip, keys: dict, key_ids: dict) -> list[dict]:
     """The follow-up messages, decrypted in memory with the exporter's desk keys; each
     answer photo becomes a file of the ZIP (``_files``: name, storage name, key)."""
-    from tips.followup import crypto as fcrypto
     from tips.followup.selectors import messages_of
 
     rows = []
     for message in messages_of(tip):
-        document = fcrypto.open_desk_copy(message, tip, keys, key_ids) if keys else None
+        document = sealing.open_message_for_desk(message, tip, keys, key_ids) if keys else None
         stored = {a.ordinal: a for a in message.attachments.all()}
         photos, files = [], []
         for ordinal, entry in enumerate((document or {}).get("attachments") or []):

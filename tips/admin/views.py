@@ -35,7 +35,7 @@ from wagtail.admin.ui.tables import Column, DateColumn, Table, TitleColumn
 from wagtail.admin.views.generic import IndexView
 
 from mostwanted.storage import STORAGE_ERRORS
-from tips import audit, crypto, questions, vault
+from tips import audit, crypto, questions, sealing, vault
 from tips.admin import content, counts, workflow
 from tips.admin.filters import TipFilterSet
 from tips.models import (
@@ -454,12 +454,12 @@ def tip_detail(request, pk):
         audit.record(tip, "tips.decrypt", user=user)
         if tip_policy.can_change(user, tip):
             keys = vault.desk_keys(request) or {}
-            key_ids = workflow.desk_key_ids(keys)
+            key_ids = sealing.desk_key_ids(keys)
             for note in TipNote.objects.filter(tip=tip).select_related("author"):
                 notes.append(
                     {
                         "note": note,
-                        "text": workflow.open_note(note, keys, key_ids),
+                        "text": sealing.open_note(note, keys, key_ids),
                     }
                 )
         if tip.unread and tip_policy.can_change(user, tip):

@@ -11,9 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tips import audit, crypto
+from tips import audit, sealing
 from tips.models import (
     CLOSED_STATUSES,
+    InvestigatorKey,
     Tip,
     TipEvent,
     TipNote,
@@ -134,21 +135,6 @@ def set_unread(tip: Tip, *, actor, unread: bool) -> Tip:
 # --------------------------------------------------------------------------- notes
 
 
-def _note_context(tip: Tip) -> bytes:
-    return f"tip-note:{tip.reference}".encode()
-
-
-def _note_recipients(tip: Tip) -> list[crypto.Recipient]:
-    from tips.keys import active_desk_key
-
-    desk_key = active_desk_key(tip.desk) or tip.desk_key
-    recipients = [desk_key.recipient]
-    recovery = desk_key.recovery_key
-    if recovery.key_id != desk_key.key_id:
-        recipients.append(recovery.recipient)
-    return recipients
-
-
 @transaction.atomic
 def add_note(tip: Tip, *, actor, text: str) -> TipNote:
     """Seal the note to the desk's active key and the recovery key; store only that."""
@@ -158,55 +144,20 @@ def add_note(tip: Tip, *, actor, text: str) -> TipNote:
         raise ValidationError(_("The note is empty."), code="empty")
     if len(text) > NOTE_MAX_CHARS:
         raise ValidationError(_("The note is too long."), code="long")
-    envelope = crypto.seal(text.encode(), _note_recipients(tip), context=_note_context(tip))
+    envelope = sealing.seal_note(tip, text)
     note = TipNote.objects.create(tip=tip, author=actor, ciphertext=envelope)
     _event(tip, actor, TipEvent.Kind.NOTE, "", note.pk)
     audit.record(tip, "tips.note", user=actor, data={"note": note.pk})
     return note
 
 
-def open_note(note: TipNote, desk_keys: dict[int, bytes], key_ids: dict[str, int]) -> str | None:
-    """The note's text, or None if none of the unlocked keys opens it.
-
-    ``key_ids`` maps key fingerprints to DeskKey ids (see :func:`desk_key_ids`).
-    """
-    envelope = bytes(note.ciphertext)
-    for key_id, _suite in crypto.envelope_recipients(envelope):
-        pk = key_ids.get(key_id)
-        if pk is not None and pk in desk_keys:
-            try:
-                return crypto.open_sealed(
-                    envelope,
-                    key_id=key_id,
-                    private_key=desk_keys[pk],
-                    context=_note_context(note.tip),
-                ).decode()
-            except crypto.CryptoError:
-                return None
-    return None
-
-
-def desk_key_ids(desk_keys: dict[int, bytes]) -> dict[str, int]:
-    from tips.models import DeskKey
-
-    return {dk.key_id: dk.pk for dk in DeskKey.objects.filter(pk__in=list(desk_keys))}
-
-
 # --------------------------------------------------------------------------- readers
-
-
-def _reader_context(tip: Tip, user) -> bytes:
-    return f"tip-reader:{tip.reference}:{user.pk}".encode()
 
 
 @transaction.atomic
 def add_reader(tip: Tip, *, actor, reader, document: dict) -> TipReader:
     """Give ``reader`` read-only access to this one tip: the opened document is sealed to
     their personal key (they need a vault), so they can read it without the desk key."""
-    import json
-
-    from tips.models import InvestigatorKey
-
     _require(tip_policy.can_add_reader(actor, tip))
     try:
         personal = InvestigatorKey.objects.get(user=reader)
@@ -214,38 +165,13 @@ def add_reader(tip: Tip, *, actor, reader, document: dict) -> TipReader:
         raise ValidationError(
             _("This person has no vault yet: they must set one up first."), code="novault"
         ) from None
-    sealed = crypto.seal(
-        json.dumps(document).encode(), [personal.recipient], context=_reader_context(tip, reader)
-    )
+    sealed = sealing.seal_reader_copy(tip, reader, personal, document)
     entry, _created = TipReader.objects.update_or_create(
         tip=tip, user=reader, defaults={"granted_by": actor, "sealed_document": sealed}
     )
     _event(tip, actor, TipEvent.Kind.READER, "", reader.pk)
     audit.record(tip, "tips.reader", user=actor, data={"reader": reader.pk})
     return entry
-
-
-def open_reader_copy(tip: Tip, user, personal_private: bytes) -> dict | None:
-    import json
-
-    from tips.models import InvestigatorKey
-
-    entry = TipReader.objects.filter(tip=tip, user=user).first()
-    if entry is None or not entry.sealed_document:
-        return None
-    personal = InvestigatorKey.objects.filter(user=user).first()
-    if personal is None:
-        return None
-    try:
-        raw = crypto.open_sealed(
-            bytes(entry.sealed_document),
-            key_id=personal.key_id,
-            private_key=personal_private,
-            context=_reader_context(tip, user),
-        )
-    except crypto.CryptoError:
-        return None
-    return json.loads(raw)
 
 
 # --------------------------------------------------------------------------- bulk

@@ -18,13 +18,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from mostwanted.storage import STORAGE_ERRORS
-from tips import crypto, vault
+from tips import crypto, sealing, vault
 from tips.attachments import attachment_response, storage_unavailable_response, tip_storage
 from tips.models import Message, MessageDirection, Tip
 from tips.permissions import tip_policy
 
 from . import audit, selectors, services
-from . import crypto as fcrypto
 from .forms import QuestionForm
 
 logger = logging.getLogger(__name__)
@@ -80,9 +79,7 @@ def photo(request, pk, message_id, ordinal, download=False):
         keys = None
     if not keys:
         raise PermissionDenied
-    from tips.admin.workflow import desk_key_ids
-
-    document = fcrypto.open_desk_copy(message, tip, keys, desk_key_ids(keys))
+    document = sealing.open_message_for_desk(message, tip, keys, sealing.desk_key_ids(keys))
     entries = (document or {}).get("attachments") or []
     if ordinal >= len(entries) or entries[ordinal].get("storage_name") != item.storage_name:
         raise PermissionDenied
