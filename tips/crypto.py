@@ -8,6 +8,8 @@ Pure Python over ``cryptography`` (no Django import, no hand-written primitive):
   records its suite id so keys can be rotated and suites upgraded.
 * **Envelopes** (:func:`seal` / :func:`open_sealed`): a random data key encrypts the
   plaintext once with AES-256-GCM, and the data key is HPKE-sealed to each recipient.
+* **Secret-key sealing** (:func:`secret_seal` / :func:`secret_open`): AES-256-GCM under a
+  256-bit key the caller holds (short-lived cache entries keyed by a browser cookie).
 * **Passphrase wrapping** (:func:`wrap_with_passphrase`): Argon2id -> AES-256-GCM, the
   Argon2id parameters stored in the blob.
 * **Attachments**: chunked AES-256-GCM streaming (:class:`EncryptingReader`,
@@ -58,6 +60,9 @@ __all__ = [
     "unwrap_with_passphrase",
     "wrap_for_recipient",
     "unwrap_for_recipient",
+    "new_secret_key",
+    "secret_seal",
+    "secret_open",
     "new_attachment_key",
     "AttachmentEncryptor",
     "EncryptingReader",
@@ -347,6 +352,31 @@ def unwrap_for_recipient(
 ) -> bytes:
     """Reverse :func:`wrap_for_recipient`."""
     return open_sealed(blob, key_id=key_id, private_key=private_key, context=context)
+
+
+# --------------------------------------------------------------------------- secret key
+#
+# Secret-key blob: 12-byte nonce | AES-256-GCM(key, nonce, plaintext, aad)
+
+
+def new_secret_key() -> bytes:
+    """A fresh random 256-bit key for :func:`secret_seal`."""
+    return AESGCM.generate_key(bit_length=256)
+
+
+def secret_seal(key: bytes, plaintext: bytes, *, aad: bytes | None = None) -> bytes:
+    """Encrypt ``plaintext`` under the 256-bit ``key``, bound to ``aad``."""
+    nonce = os.urandom(_GCM_NONCE)
+    return nonce + AESGCM(key).encrypt(nonce, plaintext, aad)
+
+
+def secret_open(key: bytes, blob: bytes, *, aad: bytes | None = None) -> bytes:
+    """Reverse :func:`secret_seal`. Raises :class:`DecryptionError`."""
+    blob = bytes(blob)
+    try:
+        return AESGCM(key).decrypt(blob[:_GCM_NONCE], blob[_GCM_NONCE:], aad)
+    except (InvalidTag, ValueError):
+        raise DecryptionError("blob did not open") from None
 
 
 # --------------------------------------------------------------------------- Argon2id

@@ -149,7 +149,7 @@ def followup(request):
             ) % {"minutes": session.idle_seconds() // 60}
         response = _start_page(request, notice=notice)
         if expired:
-            response.delete_cookie(session.cookie_name(request), path="/", samesite="Strict")
+            session.delete_cookie(request, response)
         return response
     except (session.SessionUnavailable, DatabaseError) as exc:
         logger.error("follow-up unavailable (%s)", type(exc).__name__)
