@@ -16,6 +16,7 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import TranslatableMixin
 
 from . import crypto
+from .status import TipStatus, is_closed
 
 
 class KeyMixin:
@@ -179,23 +180,6 @@ class InstallationSalt(models.Model):
         return self.name
 
 
-class TipStatus(models.TextChoices):
-    NEW = "new", _("New")
-    IN_REVIEW = "in_review", _("In review")
-    ACTIONABLE = "actionable", _("Actionable")
-    FORWARDED = "forwarded", _("Forwarded to case")
-    CLOSED_NO_ACTION = "closed_no_action", _("Closed: no action")
-    CLOSED_DUPLICATE = "closed_duplicate", _("Closed: duplicate")
-    CLOSED_SPAM = "closed_spam", _("Closed: spam")
-
-
-CLOSED_STATUSES = (
-    TipStatus.CLOSED_NO_ACTION,
-    TipStatus.CLOSED_DUPLICATE,
-    TipStatus.CLOSED_SPAM,
-)
-
-
 class TipPriority(models.TextChoices):
     URGENT = "urgent", _("Urgent")
     HIGH = "high", _("High")
@@ -311,7 +295,7 @@ class Tip(models.Model):
 
     @property
     def is_closed(self) -> bool:
-        return self.status in CLOSED_STATUSES
+        return is_closed(self.status)
 
 
 class EncryptedFile(models.Model):

@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from tips import audit
-from tips.models import Tip, TipStatus
+from tips.models import Tip
+from tips.status import CLOSED_STATUSES, TipStatus
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ def expired_tips(now: dt.datetime | None = None):
     closed_cutoff = now - dt.timedelta(days=retention_days())
     spam = Tip.objects.filter(status=TipStatus.CLOSED_SPAM, closed_at__lt=spam_cutoff)
     closed = Tip.objects.filter(
-        status__in=[TipStatus.CLOSED_NO_ACTION, TipStatus.CLOSED_DUPLICATE],
+        status__in=[s for s in CLOSED_STATUSES if s != TipStatus.CLOSED_SPAM],
         closed_at__lt=closed_cutoff,
     )
     return spam | closed

@@ -17,11 +17,11 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
 from mostwanted.storage import STORAGE_ERRORS
-from tips import audit, crypto, questions, sealing, vault
+from tips import crypto, questions, sealing, triage, vault
 from tips.admin import content
-from tips.admin.views import _get_tip, _history
+from tips.admin.detail import _history, visible_tip_or_404
 from tips.attachments import tip_storage
-from tips.models import MessageDirection, TipEvent, TipNote
+from tips.models import MessageDirection, TipNote
 from tips.permissions import tip_policy
 
 logger = logging.getLogger(__name__)
@@ -177,7 +177,7 @@ def _conversation(tip, keys: dict, key_ids: dict) -> list[dict]:
 
 @never_cache
 def export_tip(request, pk):
-    tip = _get_tip(request, pk)
+    tip = visible_tip_or_404(request, pk)
     if request.method != "POST" or not tip_policy.can_export(request.user, tip):
         raise PermissionDenied
     try:
@@ -198,8 +198,7 @@ def export_tip(request, pk):
         logger.error("export: storage unavailable (%s)", type(exc).__name__)
         back = reverse("tips_admin:detail", args=[tip.pk])
         return storage_unavailable_response(request, back_url=back, inline=False)
-    TipEvent.objects.create(tip=tip, actor=request.user, kind=TipEvent.Kind.EXPORT)
-    audit.record(tip, "tips.export", user=request.user, data={"format": "zip"})
+    triage.tip_record_export(tip=tip, actor=request.user)
 
     def chunks(size=256 * 1024):
         view = memoryview(data)

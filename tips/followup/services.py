@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tips import crypto, receipts, sealing
+from tips import audit, crypto, receipts, sealing
 from tips.attachments import StagedAttachment, discard_staged
 from tips.models import (
     Conversation,
@@ -30,8 +30,6 @@ from tips.models import (
     Tip,
 )
 from tips.permissions import tip_policy
-
-from . import audit
 
 logger = logging.getLogger(__name__)
 
