@@ -32,11 +32,11 @@ class TokenStatus(enum.Enum):
 
 
 def min_seconds() -> float:
-    return float(getattr(settings, "TIP_FORM_MIN_SECONDS", 3))
+    return float(settings.TIP_FORM_MIN_SECONDS)
 
 
 def max_age() -> int:
-    return int(getattr(settings, "TIP_FORM_MAX_AGE", 2 * 3600))
+    return int(settings.TIP_FORM_MAX_AGE)
 
 
 def _signer() -> signing.TimestampSigner:

@@ -22,11 +22,11 @@ logger = logging.getLogger(__name__)
 
 
 def retention_days() -> int:
-    return int(getattr(settings, "TIP_RETENTION_DAYS", 365))
+    return int(settings.TIP_RETENTION_DAYS)
 
 
 def spam_retention_days() -> int:
-    return int(getattr(settings, "TIP_SPAM_RETENTION_DAYS", 30))
+    return int(settings.TIP_SPAM_RETENTION_DAYS)
 
 
 def expired_tips(now: dt.datetime | None = None):

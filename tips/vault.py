@@ -36,11 +36,11 @@ class VaultUnavailable(VaultError):
 
 
 def idle_seconds() -> int:
-    return int(getattr(settings, "VAULT_IDLE_SECONDS", 900))
+    return int(settings.VAULT_IDLE_SECONDS)
 
 
 def max_seconds() -> int:
-    return int(getattr(settings, "VAULT_MAX_SECONDS", 8 * 3600))
+    return int(settings.VAULT_MAX_SECONDS)
 
 
 _SESSION = CacheSession(

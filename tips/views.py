@@ -30,6 +30,7 @@ from mostwanted.cache import strict_default_cache as cache
 from mostwanted.storage import STORAGE_ERRORS
 
 from . import antispam, forms, ratelimit, receipt_files, receipts, replay
+from .http import close_uploads, no_store
 
 logger = logging.getLogger(__name__)
 
@@ -38,10 +39,6 @@ _USED_TOKEN_PREFIX = "tips:used-form-token:"  # noqa: S105 (a cache key prefix)
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def max_image_pixels() -> int:
-    return int(getattr(settings, "TIP_MAX_IMAGE_PIXELS", 50_000_000))
 
 
 def _limits() -> dict:
@@ -98,16 +95,6 @@ def _appeal_context(appeal) -> dict:
     return {"appeal": appeal, "appeal_name": name, "appeal_photo": photo}
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "no-store, no-cache, must-revalidate, max-age=0, private"
-    response["Pragma"] = "no-cache"
-    # Under the site-wide "no-referrer", browsers send "Origin: null" with a form POST
-    # (Fetch spec), which Django's CSRF check refuses. "same-origin" still sends nothing to
-    # any other site; SecurityMiddleware only sets the header when the view has not.
-    response["Referrer-Policy"] = "same-origin"
-    return response
-
-
 def _render_form(
     request,
     appeal,
@@ -130,7 +117,7 @@ def _render_form(
         "limits": _limits(),
         "js_messages": _js_messages(),
     }
-    return _no_store(render(request, "tips/form.html", context, status=status))
+    return no_store(render(request, "tips/form.html", context, status=status))
 
 
 def _questions(appeal) -> list[dict]:
@@ -163,19 +150,6 @@ def _blank_form(request, appeal=None) -> forms.TipForm:
 
 def _uploaded_photos(request) -> list:
     return list(request.FILES.getlist(PHOTO_FIELD))
-
-
-def _close_uploads(request) -> None:
-    """Close (and so delete) every encrypted temporary upload of this request."""
-    files = getattr(request, "_files", None)  # never trigger parsing here
-    if not files:
-        return
-    for name in list(files.keys()):
-        for uploaded in files.getlist(name):
-            try:
-                uploaded.close()
-            except Exception as exc:  # noqa: BLE001 - closing is best effort
-                logger.warning("could not close an upload: %s", type(exc).__name__)
 
 
 def _used_token_key(token: str) -> str:
@@ -222,7 +196,7 @@ def submit(request, appeal_id=None):
         request.POST  # noqa: B018 - parse the body now, through the encrypting handler
     except (RequestDataTooBig, SuspiciousOperation, MultiPartParserError) as exc:
         logger.warning("tip form: unreadable submission (%s)", type(exc).__name__)
-        _close_uploads(request)
+        close_uploads(request)
         return _render_form(
             request,
             appeal,
@@ -238,7 +212,7 @@ def submit(request, appeal_id=None):
     try:
         return _submit_post(request, appeal)
     finally:
-        _close_uploads(request)
+        close_uploads(request)
 
 
 def _unavailable(request, appeal):
@@ -414,7 +388,7 @@ def _render_receipt(request, receipt: str, *, urgent: bool, resent: bool = False
         "urgent": urgent,
         "followup_url": _followup_url(request),
     }
-    return _no_store(render(request, "tips/receipt.html", context))
+    return no_store(render(request, "tips/receipt.html", context))
 
 
 @require_POST
@@ -435,14 +409,14 @@ def receipt_download(request):
         response = HttpResponse(
             _("This is not a receipt code."), status=400, content_type="text/plain; charset=utf-8"
         )
-        return _no_store(response)
+        return no_store(response)
     content_type, extension = receipt_files.FORMATS[fmt]
     body = receipt_files.render(receipt, _followup_url(request), fmt)
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="tip-receipt.{extension}"'
-    return _no_store(response)
+    return no_store(response)
 
 
 @never_cache
 def protection(request):
-    return _no_store(render(request, "tips/protection.html", {}))
+    return no_store(render(request, "tips/protection.html", {}))

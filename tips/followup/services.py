@@ -77,10 +77,6 @@ def conversation_open(*, receipt: str) -> OpenedConversation | None:
     return OpenedConversation(tip=tip, suite=pair.suite, private_key=pair.private_key)
 
 
-def is_open(tip: Tip) -> bool:
-    return not tip.is_closed
-
-
 def _conversation(tip: Tip) -> Conversation:
     conv, _created = Conversation.objects.get_or_create(tip=tip)
     return conv

@@ -45,11 +45,11 @@ class FollowupSession:
 
 
 def idle_seconds() -> int:
-    return int(getattr(settings, "TIP_FOLLOWUP_IDLE_SECONDS", 600))
+    return int(settings.TIP_FOLLOWUP_IDLE_SECONDS)
 
 
 def max_seconds() -> int:
-    return int(getattr(settings, "TIP_FOLLOWUP_MAX_SECONDS", 3600))
+    return int(settings.TIP_FOLLOWUP_MAX_SECONDS)
 
 
 _SESSION = CacheSession(
