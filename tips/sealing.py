@@ -135,24 +135,18 @@ def open_tip_document(tip: Tip, desk_private_keys: Mapping[int, bytes]) -> dict:
     private = desk_private_keys.get(tip.desk_key_id)
     if private is None:
         raise TipNotReadable("tip sealed to a desk key that is not unlocked")
-    return _load_document(
-        crypto.open_sealed(
-            bytes(tip.ciphertext),
-            key_id=tip.desk_key.key_id,
-            private_key=private,
-            context=tip_context(tip),
-        )
-    )
+    return _open_tip(tip, tip.desk_key.key_id, private)
 
 
 def open_tip_document_with_recovery(tip: Tip, recovery_private: bytes) -> dict:
     """The decrypted tip document, with the offline recovery private key."""
+    return _open_tip(tip, tip.recovery_key.key_id, recovery_private)
+
+
+def _open_tip(tip: Tip, key_id: str, private_key: bytes) -> dict:
     return _load_document(
         crypto.open_sealed(
-            bytes(tip.ciphertext),
-            key_id=tip.recovery_key.key_id,
-            private_key=recovery_private,
-            context=tip_context(tip),
+            bytes(tip.ciphertext), key_id=key_id, private_key=private_key, context=tip_context(tip)
         )
     )
 

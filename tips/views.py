@@ -9,7 +9,6 @@ POST response (never stored, never redirected through a URL or the session).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
 from django.conf import settings
@@ -26,7 +25,6 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from mostwanted.cache import strict_default_cache as cache
 from mostwanted.storage import STORAGE_ERRORS
 
 from . import antispam, forms, ratelimit, receipt_files, receipts, replay
@@ -35,7 +33,6 @@ from .http import close_uploads, no_store
 logger = logging.getLogger(__name__)
 
 PHOTO_FIELD = "photos"
-_USED_TOKEN_PREFIX = "tips:used-form-token:"  # noqa: S105 (a cache key prefix)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -152,25 +149,6 @@ def _uploaded_photos(request) -> list:
     return list(request.FILES.getlist(PHOTO_FIELD))
 
 
-def _used_token_key(token: str) -> str:
-    return _USED_TOKEN_PREFIX + hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
-
-
-def _token_already_used(token: str) -> bool:
-    try:
-        return bool(cache.get(_used_token_key(token)))
-    except Exception as exc:  # the cache is optional here
-        logger.warning("tip form: cache unavailable for the replay check (%s)", type(exc).__name__)
-        return False
-
-
-def _mark_token_used(token: str) -> None:
-    try:
-        cache.set(_used_token_key(token), 1, antispam.max_age() + 60)
-    except Exception as exc:  # the cache is optional here
-        logger.warning("tip form: cache unavailable for the replay check (%s)", type(exc).__name__)
-
-
 # --------------------------------------------------------------------------- views
 
 
@@ -240,7 +218,7 @@ def _submit_post(request, appeal):
     status = antispam.check_token(token)
     if status is not antispam.TokenStatus.OK:
         notices.append(forms.TOKEN_MESSAGES[status])
-    elif _token_already_used(token):
+    elif antispam.token_already_used(token):
         resent = replay.recall(token)
         if resent is not None:  # the same form again (a network error): the receipt again
             return _render_receipt(request, resent[0], urgent=resent[1], resent=True)
@@ -353,7 +331,7 @@ def _admitted_post(request, appeal, token, photos, had_photos):
         discard_staged(staged)
         return _unavailable(request, appeal)
 
-    _mark_token_used(token)
+    antispam.mark_token_used(token)
     replay.remember(token, receipt=submitted.receipt, urgent=form.cleaned_data["seeing_now"])
     response = _render_receipt(request, submitted.receipt, urgent=form.cleaned_data["seeing_now"])
     response.tip_accepted = True
