@@ -8,8 +8,8 @@ from django.utils.cache import patch_cache_control
 
 def max_ages() -> tuple[int, int]:
     return (
-        getattr(settings, "APPEALS_CACHE_MAX_AGE", 60),
-        getattr(settings, "APPEALS_CACHE_S_MAXAGE", 300),
+        settings.APPEALS_CACHE_MAX_AGE,
+        settings.APPEALS_CACHE_S_MAXAGE,
     )
 
 

@@ -646,11 +646,11 @@ class AppealPhoto(Orderable):
 
 
 def withdraw_delay() -> datetime.timedelta:
-    return datetime.timedelta(days=getattr(settings, "APPEAL_WITHDRAW_DAYS", 30))
+    return datetime.timedelta(days=settings.APPEAL_WITHDRAW_DAYS)
 
 
 def found_withdraw_delay() -> datetime.timedelta:
-    return datetime.timedelta(days=getattr(settings, "APPEAL_FOUND_WITHDRAW_DAYS", 7))
+    return datetime.timedelta(days=settings.APPEAL_FOUND_WITHDRAW_DAYS)
 
 
 def is_minor(values) -> bool:

@@ -100,7 +100,7 @@ class SessionIdleTimeoutMiddleware:
         from django.contrib.auth import logout
 
         now = int(time.time())
-        idle = int(getattr(settings, "SESSION_IDLE_SECONDS", 1800))
+        idle = int(settings.SESSION_IDLE_SECONDS)
         absolute = int(settings.SESSION_COOKIE_AGE)
         session = request.session
         started = session.get(self.STARTED)

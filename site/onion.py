@@ -14,7 +14,7 @@ from django.middleware.security import SecurityMiddleware
 
 
 def onion_host() -> str:
-    return (getattr(settings, "ONION_HOST", "") or "").strip().lower()
+    return (settings.ONION_HOST or "").strip().lower()
 
 
 def is_onion(request) -> bool:

@@ -76,15 +76,15 @@ def _settings():
     langs = "|".join(re.escape(code) for code, _name in settings.LANGUAGES)
     builtin = tuple(pattern.replace("{langs}", langs) for pattern in BUILTIN_EXCLUDE)
     return {
-        "enabled": getattr(settings, "PAGE_CACHE_ENABLED", True),
-        "seconds": int(getattr(settings, "PAGE_CACHE_SECONDS", 300)),
-        "alias": getattr(settings, "PAGE_CACHE_ALIAS", "default"),
-        "exclude": re.compile("|".join((*builtin, *getattr(settings, "PAGE_CACHE_EXCLUDE", ())))),
+        "enabled": settings.PAGE_CACHE_ENABLED,
+        "seconds": int(settings.PAGE_CACHE_SECONDS),
+        "alias": settings.PAGE_CACHE_ALIAS,
+        "exclude": re.compile("|".join((*builtin, *settings.PAGE_CACHE_EXCLUDE))),
     }
 
 
 def _cache():
-    return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+    return caches[settings.PAGE_CACHE_ALIAS]
 
 
 def invalidate_all() -> None:

@@ -32,7 +32,7 @@ def clean_media_path(path: str) -> str | None:
     normal = posixpath.normpath(path)
     if normal != path or normal.startswith("..") or "/../" in f"/{normal}/":
         return None
-    prefixes = tuple(getattr(settings, "MEDIA_PUBLIC_PREFIXES", ()))
+    prefixes = tuple(settings.MEDIA_PUBLIC_PREFIXES)
     if not normal.startswith(prefixes):
         return None
     return normal
@@ -58,7 +58,7 @@ def serve_media(request, path):
         response["Retry-After"] = "30"
         response["Cache-Control"] = "no-store"
         return response
-    seconds = int(getattr(settings, "MEDIA_CACHE_SECONDS", 7 * 24 * 3600))
+    seconds = int(settings.MEDIA_CACHE_SECONDS)
     response["Cache-Control"] = f"public, max-age={seconds}"
     response["Expires"] = http_date(_now() + seconds)
     response["X-Content-Type-Options"] = "nosniff"

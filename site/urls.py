@@ -18,7 +18,7 @@ urlpatterns = [
     path("", include("appeals.urls")),
 ]
 
-if getattr(settings, "MEDIA_SERVE_FROM_STORAGE", False):
+if settings.MEDIA_SERVE_FROM_STORAGE:
     # Public images in the object store: served under the site's own /media/ (never the
     # store's host), for `make run` and deployments without the nginx media location.
     from .storage_views import serve_media

@@ -6,21 +6,32 @@ old (a person takes longer than that to write a tip; a script does not) and at m
 ``TIP_FORM_MAX_AGE`` old. A failed check never loses the citizen's text: the view re-shows
 the form, filled in, with a fresh token. No state is kept on the server and the token holds
 nothing about the visitor (a random nonce and the time it was issued).
+
+The replay guard (:func:`token_already_used`, :func:`mark_token_used`) remembers, in the
+shared cache and only as a hash, the tokens of forms already stored, so the same form sent
+twice is not stored twice; the cache is optional there (a failure only skips the check).
 """
 
 from __future__ import annotations
 
 import enum
+import hashlib
+import logging
 import secrets
 import time
 
 from django.conf import settings
 from django.core import signing
 
+from mostwanted.cache import strict_default_cache as cache
+
+logger = logging.getLogger(__name__)
+
 SALT = "tips.antispam.form-token"
 HONEYPOT_FIELD = "website"
 TOKEN_FIELD = "form_token"  # noqa: S105 (a field name)
 _MAX_TOKEN_LENGTH = 200
+_USED_TOKEN_PREFIX = "tips:used-form-token:"  # noqa: S105 (a cache key prefix)
 
 
 class TokenStatus(enum.Enum):
@@ -32,11 +43,11 @@ class TokenStatus(enum.Enum):
 
 
 def min_seconds() -> float:
-    return float(getattr(settings, "TIP_FORM_MIN_SECONDS", 3))
+    return float(settings.TIP_FORM_MIN_SECONDS)
 
 
 def max_age() -> int:
-    return int(getattr(settings, "TIP_FORM_MAX_AGE", 2 * 3600))
+    return int(settings.TIP_FORM_MAX_AGE)
 
 
 def _signer() -> signing.TimestampSigner:
@@ -94,3 +105,27 @@ def check_token(
 def honeypot_filled(data) -> bool:
     """True if the hidden field that people never see was filled in (by a bot)."""
     return bool((data.get(HONEYPOT_FIELD) or "").strip())
+
+
+# --------------------------------------------------------------------------- replay guard
+
+
+def _used_token_key(token: str) -> str:
+    return _USED_TOKEN_PREFIX + hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def token_already_used(token: str) -> bool:
+    """Whether a form with ``token`` was already stored (False when the cache is down)."""
+    try:
+        return bool(cache.get(_used_token_key(token)))
+    except Exception as exc:  # the cache is optional here
+        logger.warning("tip form: cache unavailable for the replay check (%s)", type(exc).__name__)
+        return False
+
+
+def mark_token_used(token: str) -> None:
+    """Remember that the form with ``token`` was stored, for as long as the token is valid."""
+    try:
+        cache.set(_used_token_key(token), 1, max_age() + 60)
+    except Exception as exc:  # the cache is optional here
+        logger.warning("tip form: cache unavailable for the replay check (%s)", type(exc).__name__)

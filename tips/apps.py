@@ -8,7 +8,8 @@ class TipsConfig(AppConfig):
     def ready(self):
         from mostwanted import health
 
-        from . import ratelimit, sanitize  # noqa: F401 - sanitize caps Pillow's logging
+        # sanitize caps Pillow's logging; retention connects the purge of answer photos.
+        from . import ratelimit, retention, sanitize  # noqa: F401
         from .admin import counts
 
         counts.connect()  # cached per-status counts are dropped when a tip changes

@@ -24,6 +24,11 @@ from . import crypto
 logger = logging.getLogger(__name__)
 
 
+#: Image types shown inline to investigators (sanitised re-encoded images only; anything
+#: else downloads).
+INLINE_IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp"}
+
+
 def tip_storage():
     return storages["tips"]
 
@@ -99,9 +104,16 @@ def open_attachment(attachment, document: dict) -> crypto.DecryptingReader:
     """A streaming plaintext reader for ``attachment`` (a tips.models.Attachment), given
     the opened tip ``document``. Close it when done. Raises DecryptionError on tampering."""
     entry = attachment_entry(attachment, document)
-    fh = tip_storage().open(attachment.storage_name, "rb")
+    return open_encrypted(attachment.storage_name, entry["key"])
+
+
+def open_encrypted(storage_name: str, key_hex: str) -> crypto.DecryptingReader:
+    """A streaming plaintext reader for the stored file ``storage_name``, with the key (hex)
+    of its sealed-document entry. Close it when done. Raises DecryptionError on tampering,
+    ValueError for a malformed key, the storage's errors when the store cannot be read."""
+    fh = tip_storage().open(storage_name, "rb")
     try:
-        return crypto.DecryptingReader(fh, bytes.fromhex(entry["key"]), close_source=True)
+        return crypto.DecryptingReader(fh, bytes.fromhex(key_hex), close_source=True)
     except Exception:
         fh.close()
         raise

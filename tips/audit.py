@@ -1,9 +1,9 @@
 """Audit trail of the Tips area, written to Wagtail's audit log.
 
 Every listing, decryption, attachment view, status change, assignment, note, export, grant,
-unlock and purge is logged with one of the actions registered here. A tip's entry carries
-its reference only (``str(tip)``) and routing values (a status name, an assignee id), never
-any content. Vault events are logged against the user who performed them.
+unlock, purge and follow-up message is logged with one of the actions registered here. A
+tip's entry carries its reference only (``str(tip)``) and routing values (a status name, an
+assignee id), never any content. Vault events are logged against the user who performed them.
 """
 
 from django.utils.functional import LazyObject, empty
@@ -38,6 +38,29 @@ ACTIONS = {
     "tips.2fa_setup": (_("Set up second factor"), _("Set up a second factor")),
     "tips.purge": (_("Purge"), _("Purged the tip")),
 }
+
+#: The follow-up conversation's actions (the tipster's own are logged with no user).
+FOLLOWUP_ACTIONS = {
+    "tips.followup.question": (_("Question to the tipster"), _("Sent a question to the tipster")),
+    "tips.followup.answer": (_("Answer from the tipster"), _("The tipster sent an answer")),
+    "tips.followup.tipster_read": (
+        _("Read by the tipster"),
+        _("The tipster read the investigators' questions"),
+    ),
+    "tips.followup.read_answers": (
+        _("Read the conversation"),
+        _("Decrypted and read the conversation with the tipster"),
+    ),
+    "tips.followup.view_photo": (
+        _("View answer photo"),
+        _("Viewed or downloaded a photo sent with an answer"),
+    ),
+    "tips.followup.tipster_deleted": (
+        _("Tipster deleted their copy"),
+        _("The tipster deleted their copy of the conversation"),
+    ),
+}
+ACTIONS.update(FOLLOWUP_ACTIONS)
 
 
 def register(actions):

@@ -225,7 +225,7 @@ TIPS = (
 
 def enabled() -> bool:
     """Demo data is for development: production settings leave this False."""
-    return bool(getattr(settings, "DEMO_CONTENT_ALLOWED", False))
+    return bool(settings.DEMO_CONTENT_ALLOWED)
 
 
 # --------------------------------------------------------------------------- accounts
@@ -349,7 +349,7 @@ def _stage_photo(caption: str, seed: int):
     """Sanitise the drawn photo as an upload would be, then encrypt it into tip storage."""
     clean = sanitize_image(
         io.BytesIO(draw_photo(caption, seed)),
-        max_pixels=int(getattr(settings, "TIP_MAX_IMAGE_PIXELS", 50_000_000)),
+        max_pixels=int(settings.TIP_MAX_IMAGE_PIXELS),
     )
     return stage_attachment(
         io.BytesIO(clean.data),

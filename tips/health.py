@@ -16,8 +16,9 @@ from datetime import datetime
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 
-from .models import DeskKey, DeskKeyWrap, DeskMembership, Tip, TipPriority, TipStatus
+from .models import DeskKey, DeskKeyWrap, DeskMembership, Tip, TipPriority
 from .selectors import default_desk, readers
+from .status import CLOSED_STATUSES
 
 #: Problem codes of a desk (see :func:`problem_message`).
 NO_DESK, NO_KEY, NO_READER = "no-desk", "no-key", "no-reader"
@@ -25,8 +26,6 @@ NO_DESK, NO_KEY, NO_READER = "no-desk", "no-key", "no-reader"
 WARN_NO_RECOVERY_KEY = "no-recovery-key"
 WARN_NO_DEFAULT_DESK = "no-default-desk"
 WARN_DESK_UNREADABLE = "desk-unreadable"
-
-_CLOSED = [s for s in TipStatus.values if s.startswith("closed")]
 
 
 def desk_problem(desk) -> str | None:
@@ -137,7 +136,9 @@ def desk_health(desks=None) -> list[DeskHealth]:
         .values("desk_id")
         .annotate(
             unread=Count("pk", filter=Q(unread=True)),
-            urgent=Count("pk", filter=Q(priority=TipPriority.URGENT) & ~Q(status__in=_CLOSED)),
+            urgent=Count(
+                "pk", filter=Q(priority=TipPriority.URGENT) & ~Q(status__in=CLOSED_STATUSES)
+            ),
         )
     )
     for row in counts:

@@ -58,7 +58,7 @@ class NoRecoveryKey(KeyManagementError):
 
 
 def passphrase_params() -> dict:
-    return dict(getattr(settings, "TIP_PASSPHRASE_ARGON2", crypto.PASSPHRASE_PARAMS))
+    return dict(settings.TIP_PASSPHRASE_ARGON2)
 
 
 def desk_key_context(desk_key: DeskKey) -> bytes:

@@ -62,13 +62,13 @@ _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def rate_per_source() -> str:
-    return getattr(settings, "TIP_RATE_PER_SOURCE", "5/h")
+    return settings.TIP_RATE_PER_SOURCE
 
 
 def rate_attempts_per_source() -> str:
     """``TIP_ATTEMPTS_PER_SOURCE``, or six attempts per accepted tip of the source's budget
     over the same period (5/h -> 30/h)."""
-    explicit = getattr(settings, "TIP_ATTEMPTS_PER_SOURCE", "")
+    explicit = settings.TIP_ATTEMPTS_PER_SOURCE
     if explicit:
         return explicit
     count, period = parse_rate(rate_per_source())
@@ -76,7 +76,7 @@ def rate_attempts_per_source() -> str:
 
 
 def rate_global() -> str:
-    return getattr(settings, "TIP_RATE_GLOBAL", "600/m")
+    return settings.TIP_RATE_GLOBAL
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
@@ -92,7 +92,7 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 def client_address(request) -> str:
     """The visitor's address as the trusted front proxy saw it (never stored)."""
-    proxies = int(getattr(settings, "TIP_TRUSTED_PROXY_COUNT", 0) or 0)
+    proxies = int(settings.TIP_TRUSTED_PROXY_COUNT or 0)
     if proxies > 0:
         forwarded = [
             part.strip()
@@ -107,9 +107,7 @@ def client_address(request) -> str:
 def _tor_circuits():
     """Tor's ``HiddenServiceExportCircuitID haproxy`` gives each circuit an address in this
     network (nginx onion.conf passes it on as the client address)."""
-    return ipaddress.ip_network(
-        getattr(settings, "TIP_TOR_CIRCUIT_NETWORK", "fc00:dead:beef:4dad::/64")
-    )
+    return ipaddress.ip_network(settings.TIP_TOR_CIRCUIT_NETWORK)
 
 
 def source_of(address: str) -> str:
@@ -124,7 +122,7 @@ def source_of(address: str) -> str:
     if ip.version == 6 and ip in _tor_circuits():
         return str(ip)  # one Tor circuit (docs/tor.md), not one network for every onion visitor
     if ip.version == 6:
-        prefix = int(getattr(settings, "TIP_IPV6_PREFIX", 64))
+        prefix = int(settings.TIP_IPV6_PREFIX)
         return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
     return str(ip)
 
@@ -153,7 +151,7 @@ _day_secrets: dict[str, bytes] = {}
 
 
 def secret_store() -> str:
-    return getattr(settings, "TIP_RATELIMIT_SECRET_STORE", "memory")
+    return settings.TIP_RATELIMIT_SECRET_STORE
 
 
 def daily_secret(day: dt.date | None = None) -> bytes:

@@ -46,12 +46,12 @@ def format_receipt(receipt: str) -> str:
 
 
 def receipt_params() -> dict:
-    return dict(getattr(settings, "TIP_RECEIPT_ARGON2", crypto.RECEIPT_PARAMS))
+    return dict(settings.TIP_RECEIPT_ARGON2)
 
 
 def installation_salt(name: str = "receipt") -> bytes:
     """The installation-wide receipt salt: ``TIP_RECEIPT_SALT`` (hex) or a random DB row."""
-    configured = getattr(settings, "TIP_RECEIPT_SALT", "")
+    configured = settings.TIP_RECEIPT_SALT
     if configured and name == "receipt":
         return bytes.fromhex(configured)
     from .models import InstallationSalt

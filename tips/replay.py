@@ -14,14 +14,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 
-from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from mostwanted.cache import strict_default_cache as cache
+
+from . import crypto
 
 logger = logging.getLogger(__name__)
 
@@ -41,10 +40,9 @@ def _names(token: str) -> tuple[str, bytes]:
 
 def remember(token: str, *, receipt: str, urgent: bool) -> None:
     cache_key, key = _names(token)
-    nonce = os.urandom(_NONCE)
     payload = json.dumps({"r": receipt, "u": bool(urgent)}).encode()
     try:
-        cache.set(cache_key, nonce + AESGCM(key).encrypt(nonce, payload, None), STASH_SECONDS)
+        cache.set(cache_key, crypto.secret_seal(key, payload), STASH_SECONDS)
     except Exception as exc:  # noqa: BLE001 - best effort
         logger.warning(
             "tip form: cache unavailable for the receipt resend (%s)", type(exc).__name__
@@ -64,7 +62,7 @@ def recall(token: str) -> tuple[str, bool] | None:
     if not isinstance(blob, bytes) or len(blob) <= _NONCE:
         return None
     try:
-        payload = json.loads(AESGCM(key).decrypt(blob[:_NONCE], blob[_NONCE:], None))
-    except (InvalidTag, ValueError):
+        payload = json.loads(crypto.secret_open(key, blob))
+    except (crypto.DecryptionError, ValueError):
         return None
     return str(payload["r"]), bool(payload["u"])

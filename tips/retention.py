@@ -12,20 +12,24 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.utils import timezone
 
 from tips import audit
-from tips.models import Tip, TipStatus
+from tips.attachments import delete_stored
+from tips.models import MessageAttachment, Tip
+from tips.status import CLOSED_STATUSES, TipStatus
 
 logger = logging.getLogger(__name__)
 
 
 def retention_days() -> int:
-    return int(getattr(settings, "TIP_RETENTION_DAYS", 365))
+    return int(settings.TIP_RETENTION_DAYS)
 
 
 def spam_retention_days() -> int:
-    return int(getattr(settings, "TIP_SPAM_RETENTION_DAYS", 30))
+    return int(settings.TIP_SPAM_RETENTION_DAYS)
 
 
 def expired_tips(now: dt.datetime | None = None):
@@ -35,7 +39,7 @@ def expired_tips(now: dt.datetime | None = None):
     closed_cutoff = now - dt.timedelta(days=retention_days())
     spam = Tip.objects.filter(status=TipStatus.CLOSED_SPAM, closed_at__lt=spam_cutoff)
     closed = Tip.objects.filter(
-        status__in=[TipStatus.CLOSED_NO_ACTION, TipStatus.CLOSED_DUPLICATE],
+        status__in=[s for s in CLOSED_STATUSES if s != TipStatus.CLOSED_SPAM],
         closed_at__lt=closed_cutoff,
     )
     return spam | closed
@@ -43,8 +47,6 @@ def expired_tips(now: dt.datetime | None = None):
 
 def purge_tip(tip: Tip, *, actor=None, reason: str = "retention") -> None:
     """Delete one tip's rows and encrypted files; audit it (reference only)."""
-    from tips.attachments import delete_stored
-
     with transaction.atomic():
         tip = Tip.objects.select_for_update().get(pk=tip.pk)
         names = list(tip.attachments.values_list("storage_name", flat=True))
@@ -64,3 +66,16 @@ def purge_expired(*, now: dt.datetime | None = None, actor=None, dry_run: bool =
                 continue
         count += 1
     return count
+
+
+@receiver(pre_delete, sender=Tip)
+def _delete_message_files_with_tip(sender, instance, **kwargs):
+    """A purged tip takes its answers' encrypted photos with it (after commit); connected
+    when the app is ready (``tips.apps``)."""
+    names = list(
+        MessageAttachment.objects.filter(message__tip=instance).values_list(
+            "storage_name", flat=True
+        )
+    )
+    if names:
+        transaction.on_commit(lambda: delete_stored(names))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from . import receipts
-from .models import DeskKey, DeskMembership, Tip
+from .models import DeskKey, Tip
 
 
 def _active_key(desk) -> DeskKey | None:
@@ -21,7 +21,7 @@ def default_desk():
 
     from .models import TipLineSettings
 
-    configured = getattr(settings, "TIP_DEFAULT_DESK_ID", None)
+    configured = settings.TIP_DEFAULT_DESK_ID
     if configured:
         desk = Desk.objects.filter(pk=configured).first()
     else:
@@ -88,13 +88,6 @@ def desk_for_appeal(appeal=None):
     return key.desk if key is not None else None
 
 
-def tip_line_ready() -> bool:
-    """Whether a general tip can be received now (a readable default desk, a recovery key)."""
-    from .keys import active_recovery_key
-
-    return desk_for_appeal(None) is not None and active_recovery_key() is not None
-
-
 def tip_for_receipt(receipt: str) -> Tip | None:
     """The tip a receipt belongs to, or None (also for text that is not a receipt).
 
@@ -108,15 +101,6 @@ def tip_for_receipt(receipt: str) -> Tip | None:
         receipts.receipt_digest("0" * receipts.DIGITS)
         return None
     return Tip.objects.filter(receipt_digest=digest).first()
-
-
-def desk_ids_of_user(user) -> list[int]:
-    """Desks ``user`` is an active member of."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return []
-    return list(
-        DeskMembership.objects.filter(user=user, is_active=True).values_list("desk_id", flat=True)
-    )
 
 
 def desk_members(desk):

@@ -1,6 +1,7 @@
-"""Writes of the tip line: submitting a tip, opening it, exporting it for recovery.
+"""Writes of the tip line: submitting a tip, exporting it for recovery.
 
-The tip document (JSON) is built and sealed in memory; only the envelope is stored.
+The tip document (JSON) is built in memory and sealed by :mod:`tips.sealing`; only the
+envelope is stored.
 ``questions`` (the appeal's own questions, as asked, with the answers: ``tips.questions``)
 is absent from tips sent before it existed.
 
@@ -29,11 +30,16 @@ from typing import BinaryIO
 from django.db import transaction
 from django.utils import timezone
 
-from . import crypto, keys, padding, receipts, selectors
+from . import keys, receipts, sealing, selectors
 from .attachments import StagedAttachment, discard_staged, tip_storage
 from .models import Attachment, Tip, TipPriority
 
 logger = logging.getLogger(__name__)
+
+# Opening a tip is sealing's job; these names stay here for the callers that read a tip.
+TipNotReadable = sealing.TipNotReadable
+tip_open = sealing.open_tip_document
+tip_open_with_recovery = sealing.open_tip_document_with_recovery
 
 DOCUMENT_SCHEMA = 1
 EXPORT_FORMAT = "mostwanted-tip-export"
@@ -45,10 +51,6 @@ _REF_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 class TipLineNotReady(Exception):
     """No desk to route to, the desk has no key or no member holding it, or there is no
     recovery key. Never a reason to send the tip to another desk."""
-
-
-class TipNotReadable(crypto.DecryptionError):
-    """The keys given do not include the one this tip is sealed to."""
 
 
 @dataclass(frozen=True)
@@ -131,15 +133,10 @@ def tip_submit(
             "attachments": [a.document_entry() for a in attachments],
             "questions": [dict(item) for item in questions],
         }
-        plaintext = padding.pad_json(  # the sealed size says only a size bucket
-            json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+        envelope = sealing.seal_tip_document(
+            document, reference=reference, desk_key=desk_key, recovery=recovery
         )
-        envelope = crypto.seal(
-            plaintext,
-            [desk_key.recipient, recovery.recipient],
-            context=f"tip:{reference}".encode(),
-        )
-        del plaintext, document
+        del document
 
         with transaction.atomic():
             tip = Tip.objects.create(
@@ -186,48 +183,6 @@ def _queue_notification(tip_id: int, urgent: bool) -> None:
     task.enqueue(tip_id)
 
 
-# --------------------------------------------------------------------------- reading
-
-
-def _load_document(plaintext: bytes) -> dict:
-    try:
-        return json.loads(padding.unpad_json(plaintext))  # padded or older, unpadded
-    except ValueError:
-        raise crypto.DecryptionError("document is not valid JSON") from None
-
-
-def tip_open(tip: Tip, desk_private_keys: Mapping[int, bytes]) -> dict:
-    """The decrypted tip document, with the desk keys of an unlocked vault
-    ({DeskKey id: private key}). Raises TipNotReadable / DecryptionError.
-
-    Reading ``tip.desk_key`` costs a query unless the queryset used
-    ``select_related("desk_key")``.
-    """
-    private = desk_private_keys.get(tip.desk_key_id)
-    if private is None:
-        raise TipNotReadable("tip sealed to a desk key that is not unlocked")
-    return _load_document(
-        crypto.open_sealed(
-            bytes(tip.ciphertext),
-            key_id=tip.desk_key.key_id,
-            private_key=private,
-            context=tip.context,
-        )
-    )
-
-
-def tip_open_with_recovery(tip: Tip, recovery_private: bytes) -> dict:
-    """The decrypted tip document, with the offline recovery private key."""
-    return _load_document(
-        crypto.open_sealed(
-            bytes(tip.ciphertext),
-            key_id=tip.recovery_key.key_id,
-            private_key=recovery_private,
-            context=tip.context,
-        )
-    )
-
-
 # --------------------------------------------------------------------------- export
 #
 # Recovery export (ZIP, stored uncompressed: everything in it is ciphertext):
@@ -235,7 +190,7 @@ def tip_open_with_recovery(tip: Tip, recovery_private: bytes) -> dict:
 #                   "context", "received_at", "status", "priority", "language",
 #                   "suite", "recovery_key_id",
 #                   "attachments": [{"ordinal", "file", "storage_name", "ciphertext_size"}]}
-#   envelope.bin   the tip envelope (tips.crypto.seal)
+#   envelope.bin   the tip envelope (tips.sealing.seal_tip_document)
 #   attachments/<ordinal>.bin   the encrypted attachment streams, as stored
 # Opened offline by ``manage.py decrypt_export`` with the recovery key file.
 
@@ -247,7 +202,7 @@ def write_tip_export(tip: Tip, out: BinaryIO) -> None:
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
         "reference": tip.reference,
-        "context": tip.context.decode(),
+        "context": sealing.tip_context(tip).decode(),
         "received_at": tip.received_at.isoformat(),
         "status": tip.status,
         "priority": tip.priority,

@@ -18,14 +18,11 @@ from .coarse_times import to_minute
 
 logger = logging.getLogger(__name__)
 
-#: URL names tried for the admin link, in order (the triage queue's detail view first).
-ADMIN_URL_NAMES = ("tips_admin:detail", "tips_tip:inspect", "tips_tip:edit")
-
 
 def tip_admin_url(tip) -> str:
     """Absolute admin URL of ``tip`` (the queue's detail view, else the admin home)."""
     path = None
-    for name in getattr(settings, "TIP_ADMIN_URL_NAMES", ADMIN_URL_NAMES):
+    for name in settings.TIP_ADMIN_URL_NAMES:
         try:
             path = reverse(name, args=[tip.pk])
             break

@@ -9,7 +9,6 @@ POST response (never stored, never redirected through a URL or the session).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
 from django.conf import settings
@@ -26,22 +25,17 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from mostwanted.cache import strict_default_cache as cache
 from mostwanted.storage import STORAGE_ERRORS
 
 from . import antispam, forms, ratelimit, receipt_files, receipts, replay
+from .http import close_uploads, no_store
 
 logger = logging.getLogger(__name__)
 
 PHOTO_FIELD = "photos"
-_USED_TOKEN_PREFIX = "tips:used-form-token:"  # noqa: S105 (a cache key prefix)
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def max_image_pixels() -> int:
-    return int(getattr(settings, "TIP_MAX_IMAGE_PIXELS", 50_000_000))
 
 
 def _limits() -> dict:
@@ -98,16 +92,6 @@ def _appeal_context(appeal) -> dict:
     return {"appeal": appeal, "appeal_name": name, "appeal_photo": photo}
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "no-store, no-cache, must-revalidate, max-age=0, private"
-    response["Pragma"] = "no-cache"
-    # Under the site-wide "no-referrer", browsers send "Origin: null" with a form POST
-    # (Fetch spec), which Django's CSRF check refuses. "same-origin" still sends nothing to
-    # any other site; SecurityMiddleware only sets the header when the view has not.
-    response["Referrer-Policy"] = "same-origin"
-    return response
-
-
 def _render_form(
     request,
     appeal,
@@ -131,7 +115,7 @@ def _render_form(
         "js_messages": _js_messages(),
         "onion_wait": antispam.onion_wait(request),
     }
-    return _no_store(render(request, "tips/form.html", context, status=status))
+    return no_store(render(request, "tips/form.html", context, status=status))
 
 
 def _questions(appeal) -> list[dict]:
@@ -166,38 +150,6 @@ def _uploaded_photos(request) -> list:
     return list(request.FILES.getlist(PHOTO_FIELD))
 
 
-def _close_uploads(request) -> None:
-    """Close (and so delete) every encrypted temporary upload of this request."""
-    files = getattr(request, "_files", None)  # never trigger parsing here
-    if not files:
-        return
-    for name in list(files.keys()):
-        for uploaded in files.getlist(name):
-            try:
-                uploaded.close()
-            except Exception as exc:  # noqa: BLE001 - closing is best effort
-                logger.warning("could not close an upload: %s", type(exc).__name__)
-
-
-def _used_token_key(token: str) -> str:
-    return _USED_TOKEN_PREFIX + hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
-
-
-def _token_already_used(token: str) -> bool:
-    try:
-        return bool(cache.get(_used_token_key(token)))
-    except Exception as exc:  # the cache is optional here
-        logger.warning("tip form: cache unavailable for the replay check (%s)", type(exc).__name__)
-        return False
-
-
-def _mark_token_used(token: str) -> None:
-    try:
-        cache.set(_used_token_key(token), 1, antispam.max_age() + 60)
-    except Exception as exc:  # the cache is optional here
-        logger.warning("tip form: cache unavailable for the replay check (%s)", type(exc).__name__)
-
-
 # --------------------------------------------------------------------------- views
 
 
@@ -223,7 +175,7 @@ def submit(request, appeal_id=None):
         request.POST  # noqa: B018 - parse the body now, through the encrypting handler
     except (RequestDataTooBig, SuspiciousOperation, MultiPartParserError) as exc:
         logger.warning("tip form: unreadable submission (%s)", type(exc).__name__)
-        _close_uploads(request)
+        close_uploads(request)
         return _render_form(
             request,
             appeal,
@@ -239,7 +191,7 @@ def submit(request, appeal_id=None):
     try:
         return _submit_post(request, appeal)
     finally:
-        _close_uploads(request)
+        close_uploads(request)
 
 
 def _unavailable(request, appeal):
@@ -270,7 +222,7 @@ def _submit_post(request, appeal):
         notices.append(forms.onion_wait_message(wait))  # the onion's wait: say how long
     elif status is not antispam.TokenStatus.OK:
         notices.append(forms.TOKEN_MESSAGES[status])
-    elif _token_already_used(token):
+    elif antispam.token_already_used(token):
         resent = replay.recall(token)
         if resent is not None:  # the same form again (a network error): the receipt again
             return _render_receipt(request, resent[0], urgent=resent[1], resent=True)
@@ -383,7 +335,7 @@ def _admitted_post(request, appeal, token, photos, had_photos):
         discard_staged(staged)
         return _unavailable(request, appeal)
 
-    _mark_token_used(token)
+    antispam.mark_token_used(token)
     replay.remember(token, receipt=submitted.receipt, urgent=form.cleaned_data["seeing_now"])
     response = _render_receipt(request, submitted.receipt, urgent=form.cleaned_data["seeing_now"])
     response.tip_accepted = True
@@ -418,7 +370,7 @@ def _render_receipt(request, receipt: str, *, urgent: bool, resent: bool = False
         "urgent": urgent,
         "followup_url": _followup_url(request),
     }
-    return _no_store(render(request, "tips/receipt.html", context))
+    return no_store(render(request, "tips/receipt.html", context))
 
 
 @require_POST
@@ -439,14 +391,14 @@ def receipt_download(request):
         response = HttpResponse(
             _("This is not a receipt code."), status=400, content_type="text/plain; charset=utf-8"
         )
-        return _no_store(response)
+        return no_store(response)
     content_type, extension = receipt_files.FORMATS[fmt]
     body = receipt_files.render(receipt, _followup_url(request), fmt)
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="tip-receipt.{extension}"'
-    return _no_store(response)
+    return no_store(response)
 
 
 @never_cache
 def protection(request):
-    return _no_store(render(request, "tips/protection.html", {}))
+    return no_store(render(request, "tips/protection.html", {}))

@@ -19,6 +19,7 @@ from tips.admin.viewsets import tip_viewset
 from tips.followup import wagtail_hooks as _followup_hooks  # noqa: F401 - follow-up wiring
 from tips.models import TipPriority, TipStatus
 from tips.permissions import tip_policy
+from tips.status import CLOSED_STATUSES
 
 
 @hooks.register("register_admin_viewset")
@@ -37,7 +38,7 @@ def register_tip_log_actions(actions):
 
 
 def _counts(request):
-    from tips.admin.views import status_counts
+    from tips.admin.counts import status_counts
 
     return status_counts(request.user)
 
@@ -149,9 +150,7 @@ class TipsDashboardPanel(Component):
             }
         visible = tip_policy.visible_tips(user).select_related("desk")
         new = visible.filter(status=TipStatus.NEW)
-        urgent = visible.filter(priority=TipPriority.URGENT).exclude(
-            status__in=[s for s in TipStatus.values if s.startswith("closed")]
-        )
+        urgent = visible.filter(priority=TipPriority.URGENT).exclude(status__in=CLOSED_STATUSES)
         return {
             "new_count": new.count(),
             "urgent": list(urgent.order_by("-received_at")[:10]),

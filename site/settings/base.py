@@ -255,6 +255,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 
 # (an in-process cache cannot be purged across processes).
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", bool(REDIS_URL))
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+PAGE_CACHE_ALIAS = "default"
+# Regular expressions of further paths never cached (the tip line and the admin always are not).
+PAGE_CACHE_EXCLUDE = ()
 # The proxy's loopback refresh listener (deploy/nginx.conf), e.g. http://127.0.0.1:8081.
 FRONTEND_CACHE_PURGE_URL = env_str("FRONTEND_CACHE_PURGE_URL")
 if FRONTEND_CACHE_PURGE_URL:
@@ -465,3 +468,5 @@ TIP_SPAM_RETENTION_DAYS = env_int("TIP_SPAM_RETENTION_DAYS", 30)
 # requeue_notifications: tips still not notified this long after arrival are queued again,
 # and notification claims / running notification tasks this old count as dead.
 TIP_NOTIFY_RETRY_AFTER_SECONDS = env_int("TIP_NOTIFY_RETRY_AFTER_SECONDS", 120)
+# URL names tried for the admin link of a notification, in order (the queue's detail first).
+TIP_ADMIN_URL_NAMES = ("tips_admin:detail", "tips_tip:inspect", "tips_tip:edit")

@@ -12,8 +12,7 @@ from django.urls import reverse
 
 from tests.tips_intake import images
 from tests.tips_intake.test_no_plaintext import LOGGERS, assert_nowhere, db_blobs, everywhere
-from tips import crypto, receipts
-from tips.followup import crypto as fcrypto
+from tips import crypto, receipts, sealing
 from tips.followup import services
 from tips.models import Message, MessageDirection, Tip
 
@@ -61,7 +60,7 @@ def test_the_database_alone_cannot_open_a_question(world):
             continue
         tried += 1
         try:
-            fcrypto.open_tipster_copy(question, tip_a, candidate)
+            sealing.open_message_for_tipster(question, tip_a, candidate)
         except crypto.CryptoError:
             continue
         opened_with.append(candidate)
@@ -72,7 +71,7 @@ def test_the_database_alone_cannot_open_a_question(world):
         for material in (bytes(row.receipt_digest), bytes(row.receipt_salt)):
             pair = crypto.derive_receipt_keypair(material.hex(), bytes(row.receipt_salt))
             with pytest.raises(crypto.CryptoError):
-                fcrypto.open_tipster_copy(question, tip_a, pair.private_key)
+                sealing.open_message_for_tipster(question, tip_a, pair.private_key)
 
 
 def _tip_for(world):
@@ -89,7 +88,10 @@ def test_only_the_receipt_opens_a_question(world):
     pair = receipts.receipt_keypair(
         submitted.receipt, bytes(submitted.tip.receipt_salt), submitted.tip.receipt_suite
     )
-    assert fcrypto.open_tipster_copy(question, submitted.tip, pair.private_key)["text"] == "Colour?"
+    assert (
+        sealing.open_message_for_tipster(question, submitted.tip, pair.private_key)["text"]
+        == "Colour?"
+    )
 
 
 def test_answer_canary_nowhere_in_clear(

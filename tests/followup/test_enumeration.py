@@ -59,14 +59,14 @@ def test_wrong_receipt_runs_the_same_key_derivations(world, monkeypatch):
     from tips.services import tip_submit
 
     runs = []
-    real = crypto._argon2
+    real = crypto.kdf._argon2
 
     def counting(secret, salt, length, params):
         runs.append((length, tuple(sorted((params or {}).items()))))
         return real(secret, salt, length, params)
 
     right = tip_submit(desk=world.desk_a, fields={"what": "x"}, language="fr").receipt
-    monkeypatch.setattr(crypto, "_argon2", counting)
+    monkeypatch.setattr(crypto.kdf, "_argon2", counting)
     seen = []
     for receipt in (right, receipts.new_receipt(), "garbage", ""):
         runs.clear()

@@ -10,7 +10,6 @@ from django_tasks_db.models import DBTaskResult
 from wagtail.models import ModelLogEntry
 
 from tips import audit, services
-from tips.followup import audit as followup_audit
 from tips.models import Tip
 from tips.tasks import notify_desk_new_tip
 
@@ -65,7 +64,7 @@ def test_a_successful_task_row_is_deleted_when_it_finishes(ready_desk, settings)
 
 def test_audit_entries_of_the_tipster_are_rounded(ready_desk, django_user_model):
     tip = _tip(ready_desk["desk"])
-    tipster = followup_audit.record(tip, "tips.followup.tipster_deleted", data={"messages": 1})
+    tipster = audit.record(tip, "tips.followup.tipster_deleted", data={"messages": 1})
     assert _on_the_minute(ModelLogEntry.objects.get(pk=tipster.pk).timestamp)
     user = django_user_model.objects.create_user("inv", "inv@example.org", "x")
     desk_side = audit.record(tip, "tips.view", user=user)

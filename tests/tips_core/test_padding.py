@@ -5,8 +5,7 @@ import json
 
 import pytest
 
-from tips import crypto, keys, padding, services
-from tips.followup import crypto as fcrypto
+from tips import crypto, keys, padding, sealing, services
 from tips.models import Tip
 
 from .conftest import PASS
@@ -42,7 +41,7 @@ def test_a_tip_sealed_before_padding_still_opens(ready_desk):
     envelope = crypto.seal(
         json.dumps(old_document).encode(),
         [tip.desk_key.recipient, tip.recovery_key.recipient],
-        context=tip.context,
+        context=sealing.tip_context(tip),
     )
     Tip.objects.filter(pk=tip.pk).update(ciphertext=envelope)
     tip = Tip.objects.select_related("desk_key").get(pk=tip.pk)
@@ -51,8 +50,8 @@ def test_a_tip_sealed_before_padding_still_opens(ready_desk):
 
 def test_followup_messages_of_different_lengths_seal_to_one_size(ready_desk):
     tip = services.tip_submit(desk=ready_desk["desk"], fields={"what": "x"}, language="fr").tip
-    short, _ = fcrypto.seal_for_desk(tip, "n1", {"text": "yes"})
-    long, _ = fcrypto.seal_for_desk(tip, "n2", {"text": "The car was parked there. " * 10})
+    short, _ = sealing.seal_message_for_desk(tip, "n1", {"text": "yes"})
+    long, _ = sealing.seal_message_for_desk(tip, "n2", {"text": "The car was parked there. " * 10})
     assert len(short) == len(long)
-    assert fcrypto._decode(padding.pad_json(b'{"text": "yes"}')) == {"text": "yes"}
-    assert fcrypto._decode(b'{"text": "old"}') == {"text": "old"}
+    assert sealing._decode_message(padding.pad_json(b'{"text": "yes"}')) == {"text": "yes"}
+    assert sealing._decode_message(b'{"text": "old"}') == {"text": "old"}

@@ -111,7 +111,7 @@ def _effect(name, tip, world, response):
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("name", "method", "allowed"), MATRIX, ids=[m[0] for m in MATRIX])
 def test_access_matrix(client, world, role, name, method, allowed):
-    from tips.admin import workflow
+    from tips import triage
     from tips.services import tip_open
 
     tip = submit_tip(world.desk_a, "CANARY-TIP-A")
@@ -122,7 +122,9 @@ def test_access_matrix(client, world, role, name, method, allowed):
     a_keys = keys.unwrap_desk_keys(
         world.inv_a, keys.open_personal_key(world.inv_a, "correct horse battery staple 42")
     )
-    workflow.add_reader(tip, actor=world.inv_a, reader=world.reader, document=tip_open(tip, a_keys))
+    triage.tip_add_reader(
+        tip=tip, actor=world.inv_a, reader=world.reader, document=tip_open(tip, a_keys)
+    )
     if role != "anonymous":
         user = getattr(world, role)
         verified_login(client, user)

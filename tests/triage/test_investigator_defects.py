@@ -17,7 +17,7 @@ from wagtail.models import ModelLogEntry
 from tips import keys
 from tips.admin.audit_display import action_label
 from tips.audit import ACTIONS as TIP_ACTIONS
-from tips.followup.audit import ACTIONS as FOLLOWUP_ACTIONS
+from tips.audit import FOLLOWUP_ACTIONS
 from tips.models import InvestigatorKey
 
 from .conftest import PASSPHRASE, png_bytes, unlock, verified_login

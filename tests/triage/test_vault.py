@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from tips import vault
+from tips import cache_session, vault
 
 from .conftest import PASSPHRASE, unlock, verified_login
 
@@ -98,8 +98,8 @@ def test_cache_outage_says_vault_unavailable(client, world, tip_a, monkeypatch):
     def boom(*args, **kwargs):
         raise ConnectionError("redis down")
 
-    monkeypatch.setattr(vault.cache, "set", boom)
-    monkeypatch.setattr(vault.cache, "get", boom)
+    monkeypatch.setattr(cache_session.cache, "set", boom)
+    monkeypatch.setattr(cache_session.cache, "get", boom)
     response = unlock(client)
     assert response.status_code == 503
     from django.utils.translation import gettext, override
@@ -136,7 +136,7 @@ def test_unlock_in_one_process_read_in_another(client, world, tip_a, redis_url, 
     from django.core import cache as cache_module
 
     monkey_cache = caches["default"]
-    vault.cache = monkey_cache
+    cache_session.cache = monkey_cache
     try:
         verified_login(client, world.inv_a)
         unlock(client)
@@ -172,7 +172,7 @@ def test_unlock_in_one_process_read_in_another(client, world, tip_a, redis_url, 
         )
         assert "CANARY-TIP-A" in out.stdout, out.stderr[-2000:]
     finally:
-        vault.cache = cache_module.cache
+        cache_session.cache = cache_module.cache
 
 
 def _database_url(connection):

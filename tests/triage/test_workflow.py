@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from tips.admin import workflow
+from tips import triage
 from tips.models import Tip, TipEvent, TipNote, TipStatus
 
 from .conftest import submit_tip, unlock, verified_login
@@ -30,14 +30,14 @@ def _actions(tip):
 @pytest.mark.django_db
 def test_status_transitions(world, tip_a):
     u = world.inv_a
-    workflow.set_status(tip_a, actor=u, status=TipStatus.IN_REVIEW)
-    workflow.set_status(tip_a, actor=u, status=TipStatus.ACTIONABLE)
-    workflow.set_status(tip_a, actor=u, status=TipStatus.FORWARDED)
+    triage.tip_set_status(tip=tip_a, actor=u, status=TipStatus.IN_REVIEW)
+    triage.tip_set_status(tip=tip_a, actor=u, status=TipStatus.ACTIONABLE)
+    triage.tip_set_status(tip=tip_a, actor=u, status=TipStatus.FORWARDED)
     with pytest.raises(ValidationError):
-        workflow.set_status(tip_a, actor=u, status=TipStatus.NEW)
-    workflow.set_status(tip_a, actor=u, status=TipStatus.CLOSED_NO_ACTION)
+        triage.tip_set_status(tip=tip_a, actor=u, status=TipStatus.NEW)
+    triage.tip_set_status(tip=tip_a, actor=u, status=TipStatus.CLOSED_NO_ACTION)
     assert tip_a.closed_at is not None
-    workflow.set_status(tip_a, actor=u, status=TipStatus.IN_REVIEW)  # reopen
+    triage.tip_set_status(tip=tip_a, actor=u, status=TipStatus.IN_REVIEW)  # reopen
     assert tip_a.closed_at is None
     kinds = list(TipEvent.objects.filter(tip=tip_a).values_list("new_value", flat=True))
     assert kinds == ["in_review", "actionable", "forwarded", "closed_no_action", "in_review"]
@@ -49,10 +49,10 @@ def test_duplicate_links_the_original(client, world, tip_a):
     dup = submit_tip(world.desk_a, "same again")
     other_desk = submit_tip(world.desk_b, "elsewhere")
     with pytest.raises(ValidationError):
-        workflow.set_status(dup, actor=world.inv_a, status=TipStatus.CLOSED_DUPLICATE)
+        triage.tip_set_status(tip=dup, actor=world.inv_a, status=TipStatus.CLOSED_DUPLICATE)
     with pytest.raises(ValidationError):
-        workflow.set_status(
-            dup, actor=world.inv_a, status=TipStatus.CLOSED_DUPLICATE, duplicate_of=other_desk
+        triage.tip_set_status(
+            tip=dup, actor=world.inv_a, status=TipStatus.CLOSED_DUPLICATE, duplicate_of=other_desk
         )
     verified_login(client, world.inv_a)
     client.post(
@@ -67,10 +67,10 @@ def test_duplicate_links_the_original(client, world, tip_a):
 
 @pytest.mark.django_db
 def test_assignment_only_to_desk_members(world, tip_a):
-    workflow.assign(tip_a, actor=world.inv_a, assignee=world.inv_a2)
+    triage.tip_assign(tip=tip_a, actor=world.inv_a, assignee=world.inv_a2)
     assert tip_a.assignee_id == world.inv_a2.pk
     with pytest.raises(ValidationError):
-        workflow.assign(tip_a, actor=world.inv_a, assignee=world.inv_b)
+        triage.tip_assign(tip=tip_a, actor=world.inv_a, assignee=world.inv_b)
     assert "tips.assign" in _actions(tip_a)
 
 
@@ -153,9 +153,9 @@ def test_retention_purges_rows_and_files(world, settings):
     old_closed = submit_tip(world.desk_a, "old")
     old_spam = submit_tip(world.desk_a, "spam")
     recent = submit_tip(world.desk_a, "recent")
-    workflow.set_status(old_closed, actor=world.inv_a, status=TipStatus.CLOSED_NO_ACTION)
-    workflow.set_status(old_spam, actor=world.inv_a, status=TipStatus.CLOSED_SPAM)
-    workflow.set_status(recent, actor=world.inv_a, status=TipStatus.CLOSED_SPAM)
+    triage.tip_set_status(tip=old_closed, actor=world.inv_a, status=TipStatus.CLOSED_NO_ACTION)
+    triage.tip_set_status(tip=old_spam, actor=world.inv_a, status=TipStatus.CLOSED_SPAM)
+    triage.tip_set_status(tip=recent, actor=world.inv_a, status=TipStatus.CLOSED_SPAM)
     now = timezone.now()
     Tip.objects.filter(pk=old_closed.pk).update(closed_at=now - dt.timedelta(days=366))
     Tip.objects.filter(pk=old_spam.pk).update(closed_at=now - dt.timedelta(days=31))
@@ -207,7 +207,7 @@ def test_listing_query_count_is_constant(client, world):
         index + f"?assignee={world.inv_a.pk}&unread=true",
     ]
     one = submit_tip(world.desk_a, "one", photo=False)
-    workflow.assign(one, actor=world.inv_a, assignee=world.inv_a)  # every URL has a row
+    triage.tip_assign(tip=one, actor=world.inv_a, assignee=world.inv_a)  # every URL has a row
 
     def measure():
         found = {}
@@ -224,7 +224,7 @@ def test_listing_query_count_is_constant(client, world):
     few, _ = measure()
     for i in range(15):
         t = submit_tip(world.desk_a, f"more {i}", photo=False)
-        workflow.assign(t, actor=world.inv_a, assignee=world.inv_a2 if i % 2 else world.inv_a)
+        triage.tip_assign(tip=t, actor=world.inv_a, assignee=world.inv_a2 if i % 2 else world.inv_a)
     many, _ = measure()
     response = client.get(index)
     assert "more 14" in response.content.decode()  # previews decrypted
@@ -249,7 +249,7 @@ def test_cached_counts_follow_new_tips_and_status_changes(client, world):
     client.get(index)  # caches the counts
     assert counts.status_counts(fresh()) == {TipStatus.NEW: 1}
     submit_tip(world.desk_a, "two", photo=False, urgent=True)
-    workflow.set_status(first, actor=world.inv_a, status=TipStatus.IN_REVIEW)
+    triage.tip_set_status(tip=first, actor=world.inv_a, status=TipStatus.IN_REVIEW)
     assert counts.status_counts(fresh()) == {TipStatus.NEW: 1, TipStatus.IN_REVIEW: 1}
     page = client.get(index + "?status=new").content.decode()
     assert page.count('name="id"') == 1

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from tips import crypto, vault
-from tips.admin import workflow
+from tips import crypto, sealing, vault
 from tips.permissions import tip_policy
 
 logger = logging.getLogger(__name__)
@@ -27,12 +26,10 @@ def open_tip(request, tip) -> dict | None:
         return None
     try:
         if tip_policy.is_member(user, tip.desk_id) and tip.desk_key_id in keys:
-            from tips.services import tip_open
-
-            return tip_open(tip, keys)
+            return sealing.open_tip_document(tip, keys)
         personal = vault.personal_key(request)
         if personal is not None and tip_policy.is_reader(user, tip):
-            return workflow.open_reader_copy(tip, user, personal)
+            return sealing.open_reader_copy(tip, user, personal)
     except crypto.CryptoError as exc:
         logger.warning("tip %s did not open: %s", tip.pk, type(exc).__name__)
     return None

@@ -17,11 +17,11 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
 from mostwanted.storage import STORAGE_ERRORS
-from tips import audit, crypto, questions, vault
-from tips.admin import content, workflow
-from tips.admin.views import _get_tip, _history
+from tips import crypto, questions, sealing, triage, vault
+from tips.admin import content
+from tips.admin.detail import _history, visible_tip_or_404
 from tips.attachments import tip_storage
-from tips.models import MessageDirection, TipEvent, TipNote
+from tips.models import MessageDirection, TipNote
 from tips.permissions import tip_policy
 
 logger = logging.getLogger(__name__)
@@ -32,12 +32,12 @@ def build_export(request, tip, document: dict) -> bytes:
     from tips.attachments import open_attachment
 
     keys = vault.desk_keys(request) or {}
-    key_ids = workflow.desk_key_ids(keys)
+    key_ids = sealing.desk_key_ids(keys)
     notes = [
         {
             "at": note.created_at.isoformat(),
             "author": note.author.get_username() if note.author else "",
-            "text": workflow.open_note(note, keys, key_ids),
+            "text": sealing.open_note(note, keys, key_ids),
         }
         for note in TipNote.objects.filter(tip=tip).select_related("author", "tip")
     ]
@@ -144,12 +144,11 @@ def _safe_name(name) -> str:
 def _conversation(tip, keys: dict, key_ids: dict) -> list[dict]:
     """The follow-up messages, decrypted in memory with the exporter's desk keys; each
     answer photo becomes a file of the ZIP (``_files``: name, storage name, key)."""
-    from tips.followup import crypto as fcrypto
     from tips.followup.selectors import messages_of
 
     rows = []
     for message in messages_of(tip):
-        document = fcrypto.open_desk_copy(message, tip, keys, key_ids) if keys else None
+        document = sealing.open_message_for_desk(message, tip, keys, key_ids) if keys else None
         stored = {a.ordinal: a for a in message.attachments.all()}
         photos, files = [], []
         for ordinal, entry in enumerate((document or {}).get("attachments") or []):
@@ -178,7 +177,7 @@ def _conversation(tip, keys: dict, key_ids: dict) -> list[dict]:
 
 @never_cache
 def export_tip(request, pk):
-    tip = _get_tip(request, pk)
+    tip = visible_tip_or_404(request, pk)
     if request.method != "POST" or not tip_policy.can_export(request.user, tip):
         raise PermissionDenied
     try:
@@ -199,8 +198,7 @@ def export_tip(request, pk):
         logger.error("export: storage unavailable (%s)", type(exc).__name__)
         back = reverse("tips_admin:detail", args=[tip.pk])
         return storage_unavailable_response(request, back_url=back, inline=False)
-    TipEvent.objects.create(tip=tip, actor=request.user, kind=TipEvent.Kind.EXPORT)
-    audit.record(tip, "tips.export", user=request.user, data={"format": "zip"})
+    triage.tip_record_export(tip=tip, actor=request.user)
 
     def chunks(size=256 * 1024):
         view = memoryview(data)

@@ -17,7 +17,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from wagtail.models import ModelLogEntry
 
-from tips import audit, retention, vault
+from tips import audit, retention, triage, vault
 from tips.admin import audit_display
 from tips.admin.forms import VaultSetupForm
 from tips.models import DeskKey, DeskKeyWrap, DeskMembership, InvestigatorKey, Tip
@@ -160,12 +160,10 @@ def revoke(request):
     if not tip_policy.can_manage_members(user, desk):
         raise PermissionDenied
     try:
-        keys_module.revoke_desk_access(desk=desk, member=member)
+        triage.desk_member_remove(actor=user, desk=desk, member=member)
     except keys_module.KeyManagementError:
         messages.error(request, _("The desk key could not be rotated (no recovery key)."))
         return redirect(reverse("tips_admin:members"))
-    Tip.objects.filter(desk=desk, assignee=member).update(assignee=None)
-    audit.record(member, "tips.revoke", user=user, data={"desk": desk.pk})
     messages.success(request, _("Member removed; the desk key was rotated for future tips."))
     return redirect(reverse("tips_admin:members"))
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from tips import twofactor
-from tips.admin import security, views
+from tips.admin import actions, attachments, detail, queue, security
 from tips.models import Tip
 from tips.permissions import tip_policy
 
@@ -20,7 +20,7 @@ class TipViewSet(ModelViewSet):
     icon = "mail"
     menu_label = _("Tips")
     add_to_admin_menu = False  # the "Tips" submenu is built in wagtail_hooks
-    index_view_class = views.TipIndexView
+    index_view_class = queue.TipIndexView
     inspect_view_enabled = False
     copy_view_enabled = False
 
@@ -32,20 +32,20 @@ class TipViewSet(ModelViewSet):
         guarded = [
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),
-            path("<int:pk>/", views.tip_detail, name="detail"),
-            path("<int:pk>/action/", views.tip_action, name="action"),
+            path("<int:pk>/", detail.tip_detail, name="detail"),
+            path("<int:pk>/action/", actions.tip_action, name="action"),
             path(
                 "<int:pk>/attachment/<int:ordinal>/",
-                views.attachment,
+                attachments.attachment,
                 name="attachment",
             ),
             path(
                 "<int:pk>/attachment/<int:ordinal>/download/",
-                views.attachment,
+                attachments.attachment,
                 {"download": True},
                 name="attachment_download",
             ),
-            path("bulk/", views.bulk_action, name="bulk"),
+            path("bulk/", actions.bulk_action, name="bulk"),
             path("vault/setup/", security.vault_setup, name="vault_setup"),
             path("vault/unlock/", security.vault_unlock, name="vault_unlock"),
             path("vault/lock/", security.vault_lock, name="vault_lock"),

@@ -10,38 +10,27 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from mostwanted.storage import STORAGE_ERRORS
-from tips import crypto, vault
-from tips.attachments import attachment_response, storage_unavailable_response, tip_storage
-from tips.models import Message, MessageDirection, Tip
+from tips import sealing, vault
+from tips.admin.attachments import serve_decrypted
+from tips.admin.detail import visible_tip_or_404
+from tips.models import Message, MessageDirection
 from tips.permissions import tip_policy
 
-from . import audit, selectors, services
-from . import crypto as fcrypto
+from . import selectors, services
 from .forms import QuestionForm
 
 logger = logging.getLogger(__name__)
 
-INLINE_IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp"}
-
-
-def _get_tip(request, pk) -> Tip:
-    tip = get_object_or_404(Tip.objects.select_related("desk", "desk_key"), pk=pk)
-    if not tip_policy.can_view(request.user, tip):
-        raise Http404
-    return tip
-
 
 @require_POST
 def question(request, pk):
-    tip = _get_tip(request, pk)
+    tip = visible_tip_or_404(request, pk)
     if not tip_policy.can_change(request.user, tip):
         raise PermissionDenied
     form = QuestionForm(data=request.POST)
@@ -64,7 +53,7 @@ def question(request, pk):
 @never_cache
 def photo(request, pk, message_id, ordinal, download=False):
     """Stream a decrypted answer photo (inline image or download). Same-origin, no-store."""
-    tip = _get_tip(request, pk)
+    tip = visible_tip_or_404(request, pk)
     if not tip_policy.can_view_attachment(request.user, tip):
         raise PermissionDenied
     message = get_object_or_404(
@@ -80,40 +69,20 @@ def photo(request, pk, message_id, ordinal, download=False):
         keys = None
     if not keys:
         raise PermissionDenied
-    from tips.admin.workflow import desk_key_ids
-
-    document = fcrypto.open_desk_copy(message, tip, keys, desk_key_ids(keys))
+    document = sealing.open_message_for_desk(message, tip, keys, sealing.desk_key_ids(keys))
     entries = (document or {}).get("attachments") or []
     if ordinal >= len(entries) or entries[ordinal].get("storage_name") != item.storage_name:
         raise PermissionDenied
-    entry = entries[ordinal]
-    content_type = entry.get("content_type") or "application/octet-stream"
-    inline = not download and content_type in INLINE_IMAGE_TYPES
-    try:
-        fh = tip_storage().open(item.storage_name, "rb")
-    except STORAGE_ERRORS as exc:  # the store is down or timing out: say so, change nothing
-        logger.error("answer photo: storage unavailable (%s)", type(exc).__name__)
-        back = reverse("tips_admin:detail", args=[tip.pk])
-        return storage_unavailable_response(request, back_url=back, inline=inline)
-    try:
-        reader = crypto.DecryptingReader(fh, bytes.fromhex(entry["key"]), close_source=True)
-    except (crypto.CryptoError, ValueError):
-        fh.close()
-        raise Http404 from None
-    audit.record(
-        tip,
-        "tips.followup.view_photo",
-        user=request.user,
-        data={"message": message.pk, "ordinal": ordinal, "download": not inline},
-    )
-    filename = entry.get("name") or f"{tip.reference}-answer-{ordinal + 1}"
-    return attachment_response(
-        reader,
-        content_type=content_type,
-        filename=filename,
-        inline=inline,
-        log_label="answer photo stream failed",
-        log=logger,
+    return serve_decrypted(
+        request,
+        tip=tip,
+        entry=entries[ordinal],
+        storage_name=item.storage_name,
+        download=download,
+        audit_action="tips.followup.view_photo",
+        audit_data={"message": message.pk, "ordinal": ordinal},
+        default_name=f"{tip.reference}-answer-{ordinal + 1}",
+        log_label="answer photo",
     )
 
 

@@ -27,15 +27,15 @@ PREFIX_DIGITS = 8
 
 
 def rate_per_source() -> str:
-    return getattr(settings, "TIP_FOLLOWUP_RATE_PER_SOURCE", "10/h")
+    return settings.TIP_FOLLOWUP_RATE_PER_SOURCE
 
 
 def rate_per_prefix() -> str:
-    return getattr(settings, "TIP_FOLLOWUP_RATE_PER_PREFIX", "10/h")
+    return settings.TIP_FOLLOWUP_RATE_PER_PREFIX
 
 
 def rate_global() -> str:
-    return getattr(settings, "TIP_FOLLOWUP_RATE_GLOBAL", "120/m")
+    return settings.TIP_FOLLOWUP_RATE_GLOBAL
 
 
 def receipt_prefix(text: str) -> str:

@@ -6,10 +6,8 @@ import logging
 
 from django.utils.translation import gettext_lazy as _
 
-from tips import crypto
+from tips import crypto, sealing
 from tips.models import CannedQuestion, Message, MessageDirection, Tip, TipStatus
-
-from . import crypto as fcrypto
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +59,7 @@ def tipster_view(tip: Tip, private_key: bytes) -> list[dict]:
         if not message.tipster_ciphertext:
             continue
         try:
-            document = fcrypto.open_tipster_copy(message, tip, private_key)
+            document = sealing.open_message_for_tipster(message, tip, private_key)
         except crypto.CryptoError as exc:
             logger.warning("follow-up message %s did not open: %s", message.pk, type(exc).__name__)
             continue
@@ -80,12 +78,12 @@ def desk_view(tip: Tip, desk_keys: dict[int, bytes] | None) -> list[dict]:
     """The desk copy of the conversation; ``text`` is None when locked or no key opens it."""
     key_ids = {}
     if desk_keys:
-        from tips.admin.workflow import desk_key_ids
-
-        key_ids = desk_key_ids(desk_keys)
+        key_ids = sealing.desk_key_ids(desk_keys)
     rows = []
     for message in messages_of(tip):
-        document = fcrypto.open_desk_copy(message, tip, desk_keys, key_ids) if desk_keys else None
+        document = (
+            sealing.open_message_for_desk(message, tip, desk_keys, key_ids) if desk_keys else None
+        )
         photos = []
         if document:
             for i, entry in enumerate(document.get("attachments") or []):

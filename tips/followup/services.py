@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tips import crypto, receipts
+from tips import audit, crypto, receipts, sealing
 from tips.attachments import StagedAttachment, discard_staged
 from tips.models import (
     Conversation,
@@ -30,9 +30,6 @@ from tips.models import (
     Tip,
 )
 from tips.permissions import tip_policy
-
-from . import audit
-from . import crypto as fcrypto
 
 logger = logging.getLogger(__name__)
 
@@ -80,10 +77,6 @@ def conversation_open(*, receipt: str) -> OpenedConversation | None:
     return OpenedConversation(tip=tip, suite=pair.suite, private_key=pair.private_key)
 
 
-def is_open(tip: Tip) -> bool:
-    return not tip.is_closed
-
-
 def _conversation(tip: Tip) -> Conversation:
     conv, _created = Conversation.objects.get_or_create(tip=tip)
     return conv
@@ -121,12 +114,12 @@ def question_send(*, tip: Tip, actor, text: str) -> Message:
         raise ValidationError(_("The question is too long."), code="long")
     nonce = secrets.token_hex(16)
     document = {"text": text}
-    desk_copy, suite = fcrypto.seal_for_desk(tip, nonce, document)
+    desk_copy, suite = sealing.seal_message_for_desk(tip, nonce, document)
     message = Message.objects.create(
         tip=tip,
         direction=MessageDirection.TO_TIPSTER,
         author=actor,
-        tipster_ciphertext=fcrypto.seal_for_tipster(tip, nonce, document),
+        tipster_ciphertext=sealing.seal_message_for_tipster(tip, nonce, document),
         desk_ciphertext=desk_copy,
         suite=suite,
         nonce=nonce,
@@ -159,10 +152,10 @@ def answer_submit(
             if tip is None or tip.is_closed:
                 raise ConversationEnded
             nonce = secrets.token_hex(16)
-            desk_copy, suite = fcrypto.seal_for_desk(
+            desk_copy, suite = sealing.seal_message_for_desk(
                 tip, nonce, {"text": text, "attachments": [a.document_entry() for a in attachments]}
             )
-            tipster_copy = fcrypto.seal_for_tipster(
+            tipster_copy = sealing.seal_message_for_tipster(
                 tip, nonce, {"text": text, "attachments": [{"name": a.name} for a in attachments]}
             )
             message = Message.objects.create(

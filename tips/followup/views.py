@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from mostwanted.storage import STORAGE_ERRORS
 from tips import forms as tip_forms
+from tips.http import close_uploads, no_store
 from tips.models import Tip
 from tips.uploads import encrypting_uploads, stage_photos
 
@@ -54,21 +55,12 @@ def wrong_receipt_message():
     )
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "no-store, no-cache, must-revalidate, max-age=0, private"
-    response["Pragma"] = "no-cache"
-    # Not "no-referrer": with it browsers send "Origin: null" on form POSTs (Fetch spec) and
-    # Django's CSRF check refuses every receipt and answer. Nothing leaves the site either way.
-    response["Referrer-Policy"] = "same-origin"
-    return response
-
-
 def _limits() -> dict:
     return {**tip_forms.upload_limits(), "text_chars": services.ANSWER_MAX_CHARS}
 
 
 def _render(request, template, context, status=200):
-    return _no_store(render(request, f"tips/followup/{template}", context, status=status))
+    return no_store(render(request, f"tips/followup/{template}", context, status=status))
 
 
 def _start_page(request, *, status=200, error="", notice="", draft=""):
@@ -149,7 +141,7 @@ def followup(request):
             ) % {"minutes": session.idle_seconds() // 60}
         response = _start_page(request, notice=notice)
         if expired:
-            response.delete_cookie(session.cookie_name(request), path="/", samesite="Strict")
+            session.delete_cookie(request, response)
         return response
     except (session.SessionUnavailable, DatabaseError) as exc:
         logger.error("follow-up unavailable (%s)", type(exc).__name__)
@@ -202,18 +194,6 @@ def _attempts_refused_message(admission) -> str:
     }
 
 
-def _close_uploads(request) -> None:
-    files = getattr(request, "_files", None)
-    if not files:
-        return
-    for name in list(files.keys()):
-        for uploaded in files.getlist(name):
-            try:
-                uploaded.close()
-            except Exception as exc:  # noqa: BLE001 - best effort
-                logger.warning("could not close an upload: %s", type(exc).__name__)
-
-
 @encrypting_uploads
 @sensitive_post_parameters()
 @never_cache
@@ -236,7 +216,7 @@ def answer(request):
         logger.error("follow-up answer unavailable (%s)", type(exc).__name__)
         return _unavailable(request)
     finally:
-        _close_uploads(request)
+        close_uploads(request)
 
 
 def csrf_refused(request):
@@ -330,7 +310,7 @@ def leave(request):
         session.end(request, response)
     except session.SessionUnavailable:
         pass  # the entry cannot be read by anyone while the cache is down; it will expire
-    return _no_store(response)
+    return no_store(response)
 
 
 @never_cache
@@ -353,7 +333,7 @@ def delete(request):
     services.conversation_delete_by_tipster(tip_id=sess.tip_id)
     response = redirect(reverse("tips:followup") + "?done=deleted")
     session.end(request, response)
-    return _no_store(response)
+    return no_store(response)
 
 
 @never_cache
@@ -370,7 +350,7 @@ def proof_download(request):
     fmt = request.POST.get("format", "txt")
     if fmt not in proof.FORMATS:
         fmt = "txt"
-    site = getattr(settings, "WAGTAIL_SITE_NAME", "") or request.get_host()
+    site = settings.WAGTAIL_SITE_NAME or request.get_host()
     body = proof.render(
         fmt,
         site=site,
@@ -384,4 +364,4 @@ def proof_download(request):
         True, f"proof-of-report.{extension}"
     )
     response["X-Content-Type-Options"] = "nosniff"
-    return _no_store(response)
+    return no_store(response)

@@ -1,5 +1,5 @@
-"""Admin wiring of the follow-up (imported by ``tips/wagtail_hooks.py``): audit actions,
-the investigator URLs (second factor required) and the canned-question snippets."""
+"""Admin wiring of the follow-up (imported by ``tips/wagtail_hooks.py``): the investigator
+URLs (second factor required) and the canned-question snippets."""
 
 from __future__ import annotations
 
@@ -14,12 +14,7 @@ from tips import twofactor
 from tips.models import CannedQuestion
 from tips.permissions import tip_policy
 
-from . import admin_views, audit
-
-
-@hooks.register("register_log_actions")
-def register_followup_log_actions(actions):
-    audit.register(actions)
+from . import admin_views
 
 
 @hooks.register("register_admin_urls")

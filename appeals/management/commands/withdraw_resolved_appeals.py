@@ -21,6 +21,6 @@ class Command(BaseCommand):
         verb = "Would withdraw" if dry_run else "Withdrew"
         self.stdout.write(
             f"{verb} {len(report.pages)} page(s) and {len(report.images)} image(s) "
-            f"(delay: {getattr(settings, 'APPEAL_WITHDRAW_DAYS', 30)} days, "
-            f"found persons: {getattr(settings, 'APPEAL_FOUND_WITHDRAW_DAYS', 7)} days)."
+            f"(delay: {settings.APPEAL_WITHDRAW_DAYS} days, "
+            f"found persons: {settings.APPEAL_FOUND_WITHDRAW_DAYS} days)."
         )

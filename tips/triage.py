@@ -1,7 +1,10 @@
-"""Triage writes: status, priority, assignment, readers, notes, star, read marker.
+"""Triage: the investigators' writes on a tip (status, priority, assignment, star, read
+marker, notes, readers, export) and bulk actions.
 
-Every function takes the acting user, asks :data:`tips.permissions.tip_policy`, writes in one
-transaction, records a history event (routing values only) and an audit-log entry.
+Every service is keyword-only, takes the acting user, asks :data:`tips.permissions.tip_policy`,
+writes in one transaction, records a history event (routing values only) and an audit-log
+entry. The allowed status changes are :mod:`tips.status`'s; what is sealed, and to whom, is
+:mod:`tips.sealing`'s.
 """
 
 from __future__ import annotations
@@ -11,37 +14,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tips import audit, crypto
-from tips.models import (
-    CLOSED_STATUSES,
-    Tip,
-    TipEvent,
-    TipNote,
-    TipPriority,
-    TipReader,
-    TipStatus,
-)
+from tips import audit, keys, sealing
+from tips.models import InvestigatorKey, Tip, TipEvent, TipNote, TipPriority, TipReader
 from tips.permissions import tip_policy
+from tips.status import TipStatus, can_move, is_closed, next_statuses
 
 S = TipStatus
-_CLOSED = {S.CLOSED_NO_ACTION, S.CLOSED_DUPLICATE, S.CLOSED_SPAM}
-
-#: Allowed status transitions (closed tips may be reopened for review).
-TRANSITIONS: dict[str, set[str]] = {
-    S.NEW: {S.IN_REVIEW, S.ACTIONABLE} | _CLOSED,
-    S.IN_REVIEW: {S.ACTIONABLE} | _CLOSED,
-    S.ACTIONABLE: {S.IN_REVIEW, S.FORWARDED} | _CLOSED,
-    S.FORWARDED: {S.ACTIONABLE, S.CLOSED_NO_ACTION},
-    S.CLOSED_NO_ACTION: {S.IN_REVIEW},
-    S.CLOSED_DUPLICATE: {S.IN_REVIEW},
-    S.CLOSED_SPAM: {S.IN_REVIEW},
-}
 
 NOTE_MAX_CHARS = 20_000
 
 
 def allowed_statuses(tip: Tip) -> list[str]:
-    return [s for s in S.values if s in TRANSITIONS.get(tip.status, set())]
+    return next_statuses(tip.status)
 
 
 def _require(allowed: bool):
@@ -56,11 +40,11 @@ def _event(tip, actor, kind, old="", new=""):
 
 
 @transaction.atomic
-def set_status(tip: Tip, *, actor, status: str, duplicate_of: Tip | None = None) -> Tip:
+def tip_set_status(*, tip: Tip, actor, status: str, duplicate_of: Tip | None = None) -> Tip:
     _require(tip_policy.can_change(actor, tip))
     if status == tip.status:
         return tip
-    if status not in TRANSITIONS.get(tip.status, set()):
+    if not can_move(tip.status, status):
         raise ValidationError(_("This status change is not allowed."), code="transition")
     old = tip.status
     if status == S.CLOSED_DUPLICATE:
@@ -76,7 +60,7 @@ def set_status(tip: Tip, *, actor, status: str, duplicate_of: Tip | None = None)
     elif old == S.CLOSED_DUPLICATE:
         tip.duplicate_of = None
     tip.status = status
-    tip.closed_at = timezone.now() if status in CLOSED_STATUSES else None
+    tip.closed_at = timezone.now() if is_closed(status) else None
     tip.save(update_fields=["status", "closed_at", "duplicate_of"])
     _event(tip, actor, TipEvent.Kind.STATUS, old, status)
     audit.record(tip, "tips.status", user=actor, data={"from": old, "to": status})
@@ -84,7 +68,7 @@ def set_status(tip: Tip, *, actor, status: str, duplicate_of: Tip | None = None)
 
 
 @transaction.atomic
-def set_priority(tip: Tip, *, actor, priority: str) -> Tip:
+def tip_set_priority(*, tip: Tip, actor, priority: str) -> Tip:
     _require(tip_policy.can_change(actor, tip))
     if priority not in TipPriority.values:
         raise ValidationError(_("Unknown priority."), code="priority")
@@ -97,7 +81,7 @@ def set_priority(tip: Tip, *, actor, priority: str) -> Tip:
 
 
 @transaction.atomic
-def assign(tip: Tip, *, actor, assignee) -> Tip:
+def tip_assign(*, tip: Tip, actor, assignee) -> Tip:
     _require(tip_policy.can_change(actor, tip))
     if assignee is not None and not tip_policy.is_member(assignee, tip.desk_id):
         raise ValidationError(_("The assignee must be a member of the tip's desk."), code="member")
@@ -112,7 +96,7 @@ def assign(tip: Tip, *, actor, assignee) -> Tip:
 
 
 @transaction.atomic
-def set_starred(tip: Tip, *, actor, starred: bool) -> Tip:
+def tip_set_starred(*, tip: Tip, actor, starred: bool) -> Tip:
     _require(tip_policy.can_change(actor, tip))
     if tip.starred != starred:
         tip.starred = starred
@@ -122,7 +106,7 @@ def set_starred(tip: Tip, *, actor, starred: bool) -> Tip:
 
 
 @transaction.atomic
-def set_unread(tip: Tip, *, actor, unread: bool) -> Tip:
+def tip_set_unread(*, tip: Tip, actor, unread: bool) -> Tip:
     _require(tip_policy.can_change(actor, tip))
     if tip.unread != unread:
         tip.unread = unread
@@ -134,23 +118,8 @@ def set_unread(tip: Tip, *, actor, unread: bool) -> Tip:
 # --------------------------------------------------------------------------- notes
 
 
-def _note_context(tip: Tip) -> bytes:
-    return f"tip-note:{tip.reference}".encode()
-
-
-def _note_recipients(tip: Tip) -> list[crypto.Recipient]:
-    from tips.keys import active_desk_key
-
-    desk_key = active_desk_key(tip.desk) or tip.desk_key
-    recipients = [desk_key.recipient]
-    recovery = desk_key.recovery_key
-    if recovery.key_id != desk_key.key_id:
-        recipients.append(recovery.recipient)
-    return recipients
-
-
 @transaction.atomic
-def add_note(tip: Tip, *, actor, text: str) -> TipNote:
+def tip_add_note(*, tip: Tip, actor, text: str) -> TipNote:
     """Seal the note to the desk's active key and the recovery key; store only that."""
     _require(tip_policy.can_add_note(actor, tip))
     text = (text or "").strip()
@@ -158,55 +127,20 @@ def add_note(tip: Tip, *, actor, text: str) -> TipNote:
         raise ValidationError(_("The note is empty."), code="empty")
     if len(text) > NOTE_MAX_CHARS:
         raise ValidationError(_("The note is too long."), code="long")
-    envelope = crypto.seal(text.encode(), _note_recipients(tip), context=_note_context(tip))
+    envelope = sealing.seal_note(tip, text)
     note = TipNote.objects.create(tip=tip, author=actor, ciphertext=envelope)
     _event(tip, actor, TipEvent.Kind.NOTE, "", note.pk)
     audit.record(tip, "tips.note", user=actor, data={"note": note.pk})
     return note
 
 
-def open_note(note: TipNote, desk_keys: dict[int, bytes], key_ids: dict[str, int]) -> str | None:
-    """The note's text, or None if none of the unlocked keys opens it.
-
-    ``key_ids`` maps key fingerprints to DeskKey ids (see :func:`desk_key_ids`).
-    """
-    envelope = bytes(note.ciphertext)
-    for key_id, _suite in crypto.envelope_recipients(envelope):
-        pk = key_ids.get(key_id)
-        if pk is not None and pk in desk_keys:
-            try:
-                return crypto.open_sealed(
-                    envelope,
-                    key_id=key_id,
-                    private_key=desk_keys[pk],
-                    context=_note_context(note.tip),
-                ).decode()
-            except crypto.CryptoError:
-                return None
-    return None
-
-
-def desk_key_ids(desk_keys: dict[int, bytes]) -> dict[str, int]:
-    from tips.models import DeskKey
-
-    return {dk.key_id: dk.pk for dk in DeskKey.objects.filter(pk__in=list(desk_keys))}
-
-
 # --------------------------------------------------------------------------- readers
 
 
-def _reader_context(tip: Tip, user) -> bytes:
-    return f"tip-reader:{tip.reference}:{user.pk}".encode()
-
-
 @transaction.atomic
-def add_reader(tip: Tip, *, actor, reader, document: dict) -> TipReader:
+def tip_add_reader(*, tip: Tip, actor, reader, document: dict) -> TipReader:
     """Give ``reader`` read-only access to this one tip: the opened document is sealed to
     their personal key (they need a vault), so they can read it without the desk key."""
-    import json
-
-    from tips.models import InvestigatorKey
-
     _require(tip_policy.can_add_reader(actor, tip))
     try:
         personal = InvestigatorKey.objects.get(user=reader)
@@ -214,9 +148,7 @@ def add_reader(tip: Tip, *, actor, reader, document: dict) -> TipReader:
         raise ValidationError(
             _("This person has no vault yet: they must set one up first."), code="novault"
         ) from None
-    sealed = crypto.seal(
-        json.dumps(document).encode(), [personal.recipient], context=_reader_context(tip, reader)
-    )
+    sealed = sealing.seal_reader_copy(tip, reader, personal, document)
     entry, _created = TipReader.objects.update_or_create(
         tip=tip, user=reader, defaults={"granted_by": actor, "sealed_document": sealed}
     )
@@ -225,43 +157,47 @@ def add_reader(tip: Tip, *, actor, reader, document: dict) -> TipReader:
     return entry
 
 
-def open_reader_copy(tip: Tip, user, personal_private: bytes) -> dict | None:
-    import json
+# --------------------------------------------------------------------------- export
 
-    from tips.models import InvestigatorKey
 
-    entry = TipReader.objects.filter(tip=tip, user=user).first()
-    if entry is None or not entry.sealed_document:
-        return None
-    personal = InvestigatorKey.objects.filter(user=user).first()
-    if personal is None:
-        return None
-    try:
-        raw = crypto.open_sealed(
-            bytes(entry.sealed_document),
-            key_id=personal.key_id,
-            private_key=personal_private,
-            context=_reader_context(tip, user),
-        )
-    except crypto.CryptoError:
-        return None
-    return json.loads(raw)
+@transaction.atomic
+def tip_record_export(*, tip: Tip, actor) -> None:
+    """History and audit of a case-file export (the ZIP itself is built by the view)."""
+    _require(tip_policy.can_export(actor, tip))
+    _event(tip, actor, TipEvent.Kind.EXPORT)
+    audit.record(tip, "tips.export", user=actor, data={"format": "zip"})
+
+
+# --------------------------------------------------------------------------- desk members
+
+
+@transaction.atomic
+def desk_member_remove(*, actor, desk, member) -> None:
+    """Remove ``member`` from ``desk`` (wraps, membership, key rotation: see
+    :func:`tips.keys.revoke_desk_access`), then unassign their tips of that desk.
+
+    Raises ``tips.keys.KeyManagementError`` when the key cannot be rotated (nothing changed).
+    """
+    _require(tip_policy.can_manage_members(actor, desk))
+    keys.revoke_desk_access(desk=desk, member=member)
+    Tip.objects.filter(desk=desk, assignee=member).update(assignee=None)
+    audit.record(member, "tips.revoke", user=actor, data={"desk": desk.pk})
 
 
 # --------------------------------------------------------------------------- bulk
 
 
-def bulk_apply(tips, *, actor, action: str, value=None) -> tuple[int, int]:
+def tips_bulk_apply(*, tips, actor, action: str, value=None) -> tuple[int, int]:
     """Apply one action to several tips, each checked by the policy. Returns (done, refused)."""
     done = refused = 0
     for tip in tips:
         try:
             if action == "assign":
-                assign(tip, actor=actor, assignee=value)
+                tip_assign(tip=tip, actor=actor, assignee=value)
             elif action == "status":
-                set_status(tip, actor=actor, status=value)
+                tip_set_status(tip=tip, actor=actor, status=value)
             elif action == "spam":
-                set_status(tip, actor=actor, status=S.CLOSED_SPAM)
+                tip_set_status(tip=tip, actor=actor, status=S.CLOSED_SPAM)
             else:
                 raise ValidationError("unknown action")
         except (PermissionDenied, ValidationError):

@@ -1,0 +1,252 @@
+"""The tip queue (listing): the index view, its order and its counts. No decryption except
+the preview of the rows on screen (in memory only)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth import get_user_model
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin.views.generic import IndexView
+
+from tips import audit, questions, vault
+from tips.admin import content, counts
+from tips.admin.columns import (
+    PreviewColumn,
+    PriorityColumn,
+    ReceivedColumn,
+    SelectColumn,
+    TextColumn,
+    TipTable,
+    TipTitleColumn,
+    UnreadColumn,
+)
+from tips.admin.filters import TipFilterSet
+from tips.models import (
+    PRIORITY_ORDER,
+    TipPriority,
+    TipStatus,
+)
+from tips.permissions import tip_policy
+from tips.status import CLOSED_STATUSES
+
+logger = logging.getLogger(__name__)
+
+
+#: Sort key of the "urgent first" order: open urgent tips (0) before everything else (1).
+URGENT_FIRST = Case(
+    When(Q(priority=TipPriority.URGENT) & ~Q(status__in=CLOSED_STATUSES), then=Value(0)),
+    default=Value(1),
+    output_field=IntegerField(),
+)
+
+
+class TipIndexView(IndexView):
+    """The queue. No decryption except the preview of the rows on screen."""
+
+    filterset_class = TipFilterSet
+    #: Open urgent tips first, then newest first ("seen now" must not hide on page 3).
+    default_ordering = "urgent"
+    paginate_by = 50
+    page_title = gettext_lazy("Tips")
+    template_name = "tips/admin/index.html"
+    results_template_name = "tips/admin/index_results.html"
+
+    def get_base_queryset(self):
+        qs = tip_policy.visible_tips(self.request.user).select_related(
+            "desk", "appeal", "assignee", "desk_key"
+        )
+        if not self.unlocked:
+            qs = qs.defer("ciphertext")
+        return qs.defer("receipt_digest", "receipt_salt", "receipt_public_key", "receipt_suite")
+
+    def get_table(self, object_list):
+        return TipTable(self.columns, object_list, **self.get_table_kwargs())
+
+    @cached_property
+    def unlocked(self) -> bool:
+        return vault.is_unlocked(self.request)
+
+    def get_valid_orderings(self):
+        return [
+            "urgent",
+            "received_at",
+            "-received_at",
+            "priority",
+            "-priority",
+            "status",
+            "-status",
+            "reference",
+            "-reference",
+        ]
+
+    def order_queryset(self, queryset):
+        if self.ordering == "urgent":
+            return queryset.order_by(URGENT_FIRST, "-received_at", "-pk")
+        if self.ordering in ("priority", "-priority"):
+            rank = PRIORITY_ORDER if self.ordering == "priority" else PRIORITY_ORDER.desc()
+            return queryset.order_by(rank, "-received_at", "-pk")
+        return queryset.order_by(self.ordering, "-pk")
+
+    @cached_property
+    def columns(self):
+        columns = self._columns()
+        if self.unlocked:  # locked, there is nothing to preview
+            columns.insert(2, PreviewColumn("preview", label=_("Preview")))
+        desks = tip_policy.listable_desk_ids(self.request.user)
+        if (
+            desks is not None
+            and len(desks) == 1
+            and not tip_policy.reader_tip_ids(self.request.user)
+        ):
+            # Every row would name the same desk: room for the preview instead.
+            columns = [c for c in columns if c.name != "desk"]
+        return columns
+
+    def _columns(self):
+        return [
+            SelectColumn("select", label=_("Select")),
+            TipTitleColumn(
+                "reference",
+                label=_("Reference"),
+                sort_key="reference",
+                # tips_admin:detail is "<int:pk>/" under the index (see viewsets.py).
+                detail_prefix=reverse("tips_admin:index"),
+            ),
+            TextColumn("appeal", label=_("Appeal")),
+            TextColumn("desk", label=_("Desk")),
+            ReceivedColumn("received_at", label=_("Received"), sort_key="received_at"),
+            PriorityColumn("priority", label=_("Priority"), sort_key="priority"),
+            TextColumn(
+                "status", label=_("Status"), accessor="get_status_display", sort_key="status"
+            ),
+            TextColumn("assignee", label=_("Assignee")),
+            TextColumn("attachment_count", label=_("Photos")),
+            UnreadColumn("unread", label=_("Unread")),
+        ]
+
+    #: Filters the cached count matrix can answer (see tips.admin.counts).
+    COUNTED_FILTERS = frozenset({"desk", "status", "priority"})
+
+    def known_count(self) -> int | None:
+        """The number of matching tips without a COUNT query, when the filters allow it."""
+        filters = self.filters
+        if filters is None or not filters.is_valid():
+            return None
+        data = filters.form.cleaned_data
+        if any(
+            value not in (None, "", [], ())
+            for name, value in data.items()
+            if name not in self.COUNTED_FILTERS
+        ):
+            return None
+        desk = data.get("desk")
+        return counts.count(
+            self.request.user,
+            desk_id=desk.pk if desk is not None else None,
+            statuses=frozenset(data.get("status") or ()),
+            priorities=frozenset(data.get("priority") or ()),
+        )
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        known = self.known_count()
+        if known is not None:
+            paginator.count = known  # Paginator.count is a cached property
+        return paginator
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
+        object_list = list(object_list)
+        page.object_list = object_list
+        if self.unlocked:
+            for tip in object_list:
+                try:
+                    document = content.open_tip(self.request, tip)
+                except vault.VaultUnavailable:
+                    document = None
+                tip._preview = content.preview(document) if document else ""
+                tip._answered_yes = questions.answered_yes(document) if document else None
+        wanted = self.answered_yes_filter
+        if wanted is not None and self.unlocked:
+            # Filtering on sealed answers happens here, in memory, on this page only.
+            object_list = [t for t in object_list if t._answered_yes is wanted]
+            page.object_list = object_list
+        return paginator, page, object_list, is_paginated
+
+    @cached_property
+    def answered_yes_filter(self) -> bool | None:
+        filters = self.filters
+        if filters is None or not filters.is_valid():
+            return None
+        return {"yes": True, "no": False}.get(filters.form.cleaned_data.get("answered_yes"))
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        user = self.request.user
+        per_status = counts.status_counts(user)  # shared cache, see tips.admin.counts
+        context["status_counts"] = [
+            (value, label, per_status.get(value, 0)) for value, label in TipStatus.choices
+        ]
+        context["unlocked"] = self.unlocked
+        if self.answered_yes_filter is not None:
+            context["answers_filter_note"] = (
+                _(
+                    "The answers are sealed: the filter on answers applies to the tips of "
+                    "this page only (%(shown)s shown). Other pages may hold more."
+                )
+                % {"shown": len(context.get("object_list") or [])}
+                if self.unlocked
+                else _("Unlock the vault to filter on the answers: they are sealed in the tips.")
+            )
+        context["vault_unlock_url"] = reverse("tips_admin:vault_unlock")
+        context["vault_lock_url"] = reverse("tips_admin:vault_lock")
+        context["bulk_url"] = reverse("tips_admin:bulk")
+        context["bulk_statuses"] = TipStatus.choices
+        context["bulk_assignees"] = self._bulk_assignees()
+        context["is_supervisor"] = tip_policy.is_supervisor(user)
+        context["sort_options"] = self._sort_options()
+        if not self.results_only:
+            # One entry per visit: the in-place refresh of the results (filters changed
+            # with JavaScript, ``index_results``) belongs to the visit already logged.
+            audit.record(user, "tips.view_list", user=user, data={"unlocked": self.unlocked})
+        return context
+
+    def _sort_options(self):
+        """Links to the two useful orders, keeping the current filters."""
+        query = self.request.GET.copy()
+        query.pop("p", None)
+        options = []
+        for value, label in (("urgent", _("Urgent first")), ("-received_at", _("Newest first"))):
+            query["ordering"] = value
+            options.append(
+                {
+                    "label": label,
+                    "url": f"{reverse('tips_admin:index')}?{query.urlencode()}",
+                    "active": self.ordering == value,
+                }
+            )
+        return options
+
+    def _bulk_assignees(self):
+        """Members of the user's desks. For an investigator that is the assignee filter's
+        queryset: the dropdown and the bulk form then share one query."""
+        user = self.request.user
+        filters = self.filters
+        if filters is not None and tip_policy.listable_desk_ids(user) is not None:
+            return filters.form.fields["assignee"].queryset
+        return _assignable_users(user)
+
+
+def _assignable_users(user):
+    desk_ids = tip_policy.member_desk_ids(user)
+    return (
+        get_user_model()
+        .objects.filter(desk_memberships__desk_id__in=desk_ids, desk_memberships__is_active=True)
+        .distinct()
+        .order_by("username")
+    )

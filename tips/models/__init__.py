@@ -1,0 +1,60 @@
+"""Tip-line records, one module by subject: ``keys`` (keys, their wraps, desk membership),
+``tip`` (the tip, attachments, readers, notes, history), ``followup`` (the conversation) and
+``tipline`` (the tip-line settings).
+
+Only routing metadata is stored in clear (desk, appeal, status, priority, assignee, the
+received time rounded to the minute, sizes). Everything a citizen wrote, contact details
+and the attachments' keys, names and types live only inside ``Tip.ciphertext``, an HPKE
+envelope (see :mod:`tips.crypto`) sealed to the desk key and the recovery key.
+"""
+
+from ..status import TipStatus
+from .followup import CannedQuestion, Conversation, Message, MessageAttachment, MessageDirection
+from .keys import (
+    DeskKey,
+    DeskKeyWrap,
+    DeskMembership,
+    DeskMembershipQuerySet,
+    InstallationSalt,
+    InvestigatorKey,
+    KeyMixin,
+    RecoveryKey,
+)
+from .tip import (
+    PRIORITY_ORDER,
+    Attachment,
+    EncryptedFile,
+    Tip,
+    TipEvent,
+    TipNote,
+    TipPriority,
+    TipReader,
+)
+from .tipline import TipLineSettings, _default_locale_desks
+
+__all__ = [
+    "PRIORITY_ORDER",
+    "Attachment",
+    "CannedQuestion",
+    "Conversation",
+    "DeskKey",
+    "DeskKeyWrap",
+    "DeskMembership",
+    "DeskMembershipQuerySet",
+    "EncryptedFile",
+    "InstallationSalt",
+    "InvestigatorKey",
+    "KeyMixin",
+    "Message",
+    "MessageAttachment",
+    "MessageDirection",
+    "RecoveryKey",
+    "Tip",
+    "TipEvent",
+    "TipLineSettings",
+    "TipNote",
+    "TipPriority",
+    "TipReader",
+    "TipStatus",
+    "_default_locale_desks",  # named by migration 0007
+]
