@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 
-from tips import audit, twofactor, vault
+from tips import audit, trust, twofactor, vault
 from tips.admin import throttle
 from tips.admin.forms import (
     OTPConfirmForm,
@@ -207,6 +207,15 @@ def vault_unlock(request):
                 status = 400
             except vault.VaultUnavailable:
                 return vault_unavailable(request)
+            except trust.TrustError:
+                form.add_error(
+                    "passphrase",
+                    _(
+                        "Your vault key was changed outside this application and is refused. "
+                        "Ask a supervisor to reset your vault."
+                    ),
+                )
+                status = 409
             else:
                 audit.record(user, "tips.unlock", user=user, data={"desk_keys": count})
                 if not count:

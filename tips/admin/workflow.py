@@ -140,13 +140,10 @@ def _note_context(tip: Tip) -> bytes:
 
 def _note_recipients(tip: Tip) -> list[crypto.Recipient]:
     from tips.keys import active_desk_key
+    from tips.trust import sealing_recipients
 
     desk_key = active_desk_key(tip.desk) or tip.desk_key
-    recipients = [desk_key.recipient]
-    recovery = desk_key.recovery_key
-    if recovery.key_id != desk_key.key_id:
-        recipients.append(recovery.recipient)
-    return recipients
+    return sealing_recipients(desk_key)  # anchored keys only (issue 14)
 
 
 @transaction.atomic
@@ -214,6 +211,9 @@ def add_reader(tip: Tip, *, actor, reader, document: dict) -> TipReader:
         raise ValidationError(
             _("This person has no vault yet: they must set one up first."), code="novault"
         ) from None
+    from tips.trust import check_investigator_key
+
+    check_investigator_key(personal)  # never seal to a key swapped in the database
     sealed = crypto.seal(
         json.dumps(document).encode(), [personal.recipient], context=_reader_context(tip, reader)
     )

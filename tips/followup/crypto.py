@@ -32,13 +32,10 @@ def tipster_recipient(tip: Tip) -> crypto.Recipient:
 
 def desk_recipients(tip: Tip) -> list[crypto.Recipient]:
     from tips.keys import active_desk_key
+    from tips.trust import sealing_recipients
 
     desk_key = active_desk_key(tip.desk) or tip.desk_key
-    recipients = [desk_key.recipient]
-    recovery = desk_key.recovery_key
-    if recovery.key_id != desk_key.key_id:
-        recipients.append(recovery.recipient)
-    return recipients
+    return sealing_recipients(desk_key)  # anchored keys only (issue 14)
 
 
 def _encode(document: dict) -> bytes:
