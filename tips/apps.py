@@ -12,6 +12,9 @@ class TipsConfig(AppConfig):
         from .admin import counts
 
         counts.connect()  # cached per-status counts are dropped when a tip changes
+        from . import enrolment
+
+        enrolment.install()  # TOTP secrets encrypted at rest (issue 14)
         from . import coarse_times
 
         coarse_times.connect()  # task rows and tipster audit times only to the minute

@@ -36,6 +36,7 @@ ACTIONS = {
     "tips.unlock_failed": (_("Failed unlock"), _("Entered a wrong vault passphrase")),
     "tips.lock": (_("Lock vault"), _("Locked the vault")),
     "tips.2fa_setup": (_("Set up second factor"), _("Set up a second factor")),
+    "tips.2fa_enrol": (_("Used an enrolment code"), _("Used an enrolment code")),
     "tips.purge": (_("Purge"), _("Purged the tip")),
 }
 

@@ -663,3 +663,33 @@ class TipLineSettings(BaseGenericSetting):
             problem = desk_problem(self.default_desk)
             if problem is not None:
                 raise ValidationError({"default_desk": problem_message(problem, self.default_desk)})
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code for a first second-factor enrolment, handed over in person by a
+    supervisor or printed by ``manage.py issue_enrolment_code``. Only an HMAC of it (under
+    TIP_TRUST_KEY, see tips.enrolment) is stored: a database reader cannot use it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="enrolment_code",
+        verbose_name=_("user"),
+    )
+    digest = models.BinaryField(_("digest"), editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        verbose_name = _("enrolment code")
+        verbose_name_plural = _("enrolment codes")
+
+    def __str__(self):
+        return f"enrolment code of user {self.user_id}"
