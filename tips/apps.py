@@ -15,6 +15,9 @@ class TipsConfig(AppConfig):
         from . import enrolment
 
         enrolment.install()  # TOTP secrets encrypted at rest (issue 14)
+        from . import roles
+
+        roles.connect()  # tip roles not editable in Wagtail's user and group screens
         from . import coarse_times
 
         coarse_times.connect()  # task rows and tipster audit times only to the minute

@@ -37,6 +37,10 @@ ACTIONS = {
     "tips.lock": (_("Lock vault"), _("Locked the vault")),
     "tips.2fa_setup": (_("Set up second factor"), _("Set up a second factor")),
     "tips.2fa_enrol": (_("Used an enrolment code"), _("Used an enrolment code")),
+    "tips.member_proposed": (_("Member proposed"), _("Proposed a desk member")),
+    "tips.member_approved": (_("Member approved"), _("Approved a desk member")),
+    "tips.member_rejected": (_("Member rejected"), _("Rejected a desk member")),
+    "tips.enrolment_code": (_("Enrolment code issued"), _("Issued an enrolment code")),
     "tips.purge": (_("Purge"), _("Purged the tip")),
 }
 

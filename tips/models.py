@@ -693,3 +693,54 @@ class EnrolmentCode(models.Model):
 
     def __str__(self):
         return f"enrolment code of user {self.user_id}"
+
+
+class MembershipProposal(models.Model):
+    """A desk member holding the key proposes a new member; a different supervisor approves
+    (tips.memberships). Nobody adds a member alone, nobody approves their own proposal."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    desk = models.ForeignKey(
+        "appeals.Desk", on_delete=models.CASCADE, related_name="+", verbose_name=_("desk")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membership proposal")
+        verbose_name_plural = _("membership proposals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["desk", "user"],
+                condition=models.Q(state="pending"),
+                name="tips_proposal_one_pending",
+            )
+        ]
+
+    def __str__(self):
+        return f"proposal {self.pk}: {self.user_id} @ {self.desk_id}"

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "tips.enrolment.SecondFactorMiddleware",  # privileged accounts: 2FA before any admin page
+    "tips.roles.GenericScreenGuardMiddleware",  # tip roles not editable in Settings → Users
     "mostwanted.middleware.SessionIdleTimeoutMiddleware",  # idle 30 min, absolute 8 h
     "tips.admin.throttle.LoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
