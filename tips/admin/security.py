@@ -105,7 +105,6 @@ def twofactor_enrol(request):
     if twofactor.confirmed_totp(user) and not user.is_verified():
         return redirect(reverse("tips_admin:2fa_verify"))
     form = EnrolmentCodeForm(request.POST or None, initial={"next": request.GET.get("next", "")})
-    status = 200
     if request.method == "POST":
         if throttle.is_blocked(request, "otp", user.get_username()):
             return throttle.too_many_attempts_response(request)
@@ -115,12 +114,10 @@ def twofactor_enrol(request):
             return redirect(f"{reverse('tips_admin:2fa_setup')}?next={_next_param(request)}")
         throttle.record_failure(request, "otp", user.get_username())
         form.add_error("code", _("That enrolment code is not right, or it expired."))
-        status = 400
     return _render(
         request,
         "tips/admin/twofactor_enrol.html",
         {"page_title": _("Set up two-factor authentication"), "form": form},
-        status=status,
     )
 
 
