@@ -70,8 +70,10 @@ def test_first_enrolment_needs_the_handed_over_code(live_server, browser_page, w
 
 
 @pytest.mark.e2e
-def test_membership_takes_a_key_holder_and_another_supervisor(  # noqa: F811
-    live_server, browser_page, world, django_capture_on_commit_callbacks
+def test_membership_takes_a_key_holder_and_another_supervisor(
+    live_server,
+    browser_page,
+    world,  # noqa: F811
 ):
     from tips.models import DeskKeyWrap, DeskMembership, MembershipProposal
 
