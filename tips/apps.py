@@ -18,6 +18,9 @@ class TipsConfig(AppConfig):
         from . import roles
 
         roles.connect()  # tip roles not editable in Wagtail's user and group screens
+        from . import trust
+
+        trust.connect()  # no task traceback kept in the database
         from . import coarse_times
 
         coarse_times.connect()  # task rows and tipster audit times only to the minute

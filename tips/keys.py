@@ -177,6 +177,7 @@ def create_desk_key(desk) -> DeskKey:
     version = (existing.aggregate(v=Max("version"))["v"] or 0) + 1
     existing.filter(active=True).update(active=False)
     pair = crypto.generate_keypair()
+    trust.check_new_key_suite(pair.suite)
     dk = DeskKey(
         desk=desk,
         version=version,
@@ -216,6 +217,7 @@ def setup_vault(user, passphrase: str) -> InvestigatorKey:
     if InvestigatorKey.objects.filter(user=user).exists():
         raise VaultAlreadySetUp("vault already set up")
     pair = crypto.generate_keypair()
+    trust.check_new_key_suite(pair.suite)
     ik = InvestigatorKey(user=user, suite=pair.suite, public_key=pair.public_key)
     ik.wrapped_private_key = crypto.wrap_with_passphrase(
         pair.private_key, passphrase, params=passphrase_params(), associated_data=_vault_aad(ik)

@@ -229,3 +229,33 @@ def problems() -> list[str]:
         except TrustError as exc:
             out.append(str(exc))
     return out
+
+
+# --------------------------------------------------------------------------- smaller holes
+
+
+def check_new_key_suite(suite: str) -> None:
+    """Production refuses to make new keys without the post-quantum hybrid suite, instead of
+    silently falling back to X25519 when the installed ``cryptography`` lacks ML-KEM."""
+    from .crypto import SUITE_HYBRID
+
+    if getattr(settings, "TIP_REQUIRE_HYBRID_SUITE", False) and suite != SUITE_HYBRID:
+        _alert("new key would use %s (ML-KEM unavailable): refused", suite)
+        raise TrustError(
+            "ML-KEM is not available in this installation of cryptography: new keys are "
+            "refused (TIP_REQUIRE_HYBRID_SUITE)"
+        )
+
+
+def _blank_task_traceback(sender, instance, **kwargs):
+    # A failed task's traceback can carry values of its frames' exceptions: the class path
+    # stays, the text goes (the worker's log has it).
+    if instance.traceback:
+        instance.traceback = ""
+
+
+def connect() -> None:
+    from django.db.models.signals import pre_save
+    from django_tasks_db.models import DBTaskResult
+
+    pre_save.connect(_blank_task_traceback, sender=DBTaskResult, dispatch_uid="tips-no-traceback")

@@ -478,3 +478,5 @@ TIP_RECOVERY_KEY_AUTO_TRUST = False
 # derived from SECRET_KEY in development and tests; required in production.
 TIP_TRUST_KEY = env_str("TIP_TRUST_KEY")
 TIP_TRUST_KEY_REQUIRED = False
+# Refuse new keys without ML-KEM (no silent fallback to X25519); on in production.
+TIP_REQUIRE_HYBRID_SUITE = False

@@ -64,9 +64,14 @@ def set_status(tip: Tip, *, actor, status: str, duplicate_of: Tip | None = None)
         raise ValidationError(_("This status change is not allowed."), code="transition")
     old = tip.status
     if status == S.CLOSED_DUPLICATE:
-        if duplicate_of is None or duplicate_of.pk == tip.pk:
-            raise ValidationError(_("Give the reference of the original tip."), code="original")
-        if not tip_policy.can_view(actor, duplicate_of) or duplicate_of.desk_id != tip.desk_id:
+        # One answer whether the reference is unknown or on another desk: the error must not
+        # tell whether a reference exists elsewhere (issue 14).
+        if (
+            duplicate_of is None
+            or duplicate_of.pk == tip.pk
+            or not tip_policy.can_view(actor, duplicate_of)
+            or duplicate_of.desk_id != tip.desk_id
+        ):
             raise ValidationError(
                 _("The original must be a tip of the same desk that you can see."),
                 code="original",

@@ -25,6 +25,10 @@ class Command(BaseCommand):
             suite, public, key_id = load_public_key(public_file)
         except RecoveryToolError as exc:
             raise CommandError(f"{public_file}: {exc}") from None
+        try:
+            trust.check_new_key_suite(suite)
+        except trust.TrustError as exc:
+            raise CommandError(str(exc)) from None
         with transaction.atomic():
             if any(rk.key_id == key_id for rk in RecoveryKey.objects.all()):
                 raise CommandError(f"Recovery key {key_id} is already imported.")

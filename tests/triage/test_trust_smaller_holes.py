@@ -1,0 +1,37 @@
+"""Smaller holes of issue 14 in the desk's admin: canned questions only for one's own desks,
+and the "duplicate of" error tells nothing about references on other desks."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from tips.admin import workflow
+from tips.models import CannedQuestion, TipStatus
+
+from .conftest import submit_tip, verified_login
+
+pytestmark = pytest.mark.django_db
+
+
+def test_canned_question_for_another_desk_is_refused(client, world):
+    verified_login(client, world.inv_b)
+    url = reverse("wagtailsnippets_tips_cannedquestion:add")
+    client.post(url, {"desk": world.desk_a.pk, "text": "Planted question for desk A?"})
+    assert not CannedQuestion.objects.exists()
+    client.post(url, {"desk": world.desk_b.pk, "text": "Which car was it?"})
+    assert CannedQuestion.objects.filter(desk=world.desk_b).exists()
+
+
+def _error(tip, actor, original):
+    workflow.set_status(tip, actor=actor, status=TipStatus.IN_REVIEW)
+    with pytest.raises(ValidationError) as info:
+        workflow.set_status(
+            tip, actor=actor, status=TipStatus.CLOSED_DUPLICATE, duplicate_of=original
+        )
+    return info.value.messages
+
+
+def test_duplicate_of_error_is_the_same_for_unknown_and_other_desk(world):
+    tip = submit_tip(world.desk_a, "one")
+    other_desk = submit_tip(world.desk_b, "two")
+    assert _error(tip, world.inv_a, None) == _error(tip, world.inv_a, other_desk)
