@@ -60,7 +60,9 @@ class TipMenuItem(MenuItem):
     def render_component(self, request):
         self.url = reverse(self.url_name) + self.query
         label = str(self.base_label)
-        if self.status == "__open__":
+        if not request.user.is_verified():
+            pass  # counts only after the second factor (issue 14)
+        elif self.status == "__open__":
             counts = _counts(request)
             label = f"{label} ({sum(counts.values())})"
         elif self.status:

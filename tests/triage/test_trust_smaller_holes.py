@@ -35,3 +35,23 @@ def test_duplicate_of_error_is_the_same_for_unknown_and_other_desk(world):
     tip = submit_tip(world.desk_a, "one")
     other_desk = submit_tip(world.desk_b, "two")
     assert _error(tip, world.inv_a, None) == _error(tip, world.inv_a, other_desk)
+
+
+def test_menu_shows_tip_counts_only_after_the_second_factor(client, world):
+    from django.test import RequestFactory
+    from django_otp.middleware import OTPMiddleware
+
+    from tips.wagtail_hooks import TipMenuItem
+
+    submit_tip(world.desk_a, "counted")
+    item = TipMenuItem("New", "tips_admin:index", status="new")
+    request = RequestFactory().get("/admin/")
+    request.user = world.inv_a
+    OTPMiddleware(lambda r: None)(request)
+    request.session = {}
+    item.render_component(request)
+    assert item.label == "New"
+    device = verified_login(client, world.inv_a)
+    request.user.otp_device = device
+    item.render_component(request)
+    assert item.label == "New (1)"
