@@ -1,4 +1,4 @@
-"""Audit trail of the Tips area, written to Wagtail's audit log.
+"""Audit trail of the Tips area, in its own table (``TipAuditEntry``, tips.audit_store).
 
 Every listing, decryption, attachment view, status change, assignment, note, export, grant,
 unlock and purge is logged with one of the actions registered here. A tip's entry carries
@@ -8,7 +8,8 @@ any content. Vault events are logged against the user who performed them.
 
 from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
-from wagtail.log_actions import log
+
+from . import audit_store
 
 #: action name -> (label, past-tense message)
 ACTIONS = {
@@ -67,7 +68,7 @@ def record(instance, action: str, *, user=None, data: dict | None = None):
     from .coarse_times import round_tipster_entry
 
     instance, user = _unwrap(instance), _unwrap(user)
-    entry = log(instance=instance, action=action, user=user, data=data or {})
+    entry = audit_store.write(instance, action, user=user, data=data)
     if user is None:  # the tipster's own action: its time only to the minute
         round_tipster_entry(entry)
     return entry

@@ -744,3 +744,34 @@ class MembershipProposal(models.Model):
 
     def __str__(self):
         return f"proposal {self.pk}: {self.user_id} @ {self.desk_id}"
+
+
+class TipAuditEntry(models.Model):
+    """One entry of the tip audit trail (issue 14): its own table, out of Wagtail's site
+    history, shown only in Tips → Audit log to verified supervisors. Same fields as Wagtail's
+    log entries (reference label and routing values only, never content)."""
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.CharField(max_length=255, db_index=True)
+    label = models.CharField(max_length=255)
+    action = models.CharField(max_length=255, db_index=True)
+    data = models.JSONField(default=dict, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    timestamp = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("tip audit entry")
+        verbose_name_plural = _("tip audit entries")
+        ordering = ["-timestamp", "-pk"]
+
+    def __str__(self):
+        return f"{self.action} {self.label}"

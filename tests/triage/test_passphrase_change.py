@@ -6,10 +6,10 @@ import logging
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
-from wagtail.models import ModelLogEntry
 
 from tips import keys
 from tips.models import InvestigatorKey
+from tips.models import TipAuditEntry as ModelLogEntry  # issue 14: own table
 
 from .conftest import PASSPHRASE, unlock, verified_login
 

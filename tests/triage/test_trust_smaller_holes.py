@@ -55,3 +55,25 @@ def test_menu_shows_tip_counts_only_after_the_second_factor(client, world):
     request.user.otp_device = device
     item.render_component(request)
     assert item.label == "New (1)"
+
+
+def test_tip_audit_trail_is_out_of_wagtails_site_history(client, world):
+    from django.contrib.auth import get_user_model
+    from wagtail.models import ModelLogEntry as WagtailLogEntry
+
+    from tips.models import TipAuditEntry
+
+    tip = submit_tip(world.desk_a, "audited")
+    verified_login(client, world.inv_a)
+    client.get(reverse("tips_admin:detail", args=[tip.pk]))
+    assert TipAuditEntry.objects.filter(action="tips.view", object_id=str(tip.pk)).exists()
+    assert not WagtailLogEntry.objects.filter(action__startswith="tips.").exists()
+    root = get_user_model().objects.create_superuser("root", "root@example.org", "x" * 16)
+    verified_login(client, root)
+    history = client.get(reverse("wagtailadmin_reports:site_history"))
+    assert history.status_code == 200 and tip.reference not in history.content.decode()
+    # The Tips audit log: supervisors only (a superuser without the role gets nothing).
+    assert client.get(reverse("tips_admin:audit")).status_code in (302, 403)
+    verified_login(client, world.supervisor)
+    page = client.get(reverse("tips_admin:audit"))
+    assert page.status_code == 200 and tip.reference in page.content.decode()

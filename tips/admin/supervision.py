@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
-from wagtail.models import ModelLogEntry
 
 from tips import audit, retention, trust, vault
 from tips.admin import audit_display
@@ -272,8 +271,10 @@ def audit_log(request):
     """Tip audit entries, per tip (``?tip=<id>``) or per user (``?user=<id>``)."""
     if not tip_policy.can_view_audit(request.user):
         raise PermissionDenied
+    from tips.models import TipAuditEntry
+
     entries = (
-        ModelLogEntry.objects.filter(action__startswith="tips.")
+        TipAuditEntry.objects.all()
         .select_related("user", "content_type")
         .order_by("-timestamp", "-pk")
     )
@@ -283,9 +284,7 @@ def audit_log(request):
     if request.GET.get("user", "").isdigit():
         entries = entries.filter(user_id=int(request.GET["user"]))
     page = Paginator(entries, 50).get_page(request.GET.get("p"))
-    users = get_user_model().objects.filter(
-        pk__in=ModelLogEntry.objects.filter(action__startswith="tips.").values("user_id")
-    )
+    users = get_user_model().objects.filter(pk__in=TipAuditEntry.objects.values("user_id"))
     describer = audit_display.Describer(page.object_list)
     rows = [
         {

@@ -1,7 +1,8 @@
-"""Audit actions of the follow-up conversation (Wagtail's audit log, reference only)."""
+"""Audit actions of the follow-up conversation (the tip audit trail, reference only)."""
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.log_actions import log
+
+from tips import audit_store
 
 #: action name -> (label, past-tense message)
 ACTIONS = {
@@ -37,7 +38,7 @@ def record(instance, action: str, *, user=None, data: dict | None = None):
         raise ValueError(f"unregistered audit action {action!r}")
     from tips.coarse_times import round_tipster_entry
 
-    entry = log(instance=instance, action=action, user=user, data=data or {})
+    entry = audit_store.write(instance, action, user=user, data=data)  # not Wagtail's log
     if user is None:  # the tipster's own action: its time only to the minute
         round_tipster_entry(entry)
     return entry
