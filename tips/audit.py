@@ -42,6 +42,7 @@ ACTIONS = {
     "tips.member_approved": (_("Member approved"), _("Approved a desk member")),
     "tips.member_rejected": (_("Member rejected"), _("Rejected a desk member")),
     "tips.enrolment_code": (_("Enrolment code issued"), _("Issued an enrolment code")),
+    "tips.reader_removed": (_("Remove info-only reader"), _("Removed an info-only reader")),
     "tips.purge": (_("Purge"), _("Purged the tip")),
 }
 

@@ -360,12 +360,19 @@ def desk_health(request):
     return response
 
 
+def _remove_reader(request, pk, user_pk):
+    from tips.readers import remove_view
+
+    return remove_view(request, pk, user_pk)
+
+
 urlpatterns = [
     path("desks/health/", desk_health, name="desk_health"),
     path("members/", members, name="members"),
     path("members/grant/", grant, name="grant"),
     path("members/revoke/", revoke, name="revoke"),
     path("members/proposals/<int:pk>/", decide, name="decide"),
+    path("<int:pk>/readers/<int:user_pk>/remove/", _remove_reader, name="remove_reader"),
     path("members/<int:user_pk>/reset-vault/", reset_vault, name="reset_vault"),
     path("audit/", audit_log, name="audit"),
     path("<int:pk>/purge/", purge, name="purge"),

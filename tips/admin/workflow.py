@@ -207,7 +207,7 @@ def add_reader(tip: Tip, *, actor, reader, document: dict) -> TipReader:
     their personal key (they need a vault), so they can read it without the desk key."""
     import json
 
-    from tips.models import InvestigatorKey
+    from tips.models import InvestigatorKey, reader_expiry
 
     _require(tip_policy.can_add_reader(actor, tip))
     try:
@@ -223,7 +223,9 @@ def add_reader(tip: Tip, *, actor, reader, document: dict) -> TipReader:
         json.dumps(document).encode(), [personal.recipient], context=_reader_context(tip, reader)
     )
     entry, _created = TipReader.objects.update_or_create(
-        tip=tip, user=reader, defaults={"granted_by": actor, "sealed_document": sealed}
+        tip=tip,
+        user=reader,
+        defaults={"granted_by": actor, "sealed_document": sealed, "expires_at": reader_expiry()},
     )
     _event(tip, actor, TipEvent.Kind.READER, "", reader.pk)
     audit.record(tip, "tips.reader", user=actor, data={"reader": reader.pk})
