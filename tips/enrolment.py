@@ -180,7 +180,17 @@ def enrolment_allowed(request) -> bool:
 
 # --------------------------------------------------------------------------- middleware
 
-_EXEMPT_SUFFIXES = ("login/", "logout/", "2fa/setup/", "2fa/verify/", "2fa/enrol/", "jsi18n/")
+# The pages that establish the second factor, and what every admin page loads (the icon
+# sprite, translations): redirecting those would put the 2FA page inside the page.
+_EXEMPT_PREFIXES = (
+    "/admin/login/",
+    "/admin/logout/",
+    "/admin/sprite/",
+    "/admin/jsi18n/",
+    "/admin/tips/2fa/setup/",
+    "/admin/tips/2fa/verify/",
+    "/admin/tips/2fa/enrol/",
+)
 
 
 class SecondFactorMiddleware:
@@ -191,7 +201,7 @@ class SecondFactorMiddleware:
 
     def __call__(self, request):
         path = request.path_info
-        if path.startswith("/admin/") and not path.endswith(_EXEMPT_SUFFIXES):
+        if path.startswith("/admin/") and not path.startswith(_EXEMPT_PREFIXES):
             user = getattr(request, "user", None)
             if needs_second_factor(user) and not user.is_verified():
                 from .twofactor import second_factor_redirect

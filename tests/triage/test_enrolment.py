@@ -88,3 +88,10 @@ def test_recovery_codes_are_stored_hashed_and_the_hash_is_not_a_code(client, wor
     url = reverse("tips_admin:2fa_verify")
     assert client.post(url, {"token": next(iter(stored))}).status_code == 200  # refused
     assert client.post(url, {"token": codes[3]}).status_code == 302
+
+
+def test_the_admin_icon_sprite_is_served_before_the_second_factor(client):
+    """Every admin page fetches it: redirected, the 2FA page would render inside itself."""
+    root = get_user_model().objects.create_superuser("root2", "r2@police.example", "x" * 16)
+    client.force_login(root)
+    assert client.get("/admin/sprite/").status_code == 200
