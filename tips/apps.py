@@ -13,6 +13,15 @@ class TipsConfig(AppConfig):
         from .admin import counts
 
         counts.connect()  # cached per-status counts are dropped when a tip changes
+        from . import enrolment
+
+        enrolment.install()  # TOTP secrets encrypted at rest (issue 14)
+        from . import roles
+
+        roles.connect()  # tip roles not editable in Wagtail's user and group screens
+        from . import trust
+
+        trust.connect()  # no task traceback kept in the database
         from . import coarse_times
 
         coarse_times.connect()  # task rows and tipster audit times only to the minute

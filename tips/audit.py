@@ -1,4 +1,4 @@
-"""Audit trail of the Tips area, written to Wagtail's audit log.
+"""Audit trail of the Tips area, in its own table (``TipAuditEntry``, tips.audit_store).
 
 Every listing, decryption, attachment view, status change, assignment, note, export, grant,
 unlock, purge and follow-up message is logged with one of the actions registered here. A
@@ -8,7 +8,8 @@ assignee id), never any content. Vault events are logged against the user who pe
 
 from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
-from wagtail.log_actions import log
+
+from . import audit_store
 
 #: action name -> (label, past-tense message)
 ACTIONS = {
@@ -36,6 +37,12 @@ ACTIONS = {
     "tips.unlock_failed": (_("Failed unlock"), _("Entered a wrong vault passphrase")),
     "tips.lock": (_("Lock vault"), _("Locked the vault")),
     "tips.2fa_setup": (_("Set up second factor"), _("Set up a second factor")),
+    "tips.2fa_enrol": (_("Used an enrolment code"), _("Used an enrolment code")),
+    "tips.member_proposed": (_("Member proposed"), _("Proposed a desk member")),
+    "tips.member_approved": (_("Member approved"), _("Approved a desk member")),
+    "tips.member_rejected": (_("Member rejected"), _("Rejected a desk member")),
+    "tips.enrolment_code": (_("Enrolment code issued"), _("Issued an enrolment code")),
+    "tips.reader_removed": (_("Remove info-only reader"), _("Removed an info-only reader")),
     "tips.purge": (_("Purge"), _("Purged the tip")),
 }
 
@@ -85,7 +92,7 @@ def record(instance, action: str, *, user=None, data: dict | None = None):
     from .coarse_times import round_tipster_entry
 
     instance, user = _unwrap(instance), _unwrap(user)
-    entry = log(instance=instance, action=action, user=user, data=data or {})
+    entry = audit_store.write(instance, action, user=user, data=data)
     if user is None:  # the tipster's own action: its time only to the minute
         round_tipster_entry(entry)
     return entry

@@ -284,6 +284,16 @@ def write_recovery_file(directory: Path, recovery_key, private_key: bytes) -> Pa
     return path
 
 
+def _trust_demo_recovery_key(recovery) -> None:
+    """A demo made before the trust anchors: its recovery key (whose private half the demo
+    wrote into var/) becomes the anchor, in development only (tips.trust)."""
+    from . import trust
+
+    own_file = Path(settings.VAR_DIR) / f"{RECOVERY_FILE_PREFIX}{recovery.key_id}.json"
+    if own_file.exists() and recovery.key_id not in trust.trusted_recovery_fingerprints():
+        trust.trust_recovery_fingerprint(recovery.key_id)
+
+
 def ensure_keys(desks, users_by_desk) -> Path | None:
     """Recovery key (if none is active), memberships, then a key for every desk that has
     none held by a member.
@@ -295,6 +305,8 @@ def ensure_keys(desks, users_by_desk) -> Path | None:
         recovery_key, private = keys.create_recovery_key()
         written = write_recovery_file(Path(settings.VAR_DIR), recovery_key, private)
         del private
+    else:
+        _trust_demo_recovery_key(keys.active_recovery_key())
     for index, desk in enumerate(desks):
         if desk is None:
             continue

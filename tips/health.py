@@ -26,6 +26,7 @@ NO_DESK, NO_KEY, NO_READER = "no-desk", "no-key", "no-reader"
 WARN_NO_RECOVERY_KEY = "no-recovery-key"
 WARN_NO_DEFAULT_DESK = "no-default-desk"
 WARN_DESK_UNREADABLE = "desk-unreadable"
+WARN_UNTRUSTED = "trust-anchor"
 
 
 def desk_problem(desk) -> str | None:
@@ -166,6 +167,11 @@ def tip_line_warnings() -> list[str]:
     warnings = []
     if active_recovery_key() is None:
         warnings.append(WARN_NO_RECOVERY_KEY)
+    else:
+        from .trust import problems
+
+        if problems():
+            warnings.append(WARN_UNTRUSTED)
     if default_desk() is None:
         warnings.append(WARN_NO_DEFAULT_DESK)
     if any(row.alert for row in desk_health()):
@@ -179,6 +185,11 @@ def warning_message(code: str) -> str:
         return _(
             "The tip line has no recovery key: every tip is refused. Run "
             "manage.py create_recovery_key (see the README, “Going live”)."
+        )
+    if code == WARN_UNTRUSTED:
+        return _(
+            "The recovery key or the trust key does not match the server's configuration: "
+            "every tip is refused. See docs/trust.md and the server log (TRUST ALERT)."
         )
     if code == WARN_NO_DEFAULT_DESK:
         return _(

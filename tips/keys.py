@@ -29,7 +29,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 
-from . import crypto
+from . import crypto, trust
 from .models import DeskKey, DeskKeyWrap, DeskMembership, InvestigatorKey, RecoveryKey
 
 logger = logging.getLogger(__name__)
@@ -85,6 +85,7 @@ def create_recovery_key() -> tuple[RecoveryKey, bytes]:
     pair = crypto.generate_keypair()
     RecoveryKey.objects.filter(active=True).update(active=False)
     rk = RecoveryKey.objects.create(suite=pair.suite, public_key=pair.public_key, active=True)
+    trust.trust_recovery_fingerprint(rk.key_id)  # dev and tests only (production: the operator)
     return rk, pair.private_key
 
 
@@ -150,6 +151,8 @@ def active_desk_key(desk) -> DeskKey | None:
 
 
 def _wrap_desk_private(desk_key: DeskKey, private: bytes, personal: InvestigatorKey) -> DeskKeyWrap:
+    # A member key swapped in the database is refused before anything is wrapped to it.
+    trust.check_investigator_key(personal)
     blob = crypto.wrap_for_recipient(
         private, personal.recipient, context=desk_key_context(desk_key)
     )
@@ -169,10 +172,12 @@ def create_desk_key(desk) -> DeskKey:
     recovery = active_recovery_key()
     if recovery is None:
         raise NoRecoveryKey("no active recovery key")
+    trust.check_recovery_key(recovery)  # never wrap a desk key to an inserted recovery key
     existing = DeskKey.objects.select_for_update().filter(desk=desk)
     version = (existing.aggregate(v=Max("version"))["v"] or 0) + 1
     existing.filter(active=True).update(active=False)
     pair = crypto.generate_keypair()
+    trust.check_new_key_suite(pair.suite)
     dk = DeskKey(
         desk=desk,
         version=version,
@@ -184,10 +189,14 @@ def create_desk_key(desk) -> DeskKey:
     dk.recovery_wrap = crypto.wrap_for_recipient(
         pair.private_key, recovery.recipient, context=desk_key_context(dk)
     )
+    dk.binding = trust.bind_desk_key(dk)
     dk.save()
     members = DeskMembership.objects.active().filter(desk=desk).values_list("user_id", flat=True)
     for personal in InvestigatorKey.objects.filter(user_id__in=list(members)):
-        _wrap_desk_private(dk, pair.private_key, personal)
+        try:
+            _wrap_desk_private(dk, pair.private_key, personal)
+        except trust.UntrustedKey:
+            continue  # alerted; a swapped member key must not block the rotation
     return dk
 
 
@@ -208,13 +217,21 @@ def setup_vault(user, passphrase: str) -> InvestigatorKey:
     if InvestigatorKey.objects.filter(user=user).exists():
         raise VaultAlreadySetUp("vault already set up")
     pair = crypto.generate_keypair()
-    return InvestigatorKey.objects.create(
-        user=user,
-        suite=pair.suite,
-        public_key=pair.public_key,
-        wrapped_private_key=crypto.wrap_with_passphrase(
-            pair.private_key, passphrase, params=passphrase_params()
-        ),
+    trust.check_new_key_suite(pair.suite)
+    ik = InvestigatorKey(user=user, suite=pair.suite, public_key=pair.public_key)
+    ik.wrapped_private_key = crypto.wrap_with_passphrase(
+        pair.private_key, passphrase, params=passphrase_params(), associated_data=_vault_aad(ik)
+    )
+    ik.binding = trust.bind_investigator_key(ik)
+    ik.save()
+    return ik
+
+
+def _vault_aad(ik: InvestigatorKey) -> bytes:
+    """Binds the passphrase blob to its owner and public key: a blob or key moved to another
+    user, or a public key swapped beside it, no longer opens."""
+    return b"mostwanted/vault-key/v1\x00%d\x00%s\x00" % (ik.user_id, ik.suite.encode()) + bytes(
+        ik.public_key
     )
 
 
@@ -224,10 +241,18 @@ def open_personal_key(user, passphrase: str) -> bytes:
         ik = InvestigatorKey.objects.get(user=user)
     except InvestigatorKey.DoesNotExist:
         raise VaultNotSetUp("vault not set up") from None
+    trust.check_investigator_key(ik)  # a swapped public key: say so, not "wrong passphrase"
     try:
-        return crypto.unwrap_with_passphrase(bytes(ik.wrapped_private_key), passphrase)
+        private = crypto.unwrap_with_passphrase(
+            bytes(ik.wrapped_private_key), passphrase, associated_data=_vault_aad(ik)
+        )
     except crypto.CryptoError:
         raise WrongPassphrase("wrong passphrase") from None
+    # Older (v1) blobs carry no binding: the public key must still match the private one.
+    if crypto.public_key_for(ik.suite, private) != bytes(ik.public_key):
+        trust.check_investigator_key(ik)  # logs the alert and raises
+        raise trust.UntrustedKey("vault public key does not match its private key")
+    return private
 
 
 @transaction.atomic
@@ -236,7 +261,7 @@ def change_passphrase(user, old_passphrase: str, new_passphrase: str) -> Investi
     private = open_personal_key(user, old_passphrase)
     ik = InvestigatorKey.objects.select_for_update().get(user=user)
     ik.wrapped_private_key = crypto.wrap_with_passphrase(
-        private, new_passphrase, params=passphrase_params()
+        private, new_passphrase, params=passphrase_params(), associated_data=_vault_aad(ik)
     )
     ik.save(update_fields=["wrapped_private_key"])
     return ik

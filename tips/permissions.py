@@ -16,6 +16,7 @@ menu item and generic views use the same decisions.
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils import timezone
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 INVESTIGATORS = "Investigators"
@@ -57,7 +58,9 @@ class TipPermissionPolicy(BasePermissionPolicy):
                     )
                 ),
                 "reader_of": frozenset(
-                    TipReader.objects.filter(user=user).values_list("tip_id", flat=True)
+                    TipReader.objects.filter(user=user, expires_at__gt=timezone.now()).values_list(
+                        "tip_id", flat=True
+                    )
                 ),
             }
             setattr(user, _CACHE_ATTR, cache)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from . import crypto, padding
+from . import crypto, padding, trust
 from .keys import active_desk_key
 from .models import DeskKey, InvestigatorKey, RecoveryKey, Tip, TipNote, TipReader
 
@@ -64,11 +64,7 @@ def desk_recipients(tip: Tip) -> list[crypto.Recipient]:
     """The desk's active key (the tip's own key if the desk has none) and its recovery key:
     what is written after the tip arrived stays readable after a desk key rotation."""
     desk_key = active_desk_key(tip.desk) or tip.desk_key
-    recipients = [desk_key.recipient]
-    recovery = desk_key.recovery_key
-    if recovery.key_id != desk_key.key_id:
-        recipients.append(recovery.recipient)
-    return recipients
+    return trust.sealing_recipients(desk_key)  # anchored keys only: a swapped key is refused
 
 
 def tipster_recipient(tip: Tip) -> crypto.Recipient:
@@ -171,7 +167,9 @@ def open_note(note: TipNote, desk_keys: Mapping[int, bytes], key_ids: dict[str, 
 
 
 def seal_reader_copy(tip: Tip, reader, personal: InvestigatorKey, document: dict) -> bytes:
-    """The opened document sealed to an info-only reader's personal key."""
+    """The opened document sealed to an info-only reader's personal key (checked against its
+    binding first: never sealed to a key swapped in the database)."""
+    trust.check_investigator_key(personal)
     return crypto.seal(
         json.dumps(document).encode(), [personal.recipient], context=_reader_context(tip, reader)
     )

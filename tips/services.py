@@ -110,6 +110,7 @@ def tip_submit(
         recovery = keys.active_recovery_key()
         if desk_key is None or recovery is None:
             raise TipLineNotReady("desk key or recovery key missing")
+        _check_trust_anchors(desk_key, recovery)
         if not selectors.readers(desk_key).exists():
             # A tip nobody can open is a lost tip: refuse it (the form keeps the text).
             raise TipLineNotReady("no member of the desk holds its key")
@@ -174,6 +175,20 @@ def tip_submit(
         if not committed:
             discard_staged(attachments)
         raise
+
+
+def _check_trust_anchors(desk_key, recovery) -> None:
+    """The desk key and the active recovery key, both checked against the trust anchors
+    (tips.trust): a key inserted or swapped in the database refuses the tip, never seals it."""
+    from . import trust
+
+    try:
+        trust.check_recovery_key(recovery)
+        if desk_key.recovery_key_id != recovery.pk:
+            trust.check_recovery_key(desk_key.recovery_key)
+        trust.check_desk_key(desk_key)
+    except trust.TrustError as exc:
+        raise TipLineNotReady(str(exc)) from None
 
 
 def _queue_notification(tip_id: int, urgent: bool) -> None:

@@ -14,8 +14,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tips import audit, keys, sealing
-from tips.models import InvestigatorKey, Tip, TipEvent, TipNote, TipPriority, TipReader
+from tips import audit, keys, memberships, sealing
+from tips.models import (
+    InvestigatorKey,
+    Tip,
+    TipEvent,
+    TipNote,
+    TipPriority,
+    TipReader,
+    reader_expiry,
+)
 from tips.permissions import tip_policy
 from tips.status import TipStatus, can_move, is_closed, next_statuses
 
@@ -48,9 +56,14 @@ def tip_set_status(*, tip: Tip, actor, status: str, duplicate_of: Tip | None = N
         raise ValidationError(_("This status change is not allowed."), code="transition")
     old = tip.status
     if status == S.CLOSED_DUPLICATE:
-        if duplicate_of is None or duplicate_of.pk == tip.pk:
-            raise ValidationError(_("Give the reference of the original tip."), code="original")
-        if not tip_policy.can_view(actor, duplicate_of) or duplicate_of.desk_id != tip.desk_id:
+        # One answer whether the reference is unknown or on another desk: the error must not
+        # tell whether a reference exists elsewhere (issue 14).
+        if (
+            duplicate_of is None
+            or duplicate_of.pk == tip.pk
+            or not tip_policy.can_view(actor, duplicate_of)
+            or duplicate_of.desk_id != tip.desk_id
+        ):
             raise ValidationError(
                 _("The original must be a tip of the same desk that you can see."),
                 code="original",
@@ -150,7 +163,9 @@ def tip_add_reader(*, tip: Tip, actor, reader, document: dict) -> TipReader:
         ) from None
     sealed = sealing.seal_reader_copy(tip, reader, personal, document)
     entry, _created = TipReader.objects.update_or_create(
-        tip=tip, user=reader, defaults={"granted_by": actor, "sealed_document": sealed}
+        tip=tip,
+        user=reader,
+        defaults={"granted_by": actor, "sealed_document": sealed, "expires_at": reader_expiry()},
     )
     _event(tip, actor, TipEvent.Kind.READER, "", reader.pk)
     audit.record(tip, "tips.reader", user=actor, data={"reader": reader.pk})
@@ -182,6 +197,7 @@ def desk_member_remove(*, actor, desk, member) -> None:
     keys.revoke_desk_access(desk=desk, member=member)
     Tip.objects.filter(desk=desk, assignee=member).update(assignee=None)
     audit.record(member, "tips.revoke", user=actor, data={"desk": desk.pk})
+    transaction.on_commit(lambda: memberships.notify_members(desk))  # no content, every member
 
 
 # --------------------------------------------------------------------------- bulk

@@ -24,7 +24,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tips.permissions import tip_policy
+from tips.enrolment import enrolment_allowed, hash_recovery_code
 
 DEVICE_NAME = "tips"
 RECOVERY_DEVICE_NAME = "tips-recovery"
@@ -87,7 +87,8 @@ def new_recovery_codes(user) -> list[str]:
     device.token_set.all().delete()
     codes = [_chunk() for _ in range(RECOVERY_CODE_COUNT)]
     for code in codes:
-        StaticToken.objects.create(device=device, token=code.replace("-", ""))
+        # Stored as an HMAC under TIP_TRUST_KEY: a database reader learns no usable code.
+        StaticToken.objects.create(device=device, token=hash_recovery_code(normalise_code(code)))
     return codes
 
 
@@ -112,7 +113,12 @@ def safe_next(request, default: str) -> str:
 
 def second_factor_redirect(request):
     """Where to send a tip user who is not verified in this session."""
-    name = "tips_admin:2fa_verify" if confirmed_totp(request.user) else "tips_admin:2fa_setup"
+    if confirmed_totp(request.user):
+        name = "tips_admin:2fa_verify"
+    elif enrolment_allowed(request):
+        name = "tips_admin:2fa_setup"
+    else:
+        name = "tips_admin:2fa_enrol"  # first enrolment: the handed-over code first
     return redirect(f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}")
 
 
@@ -123,6 +129,8 @@ def tip_area_required(view):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         user = request.user
+        from tips.permissions import tip_policy
+
         if not tip_policy.can_access_area(user):
             raise PermissionDenied
         if not user.is_verified():

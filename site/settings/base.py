@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "tips.enrolment.SecondFactorMiddleware",  # privileged accounts: 2FA before any admin page
+    "tips.roles.GenericScreenGuardMiddleware",  # tip roles not editable in Settings → Users
     "mostwanted.middleware.SessionIdleTimeoutMiddleware",  # idle 30 min, absolute 8 h
     "tips.admin.throttle.LoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -470,3 +472,19 @@ TIP_SPAM_RETENTION_DAYS = env_int("TIP_SPAM_RETENTION_DAYS", 30)
 TIP_NOTIFY_RETRY_AFTER_SECONDS = env_int("TIP_NOTIFY_RETRY_AFTER_SECONDS", 120)
 # URL names tried for the admin link of a notification, in order (the queue's detail first).
 TIP_ADMIN_URL_NAMES = ("tips_admin:detail", "tips_tip:inspect", "tips_tip:edit")
+# --- Trust anchors (tips/trust.py, docs/trust.md): what a database writer cannot change.
+# Fingerprints (key ids) of the recovery public keys the server may seal to, comma-separated
+# (the active one plus any older one still named by a desk key). Printed by
+# `manage.py import_recovery_key`. Every seal checks the recovery key against this list.
+TIP_RECOVERY_KEY_FINGERPRINT = env_str("TIP_RECOVERY_KEY_FINGERPRINT")
+# Optional file of trusted fingerprints (one a line), deployed with the code, or written
+# into var/ by the demo and by dev/test recovery keys (TIP_RECOVERY_KEY_AUTO_TRUST).
+TIP_RECOVERY_KEY_FINGERPRINT_FILE = env_str("TIP_RECOVERY_KEY_FINGERPRINT_FILE")
+TIP_RECOVERY_KEY_AUTO_TRUST = False
+# Secret (>= 32 random bytes, base64 or hex) outside the database: authenticates desk and
+# member public keys (a swapped key is refused) and encrypts TOTP secrets at rest. Empty:
+# derived from SECRET_KEY in development and tests; required in production.
+TIP_TRUST_KEY = env_str("TIP_TRUST_KEY")
+TIP_TRUST_KEY_REQUIRED = False
+# Refuse new keys without ML-KEM (no silent fallback to X25519); on in production.
+TIP_REQUIRE_HYBRID_SUITE = False

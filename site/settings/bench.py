@@ -91,3 +91,7 @@ TIP_FORM_MIN_SECONDS = 0
 
 INSTALLED_APPS = [*INSTALLED_APPS, "bench.plain"]
 ROOT_URLCONF = "bench.urls"
+# Trust anchors: the benchmark creates its own recovery key and trusts it (docs/trust.md).
+TIP_TRUST_KEY_REQUIRED = False
+TIP_RECOVERY_KEY_AUTO_TRUST = True
+TIP_RECOVERY_KEY_FINGERPRINT_FILE = str(BENCH_DIR / "trust-recovery-fingerprints")

@@ -27,3 +27,8 @@ STORAGES["staticfiles"] = {  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Trust anchors of the demo: the recovery key fingerprint is written into var/ (docs/trust.md).
+TIP_RECOVERY_KEY_FINGERPRINT_FILE = env_str(
+    "TIP_RECOVERY_KEY_FINGERPRINT_FILE", str(VAR_DIR / "trust-recovery-fingerprints")
+)
+TIP_RECOVERY_KEY_AUTO_TRUST = True

@@ -34,3 +34,8 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 # but a missing one must not stop the site: the base in-process cache stays as a fallback.
 CACHES = CACHES
 TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+# Trust anchors (docs/trust.md): without TIP_TRUST_KEY and TIP_RECOVERY_KEY_FINGERPRINT the
+# tip line refuses tips (and says so in Desk health) rather than trust the database.
+TIP_TRUST_KEY_REQUIRED = True
+TIP_REQUIRE_HYBRID_SUITE = env_bool("TIP_REQUIRE_HYBRID_SUITE", True)
+TIP_RECOVERY_KEY_AUTO_TRUST = False

@@ -55,3 +55,6 @@ if "KEY_PREFIX" in CACHES["default"]:  # noqa: F405
 CACHES["security"] = {**CACHES["default"]}  # noqa: F405
 if CACHES["security"]["BACKEND"] == "mostwanted.cache.FailSoftRedisCache":  # noqa: F405
     CACHES["security"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"  # noqa: F405
+# Trust anchors: recovery keys created by tests are trusted through a per-run file.
+TIP_RECOVERY_KEY_FINGERPRINT_FILE = str(_TEST_ROOT / "trust-recovery-fingerprints")
+TIP_RECOVERY_KEY_AUTO_TRUST = True

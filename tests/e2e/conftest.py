@@ -90,10 +90,11 @@ def _manage(env, *args, **kwargs):
 
 
 def _copy_tip_line_files(src: Path, dst: Path) -> None:
-    """The demo tips' encrypted attachments and the demo recovery key file (under VAR_DIR)."""
+    """The demo tips' encrypted attachments, the demo recovery key file and the trust anchor
+    files (under VAR_DIR)."""
     if (src / "tipstore").is_dir():
         shutil.copytree(src / "tipstore", dst / "tipstore", dirs_exist_ok=True)
-    for path in src.glob("demo-recovery-key-*.json"):
+    for path in [*src.glob("demo-recovery-key-*.json"), *src.glob("trust-*")]:
         shutil.copy(path, dst / path.name)
 
 

@@ -28,7 +28,7 @@ from .harness import ROOT, VERIFY_CODE, base_env, run_django
 
 DOC = ROOT / "docs" / "backup-restore.md"
 #: The document's placeholder for the recovery key file on the offline USB key.
-DOC_KEY_PATH = "/media/offline-usb/recovery-key.txt"
+DOC_KEY_PATH = "/media/offline-usb/recovery/recovery-private.json"  # the shares: test_recovery_tool
 
 
 def documented_commands(section: str) -> list[list[str]]:

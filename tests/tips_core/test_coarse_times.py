@@ -7,10 +7,10 @@ import pytest
 from django.core.management import call_command
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
-from wagtail.models import ModelLogEntry
 
 from tips import audit, services
 from tips.models import Tip
+from tips.models import TipAuditEntry as ModelLogEntry  # issue 14: own table
 from tips.tasks import notify_desk_new_tip
 
 

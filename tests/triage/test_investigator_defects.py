@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.utils import translation
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from wagtail.models import ModelLogEntry
 
 from tips import keys
 from tips.admin.audit_display import action_label
 from tips.audit import ACTIONS as TIP_ACTIONS
 from tips.audit import FOLLOWUP_ACTIONS
 from tips.models import InvestigatorKey
+from tips.models import TipAuditEntry as ModelLogEntry  # issue 14: own table
 
 from .conftest import PASSPHRASE, png_bytes, unlock, verified_login
 

@@ -6,10 +6,10 @@ import logging
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
-from wagtail.models import ModelLogEntry
 
 from tips import keys
 from tips.models import InvestigatorKey
+from tips.models import TipAuditEntry as ModelLogEntry  # issue 14: own table
 
 from .conftest import PASSPHRASE, unlock, verified_login
 
@@ -107,7 +107,7 @@ def test_needs_login_tip_access_and_second_factor(client, world):
     client.force_login(world.inv_a)  # password only, no second factor
     for response in (client.get(url), _change(client)):
         assert response.status_code == 302
-        assert response["Location"].startswith(reverse("tips_admin:2fa_setup"))
+        assert response["Location"].startswith(reverse("tips_admin:2fa_enrol"))
 
     client.force_login(world.editor)  # no tip access
     assert _change(client).status_code in (302, 403)

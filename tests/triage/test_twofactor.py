@@ -21,13 +21,26 @@ def test_tips_urls_need_a_verified_second_factor(client, world, tip_a):
     ):
         response = client.get(url)
         assert response.status_code == 302
-        assert response["Location"].startswith(reverse("tips_admin:2fa_setup"))
+        # First enrolment starts with the code a supervisor handed over (issue 14).
+        assert response["Location"].startswith(reverse("tips_admin:2fa_enrol"))
     assert client.post(reverse("tips_admin:export", args=[tip_a.pk])).status_code == 302
 
 
 @pytest.mark.django_db
 def test_guided_setup_then_verify_with_totp_and_recovery_code(client, world):
+    from tips import enrolment
+
     client.force_login(world.inv_a)
+    # The password alone shows no secret: the set-up page sends to the enrolment code.
+    assert client.get(reverse("tips_admin:2fa_setup"))["Location"].startswith(
+        reverse("tips_admin:2fa_enrol")
+    )
+    assert not TOTPDevice.objects.filter(user=world.inv_a).exists()
+    code = enrolment.issue_code(world.inv_a, issued_by=world.supervisor)
+    assert (
+        client.post(reverse("tips_admin:2fa_enrol"), {"code": "AAAA-BBBB-CCCC"}).status_code == 200
+    )
+    assert client.post(reverse("tips_admin:2fa_enrol"), {"code": code.lower()}).status_code == 302
     page = client.get(reverse("tips_admin:2fa_setup"))
     assert page.status_code == 200
     html = page.content.decode()

@@ -11,10 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import ModelLogEntry
 
 from tips import triage
 from tips.models import Tip, TipEvent, TipNote, TipStatus
+from tips.models import TipAuditEntry as ModelLogEntry  # issue 14: own table
 
 from .conftest import submit_tip, unlock, verified_login
 

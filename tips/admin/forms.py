@@ -20,6 +20,16 @@ class OTPTokenForm(forms.Form):
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
+class EnrolmentCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Enrolment code"),
+        max_length=20,
+        help_text=_("The one-time code a supervisor handed to you."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
 class OTPConfirmForm(forms.Form):
     token = forms.CharField(
         label=_("Code from the app"),

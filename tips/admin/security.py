@@ -12,18 +12,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp import match_token
 
-from tips import audit, twofactor, vault
+from tips import audit, enrolment, trust, twofactor, vault
 from tips.admin import throttle
 from tips.admin.forms import (
+    EnrolmentCodeForm,
     OTPConfirmForm,
     OTPTokenForm,
     VaultPassphraseChangeForm,
     VaultSetupForm,
     VaultUnlockForm,
 )
-from tips.permissions import tip_policy
 
 
 def _render(request, template, context, status=200):
@@ -44,10 +43,13 @@ def _index_url():
 def twofactor_setup(request):
     """Guided set-up: scan the QR code, confirm with a code, write down recovery codes."""
     user = request.user
-    if not tip_policy.can_access_area(user):
+    if not enrolment.needs_second_factor(user):
         raise PermissionDenied
     if twofactor.confirmed_totp(user) and not user.is_verified():
         return redirect(f"{reverse('tips_admin:2fa_verify')}?next={_index_url()}")
+    if not enrolment.enrolment_allowed(request):
+        # The password alone never shows a new secret: the handed-over code first.
+        return redirect(f"{reverse('tips_admin:2fa_enrol')}?next={_next_param(request)}")
     if twofactor.confirmed_totp(user) and request.method != "POST":
         # Re-enrolment (e.g. a new phone) from a verified session only.
         if request.GET.get("renew") != "1":
@@ -59,6 +61,7 @@ def twofactor_setup(request):
             return throttle.too_many_attempts_response(request)
         if form.is_valid() and twofactor.confirm_totp(device, form.cleaned_data["token"]):
             otp_login(request, device)
+            request.session.pop(enrolment.SESSION_KEY, None)
             codes = twofactor.new_recovery_codes(user)
             audit.record(user, "tips.2fa_setup", user=user)
             return _render(
@@ -85,14 +88,47 @@ def twofactor_setup(request):
     )
 
 
+def _next_param(request) -> str:
+    from django.utils.http import urlencode
+
+    return urlencode({"n": request.GET.get("next", "")})[2:]
+
+
+@never_cache
+@sensitive_post_parameters("code")
+def twofactor_enrol(request):
+    """First enrolment: the one-time code a supervisor handed over (or the operator printed
+    with ``manage.py issue_enrolment_code``) opens the set-up page for this session."""
+    user = request.user
+    if not enrolment.needs_second_factor(user):
+        raise PermissionDenied
+    if twofactor.confirmed_totp(user) and not user.is_verified():
+        return redirect(reverse("tips_admin:2fa_verify"))
+    form = EnrolmentCodeForm(request.POST or None, initial={"next": request.GET.get("next", "")})
+    if request.method == "POST":
+        if throttle.is_blocked(request, "otp", user.get_username()):
+            return throttle.too_many_attempts_response(request)
+        if form.is_valid() and enrolment.redeem(user, form.cleaned_data["code"]):
+            request.session[enrolment.SESSION_KEY] = user.pk
+            audit.record(user, "tips.2fa_enrol", user=user)
+            return redirect(f"{reverse('tips_admin:2fa_setup')}?next={_next_param(request)}")
+        throttle.record_failure(request, "otp", user.get_username())
+        form.add_error("code", _("That enrolment code is not right, or it expired."))
+    return _render(
+        request,
+        "tips/admin/twofactor_enrol.html",
+        {"page_title": _("Set up two-factor authentication"), "form": form},
+    )
+
+
 @never_cache
 @sensitive_post_parameters("token")
 def twofactor_verify(request):
     user = request.user
-    if not tip_policy.can_access_area(user):
+    if not enrolment.needs_second_factor(user):
         raise PermissionDenied
     if not twofactor.confirmed_totp(user):
-        return redirect(reverse("tips_admin:2fa_setup"))
+        return twofactor.second_factor_redirect(request)
     next_url = twofactor.safe_next(request, _index_url())
     if user.is_verified():
         return redirect(next_url)
@@ -102,7 +138,9 @@ def twofactor_verify(request):
             return throttle.too_many_attempts_response(request)
         device = None
         if form.is_valid():
-            device = match_token(user, twofactor.normalise_code(form.cleaned_data["token"]))
+            device = enrolment.match_code(
+                user, twofactor.normalise_code(form.cleaned_data["token"])
+            )
         if device is not None:
             otp_login(request, device)
             return redirect(next_url)
@@ -120,7 +158,7 @@ def twofactor_verify(request):
 def twofactor_recovery_codes(request):
     """New recovery codes (the old ones stop working). Needs a verified session."""
     user = request.user
-    if not tip_policy.can_access_area(user) or not user.is_verified():
+    if not enrolment.needs_second_factor(user) or not user.is_verified():
         raise PermissionDenied
     codes = twofactor.new_recovery_codes(user)
     return _render(
@@ -207,6 +245,15 @@ def vault_unlock(request):
                 status = 400
             except vault.VaultUnavailable:
                 return vault_unavailable(request)
+            except trust.TrustError:
+                form.add_error(
+                    "passphrase",
+                    _(
+                        "Your vault key was changed outside this application and is refused. "
+                        "Ask a supervisor to reset your vault."
+                    ),
+                )
+                status = 409
             else:
                 audit.record(user, "tips.unlock", user=user, data={"desk_keys": count})
                 if not count:

@@ -15,13 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
-from wagtail.models import ModelLogEntry
 
-from tips import audit, retention, triage, vault
+from tips import audit, retention, triage, trust, vault
 from tips.admin import audit_display
 from tips.admin.forms import VaultSetupForm
 from tips.models import DeskKey, DeskKeyWrap, DeskMembership, InvestigatorKey, Tip
-from tips.permissions import INVESTIGATORS, tip_policy
+from tips.permissions import tip_policy
 
 
 def _desks_for(user):
@@ -72,7 +71,20 @@ def members(request):
                 ],
             }
         )
+    from tips import memberships
+
     candidates = _eligible_members().order_by("username")
+    proposals = [
+        {"proposal": p, "can_decide": memberships.can_decide(user, p)}
+        for p in memberships.pending_for(desks)
+    ]
+    fingerprints = dict(
+        (ik.user_id, ik.key_id[:16])
+        for ik in InvestigatorKey.objects.filter(user__desk_memberships__desk__in=desks)
+    )
+    for row in rows:
+        for m in row["members"]:
+            m["fingerprint"] = fingerprints.get(m["user"].pk, "")
     response = TemplateResponse(
         request,
         "tips/admin/members.html",
@@ -80,6 +92,7 @@ def members(request):
             "page_title": _("Desk members and keys"),
             "rows": rows,
             "candidates": candidates,
+            "proposals": proposals,
             "is_supervisor": tip_policy.is_supervisor(user),
             "unlocked": bool(keys),
         },
@@ -90,7 +103,9 @@ def members(request):
 
 def _eligible_members():
     """Only active members of the Investigators group may join a desk: never an editor."""
-    return get_user_model().objects.filter(is_active=True, groups__name=INVESTIGATORS).distinct()
+    from tips.memberships import eligible_members
+
+    return eligible_members()
 
 
 def _target(request, *, joining: bool):
@@ -111,23 +126,41 @@ def _target(request, *, joining: bool):
 
 @require_POST
 def grant(request):
-    """Make someone a member and wrap the desk keys the granter holds to them."""
+    """A key holder proposes a new member (a different supervisor approves, see
+    tips.memberships), or wraps the desk keys they hold to an approved member."""
+    from django.core.exceptions import ValidationError
+
     from tips import keys as keys_module
+    from tips import memberships
 
     user = request.user
     desk, member = _target(request, joining=True)
-    if not (tip_policy.can_manage_members(user, desk) or tip_policy.can_grant(user, desk)):
-        raise PermissionDenied
+    if not tip_policy.can_grant(user, desk):
+        raise PermissionDenied  # only a member holding the key: never a supervisor alone
     try:
         granter_keys = vault.desk_keys(request) or {}
     except vault.VaultUnavailable:
         granter_keys = {}
-    if not tip_policy.is_member(user, desk.pk):
-        granter_keys = {}  # only a member may pass on the key (supervisors add memberships)
+    if not DeskMembership.objects.filter(desk=desk, user=member, is_active=True).exists():
+        try:
+            memberships.propose(
+                desk=desk, candidate=member, proposer=user, unlocked_keys=granter_keys
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Proposed. A supervisor (not you) must approve."))
+        return redirect(reverse("tips_admin:members"))
     try:
         wraps = keys_module.grant_desk_access(
             desk=desk, member=member, granter_desk_keys=granter_keys
         )
+    except trust.TrustError:
+        messages.error(
+            request,
+            _("This member's key was changed outside the application: nothing was granted."),
+        )
+        return redirect(reverse("tips_admin:members"))
     except keys_module.VaultNotSetUp:
         messages.warning(
             request,
@@ -148,6 +181,24 @@ def grant(request):
             )
     tip_policy.forget(member)
     audit.record(member, "tips.grant", user=user, data={"desk": desk.pk, "wraps": len(wraps)})
+    return redirect(reverse("tips_admin:members"))
+
+
+@require_POST
+def decide(request, pk):
+    """A supervisor other than the proposer and the candidate approves or rejects."""
+    from tips import memberships
+    from tips.models import MembershipProposal
+
+    proposal = get_object_or_404(MembershipProposal, pk=pk, state="pending")
+    if not memberships.can_decide(request.user, proposal):
+        raise PermissionDenied
+    approve = request.POST.get("decision") == "approve"
+    memberships.decide(proposal, supervisor=request.user, approve=approve)
+    if approve:
+        messages.success(request, _("Approved: a member holding the desk key can now grant it."))
+    else:
+        messages.success(request, _("Rejected."))
     return redirect(reverse("tips_admin:members"))
 
 
@@ -215,8 +266,10 @@ def audit_log(request):
     """Tip audit entries, per tip (``?tip=<id>``) or per user (``?user=<id>``)."""
     if not tip_policy.can_view_audit(request.user):
         raise PermissionDenied
+    from tips.models import TipAuditEntry
+
     entries = (
-        ModelLogEntry.objects.filter(action__startswith="tips.")
+        TipAuditEntry.objects.all()
         .select_related("user", "content_type")
         .order_by("-timestamp", "-pk")
     )
@@ -226,9 +279,7 @@ def audit_log(request):
     if request.GET.get("user", "").isdigit():
         entries = entries.filter(user_id=int(request.GET["user"]))
     page = Paginator(entries, 50).get_page(request.GET.get("p"))
-    users = get_user_model().objects.filter(
-        pk__in=ModelLogEntry.objects.filter(action__startswith="tips.").values("user_id")
-    )
+    users = get_user_model().objects.filter(pk__in=TipAuditEntry.objects.values("user_id"))
     describer = audit_display.Describer(page.object_list)
     rows = [
         {
@@ -304,11 +355,19 @@ def desk_health(request):
     return response
 
 
+def _remove_reader(request, pk, user_pk):
+    from tips.readers import remove_view
+
+    return remove_view(request, pk, user_pk)
+
+
 urlpatterns = [
     path("desks/health/", desk_health, name="desk_health"),
     path("members/", members, name="members"),
     path("members/grant/", grant, name="grant"),
     path("members/revoke/", revoke, name="revoke"),
+    path("members/proposals/<int:pk>/", decide, name="decide"),
+    path("<int:pk>/readers/<int:user_pk>/remove/", _remove_reader, name="remove_reader"),
     path("members/<int:user_pk>/reset-vault/", reset_vault, name="reset_vault"),
     path("audit/", audit_log, name="audit"),
     path("<int:pk>/purge/", purge, name="purge"),

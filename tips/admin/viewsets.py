@@ -57,6 +57,7 @@ class TipViewSet(ModelViewSet):
             pattern.callback = twofactor.tip_area_required(pattern.callback)
         # Reachable before the second factor (they establish it).
         open_patterns = [
+            path("2fa/enrol/", security.twofactor_enrol, name="2fa_enrol"),
             path("2fa/setup/", security.twofactor_setup, name="2fa_setup"),
             path("2fa/verify/", security.twofactor_verify, name="2fa_verify"),
         ]

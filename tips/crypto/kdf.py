@@ -41,29 +41,39 @@ def _argon2(secret: bytes, salt: bytes, length: int, params: dict | None) -> byt
 
 # Passphrase blob v1: b"MWP" 0x01 | u32 memory KiB | u32 iterations | u32 lanes
 #                     | 16-byte salt | 12-byte nonce | AES-256-GCM(ct, aad = header)
+# v2 (b"MWP" 0x02): the same, with aad = header || associated data given by the caller
+# (e.g. the owner and public key of a vault key, so the blob is bound to them).
 _PW_MAGIC = b"MWP\x01"
+_PW_MAGIC_BOUND = b"MWP\x02"
 _PW_HEADER = struct.Struct(">4sIII16s")
 
 
-def wrap_with_passphrase(secret: bytes, passphrase: str, *, params: dict | None = None) -> bytes:
-    """Encrypt ``secret`` under an Argon2id key from ``passphrase`` (params in the blob)."""
+def wrap_with_passphrase(
+    secret: bytes, passphrase: str, *, params: dict | None = None, associated_data: bytes = b""
+) -> bytes:
+    """Encrypt ``secret`` under an Argon2id key from ``passphrase`` (params in the blob).
+
+    ``associated_data`` (not stored) must be given again to unwrap: it binds the blob."""
     p = {**PASSPHRASE_PARAMS, **(params or {})}
     salt = os.urandom(16)
-    header = _PW_HEADER.pack(_PW_MAGIC, p["memory_cost"], p["iterations"], p["lanes"], salt)
+    magic = _PW_MAGIC_BOUND if associated_data else _PW_MAGIC
+    header = _PW_HEADER.pack(magic, p["memory_cost"], p["iterations"], p["lanes"], salt)
     key = _argon2(passphrase.encode(), salt, 32, p)
     nonce = os.urandom(_GCM_NONCE)
-    return header + nonce + AESGCM(key).encrypt(nonce, secret, header)
+    return header + nonce + AESGCM(key).encrypt(nonce, secret, header + associated_data)
 
 
-def unwrap_with_passphrase(blob: bytes, passphrase: str) -> bytes:
-    """Reverse :func:`wrap_with_passphrase`; a wrong passphrase raises DecryptionError."""
+def unwrap_with_passphrase(blob: bytes, passphrase: str, *, associated_data: bytes = b"") -> bytes:
+    """Reverse :func:`wrap_with_passphrase`; a wrong passphrase raises DecryptionError.
+
+    A v1 blob (made without associated data) ignores ``associated_data``."""
     blob = bytes(blob)
     if len(blob) < _PW_HEADER.size + _GCM_NONCE + _GCM_TAG:
         raise DecryptionError("truncated passphrase blob")
     magic, m, t, lanes, salt = _PW_HEADER.unpack_from(blob)
-    if magic != _PW_MAGIC:
+    if magic not in (_PW_MAGIC, _PW_MAGIC_BOUND):
         raise UnsupportedSuiteError("unsupported passphrase blob")
-    header = blob[: _PW_HEADER.size]
+    header = blob[: _PW_HEADER.size] + (associated_data if magic == _PW_MAGIC_BOUND else b"")
     nonce = blob[_PW_HEADER.size : _PW_HEADER.size + _GCM_NONCE]
     key = _argon2(
         passphrase.encode(), salt, 32, {"memory_cost": m, "iterations": t, "lanes": lanes}

@@ -29,8 +29,10 @@ from .tip import (
     TipNote,
     TipPriority,
     TipReader,
+    reader_expiry,
 )
 from .tipline import TipLineSettings, _default_locale_desks
+from .trust import EnrolmentCode, MembershipProposal, TipAuditEntry
 
 __all__ = [
     "PRIORITY_ORDER",
@@ -42,19 +44,23 @@ __all__ = [
     "DeskMembership",
     "DeskMembershipQuerySet",
     "EncryptedFile",
+    "EnrolmentCode",
     "InstallationSalt",
     "InvestigatorKey",
     "KeyMixin",
     "Message",
     "MessageAttachment",
     "MessageDirection",
+    "MembershipProposal",
     "RecoveryKey",
     "Tip",
+    "TipAuditEntry",
     "TipEvent",
     "TipLineSettings",
     "TipNote",
     "TipPriority",
     "TipReader",
     "TipStatus",
+    "reader_expiry",  # named by migration 0013
     "_default_locale_desks",  # named by migration 0007
 ]

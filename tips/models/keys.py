@@ -53,6 +53,8 @@ class InvestigatorKey(KeyMixin, models.Model):
     #: Set by a supervisor's vault reset (a temporary passphrase someone else knows): the
     #: member must choose their own before the vault unlocks.
     must_change_passphrase = models.BooleanField(_("must change passphrase"), default=False)
+    #: HMAC under TIP_TRUST_KEY of (user, suite, public key): a swapped key fails (tips.trust).
+    binding = models.BinaryField(_("binding"), null=True, editable=False)
 
     class Meta:
         verbose_name = _("investigator key")
@@ -116,6 +118,8 @@ class DeskKey(KeyMixin, models.Model):
     #: Only the active version receives new tips.
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    #: HMAC under TIP_TRUST_KEY of (desk, version, suite, public key, recovery key id).
+    binding = models.BinaryField(_("binding"), null=True, editable=False)
 
     class Meta:
         verbose_name = _("desk key")

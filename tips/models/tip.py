@@ -171,6 +171,15 @@ class Attachment(EncryptedFile):
 # --------------------------------------------------------------------------- triage
 
 
+def reader_expiry():
+    """When an info-only reader's access ends (``TIP_READER_DAYS``, default 30)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.now() + timedelta(days=int(getattr(settings, "TIP_READER_DAYS", 30)))
+
+
 class TipReader(models.Model):
     """An info-only reader of one tip: reads it (read-only), outside or inside the desk.
 
@@ -201,6 +210,8 @@ class TipReader(models.Model):
     )
     sealed_document = models.BinaryField(_("sealed document"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    #: Access ends then (issue 14): TIP_READER_DAYS after being added (or added again).
+    expires_at = models.DateTimeField(_("expires at"), default=reader_expiry, db_index=True)
 
     class Meta:
         verbose_name = _("info-only reader")

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tips import keys
+from tips import keys, trust
 from tips.models import DeskKey
 
 from ._desk_arg import find_desk
@@ -22,6 +22,8 @@ class Command(BaseCommand):
             dk = keys.create_desk_key(desk)
         except keys.NoRecoveryKey:
             raise CommandError("No recovery key: run create_recovery_key first.") from None
+        except trust.TrustError as exc:
+            raise CommandError(f"Refused: {exc}") from None
         wraps = dk.wraps.count()
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,4 +1,8 @@
-"""Create the offline recovery key pair.
+"""Create a recovery key pair ON THIS MACHINE: development and tests only.
+
+In production the recovery key is made offline (``python -m tips.recovery_tool create``)
+and only its public half imported (``import_recovery_key``): this command refuses to run
+unless ``TIP_RECOVERY_KEY_AUTO_TRUST`` is on (development, tests, the benchmark).
 
 The public half is stored (and becomes the active recovery key); the private half is
 written to ``--out`` (mode 0600, never overwritten) for the operator to move offline, for
@@ -8,6 +12,7 @@ sealed while this key was active, even if every investigator lost their passphra
 
 import os
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from tips import keys
@@ -20,6 +25,11 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, help="file to create for the private key")
 
     def handle(self, *args, out, **options):
+        if not getattr(settings, "TIP_RECOVERY_KEY_AUTO_TRUST", False):
+            raise CommandError(
+                "The recovery key is never made on the server: run `python -m "
+                "tips.recovery_tool create` offline, then `manage.py import_recovery_key`."
+            )
         try:
             # O_EXCL: refuse to overwrite; 0600 from creation (no window with wider rights).
             fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -42,13 +42,41 @@ def _create_private(path: Path, mode="wb"):
     return os.fdopen(fd, mode)
 
 
+def _load_key(key: str, shares, passphrase_file) -> tuple[str, bytes]:
+    """The offline tool's encrypted file (shares or passphrase), or a development key file."""
+    from tips import recovery_tool
+
+    try:
+        return load_recovery_key_file(key)  # development: plain JSON written by the demo
+    except KeyManagementError:
+        pass
+    try:
+        words = [recovery_tool.read_share(p) for p in shares]
+        passphrase = None
+        if passphrase_file:
+            passphrase = Path(passphrase_file).read_text().rstrip("\n")
+        elif not words:
+            import getpass
+
+            passphrase = getpass.getpass("Recovery key passphrase: ")
+        return recovery_tool.load_private_key(key, passphrase=passphrase, shares=words)
+    except (OSError, recovery_tool.RecoveryToolError) as exc:
+        raise CommandError(f"{key}: {exc}") from None
+
+
 class Command(BaseCommand):
     help = "Decrypt a tip export offline with the recovery key file."
     requires_system_checks = []
     requires_migrations_checks = False
 
     def add_arguments(self, parser):
-        parser.add_argument("--key", required=True, help="recovery key file")
+        parser.add_argument(
+            "--key", required=True, help="recovery key file (recovery-private.json, or dev JSON)"
+        )
+        parser.add_argument(
+            "--share", action="append", default=[], help="a custodian's share file (repeat)"
+        )
+        parser.add_argument("--passphrase-file", help="file holding the key file's passphrase")
         parser.add_argument(
             "--in",
             dest="export",
@@ -57,11 +85,8 @@ class Command(BaseCommand):
         )
         parser.add_argument("--out", help="directory to write the decrypted tip to")
 
-    def handle(self, *args, key, export, out=None, **options):
-        try:
-            suite, private = load_recovery_key_file(key)
-        except KeyManagementError:
-            raise CommandError(f"{key} is not a readable recovery key file.") from None
+    def handle(self, *args, key, export, out=None, share=(), passphrase_file=None, **options):
+        suite, private = _load_key(key, share, passphrase_file)
         key_id = crypto.key_fingerprint(crypto.public_key_for(suite, private))
         source = Path(export)
         files = sorted(source.glob("*.zip")) if source.is_dir() else [source]

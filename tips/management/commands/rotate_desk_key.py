@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tips import keys
+from tips import keys, trust
 
 from ._desk_arg import find_desk
 
@@ -19,6 +19,8 @@ class Command(BaseCommand):
             dk = keys.rotate_desk_key(desk)
         except keys.NoRecoveryKey:
             raise CommandError("No recovery key: run create_recovery_key first.") from None
+        except trust.TrustError as exc:
+            raise CommandError(f"Refused: {exc}") from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"Desk {desk} (id {desk.pk}): key v{dk.version} {dk.key_id} is now active, "

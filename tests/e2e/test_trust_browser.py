@@ -1,0 +1,110 @@
+"""Real browser (issue 14): first second-factor enrolment with a handed-over code, and a
+desk membership that takes two people (a key holder proposes, a supervisor approves)."""
+
+import re
+
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.triage.conftest import PASSPHRASE, world  # noqa: F401 - fixture
+
+from .conftest import assert_clean_console
+
+
+def _code(device) -> str:
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}"
+
+
+def _login(page, base, username):
+    page.goto(base + "/admin/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", f"login-{username}-pw-0123")
+    page.click("button[type=submit]")
+
+
+def _login_verified(page, base, user):
+    device = TOTPDevice.objects.create(user=user, name="tips", confirmed=True)
+    _login(page, base, user.username)
+    page.wait_for_url(re.compile(r"/admin/tips/2fa/verify/"))
+    page.fill("input[name=token]", _code(device))
+    page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/"))
+    assert_clean_console(page)
+
+
+@pytest.mark.e2e
+def test_first_enrolment_needs_the_handed_over_code(live_server, browser_page, world):  # noqa: F811
+    from tips import enrolment
+
+    base = live_server.url
+    code = enrolment.issue_code(world.inv_b, issued_by=world.supervisor)  # handed over
+    page = browser_page()
+    _login(page, base, "inv_b")
+    # The password alone leads to the enrolment-code page, not to a secret or the admin.
+    page.wait_for_url(re.compile(r"/admin/tips/2fa/enrol/"))
+    assert page.locator("input[name=token]").count() == 0 and "otpauth" not in page.content()
+    page.goto(base + "/admin/pages/")
+    assert "/admin/tips/2fa/enrol/" in page.url
+    page.fill("input[name=code]", "AAAA-BBBB-CCCC")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert "/admin/tips/2fa/enrol/" in page.url  # a wrong code: still asked for the code
+    assert page.locator("input[name=token]").count() == 0
+    page.fill("input[name=code]", code)
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/tips/2fa/setup/"))
+    assert page.locator("main svg path").count() >= 1  # the QR code and secret, only now
+    assert_clean_console(page)
+    device = TOTPDevice.objects.get(user=world.inv_b, confirmed=False)
+    assert device.key.startswith("e1:")  # encrypted at rest
+    page.locator("input[name=token]:visible").first.fill(_code(device))
+    with page.expect_navigation():
+        page.locator("form:has(input[name=token]:visible) button[type=submit]").first.click()
+    assert TOTPDevice.objects.get(user=world.inv_b).confirmed
+    assert_clean_console(page)
+    page.goto(base + "/admin/")
+    assert page.url.rstrip("/").endswith("/admin")
+    assert_clean_console(page)
+
+
+@pytest.mark.e2e
+def test_membership_takes_a_key_holder_and_another_supervisor(
+    live_server,
+    browser_page,
+    world,  # noqa: F811
+):
+    from tips.models import DeskKeyWrap, DeskMembership, MembershipProposal
+
+    base = live_server.url
+    holder = browser_page()
+    _login_verified(holder, base, world.inv_a)
+    holder.goto(base + "/admin/tips/vault/unlock/")
+    holder.fill("input[name=passphrase]", PASSPHRASE)
+    holder.click("main button[type=submit]")
+    holder.goto(base + "/admin/tips/members/")
+    holder.select_option("select[name=user]", str(world.reader.pk))
+    holder.click("form:has(select[name=user]) button[type=submit]")
+    holder.wait_for_selector("#proposals")
+    assert_clean_console(holder)
+    proposal = MembershipProposal.objects.get(user=world.reader)
+    assert not DeskMembership.objects.filter(user=world.reader, desk=world.desk_a).exists()
+
+    boss = browser_page()
+    _login_verified(boss, base, world.supervisor)
+    boss.goto(base + "/admin/tips/members/")
+    boss.click("#proposals button[value=approve]")
+    boss.wait_for_load_state("networkidle")
+    assert boss.locator("#proposals").count() == 0
+    assert_clean_console(boss)
+    proposal.refresh_from_db()
+    assert proposal.state == "approved" and proposal.decided_by == world.supervisor
+    assert DeskMembership.objects.filter(user=world.reader, desk=world.desk_a).exists()
+
+    # The key holder now passes on the key.
+    holder.goto(base + "/admin/tips/members/")
+    holder.click(f"form:has(input[name=user][value='{world.reader.pk}']) button[type=submit]")
+    holder.wait_for_load_state("networkidle")
+    assert_clean_console(holder)
+    assert DeskKeyWrap.objects.filter(user=world.reader, desk_key__desk=world.desk_a).exists()
