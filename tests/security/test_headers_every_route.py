@@ -223,7 +223,7 @@ def _sweep(ids, *, secure=False, prod=False):
                 if method == "post" and url.startswith("/static/"):
                     continue
                 if who == "staff" and signed_out:
-                    staff.force_login(ids["admin"])  # the walk just signed itself out
+                    login_verified(staff, ids["admin"])  # the walk just signed itself out
                 response = getattr(client, method)(url, secure=secure)
                 if who == "staff":
                     # Wagtail's logout deletes the session cookie even on a refused GET.
