@@ -98,3 +98,27 @@ def _migration_data_after_flush(request):
         request.getfixturevalue("transactional_db")
         _restore_migration_data()
     yield
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's superuser client, verified with a second factor: every privileged
+    account must pass it before any admin page (issue 14, tips.enrolment)."""
+    from django.test import Client
+
+    client = Client()
+    login_verified(client, admin_user)
+    return client
+
+
+def login_verified(client, user):
+    """Log ``user`` in with a confirmed TOTP device, as after entering a code."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="tips", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device

@@ -78,13 +78,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "tips.enrolment.SecondFactorMiddleware",  # privileged accounts: 2FA before any admin page
-    "tips.roles.GenericScreenGuardMiddleware",  # tip roles not editable in Settings → Users
     "mostwanted.middleware.SessionIdleTimeoutMiddleware",  # idle 30 min, absolute 8 h
     "tips.admin.throttle.LoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mostwanted.middleware.ContentSecurityPolicyMiddleware",  # django-csp + admin directives
+    # After the header middlewares, so their redirects carry CSP and X-Frame-Options too.
+    "tips.enrolment.SecondFactorMiddleware",  # privileged accounts: 2FA before any admin page
+    "tips.roles.GenericScreenGuardMiddleware",  # tip roles not editable in Settings → Users
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from tests.conftest import login_verified
 from tests.tips_core.helpers import make_tip_line_ready
 from tests.triage.conftest import make_user, world  # noqa: F401 - fixtures
 from tips import antispam, ratelimit, selectors, services
@@ -159,7 +160,7 @@ def test_supervisor_chooses_the_default_desk_in_the_admin(client, world):  # noq
     url = reverse(
         "wagtailsettings:edit", args=["tips", "tiplinesettings", TipLineSettings.load().pk]
     )
-    client.force_login(world.supervisor)
+    login_verified(client, world.supervisor)  # second factor first (issue 14)
     assert client.get(url).status_code == 200
     response = client.post(url, {"default_desk": world.desk_b.pk})
     assert response.status_code == 302
