@@ -659,3 +659,6 @@ class TipLineSettings(BaseGenericSetting):
             problem = desk_problem(self.default_desk)
             if problem is not None:
                 raise ValidationError({"default_desk": problem_message(problem, self.default_desk)})
+
+
+from .media_models import ResumableUpload  # noqa: E402, F401 (incident media: tips.resumable)
