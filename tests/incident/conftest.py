@@ -37,13 +37,13 @@ def tipline(db):
 @pytest.fixture
 def incident(tipline):
     """A live incident appeal (fr) with an open intake window, routed to the desk."""
-    from wagtail.models import Locale, Page
+    from wagtail.models import Locale, Site
 
     from appeals.models import AppealIndexPage, AppealPage
 
     for code in ("fr", "nl", "de", "en"):
         Locale.objects.get_or_create(language_code=code)
-    root = Page.get_first_root_node()
+    root = Site.objects.get(is_default_site=True).root_page
     index = root.add_child(instance=AppealIndexPage(title="Avis", slug="avis-incident"))
     return index.add_child(
         instance=AppealPage(
