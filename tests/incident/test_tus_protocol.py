@@ -190,3 +190,16 @@ def test_encrypting_reader_round_trip_matches_format():
     key = crypto.new_attachment_key()
     enc = crypto.EncryptingReader(io.BytesIO(b"abc" * 50_000), key)
     assert crypto.DecryptingReader(io.BytesIO(enc.read()), key).read() == b"abc" * 50_000
+
+
+def test_scheduled_job_purges_expired_uploads(client, incident):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    upload_all(client, incident, b"g" * 2000, chunk=1000)
+    ResumableUpload.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    out = StringIO()
+    call_command("run_scheduled_jobs", stdout=out)
+    assert "purge_uploads: 1 expired upload(s) deleted" in out.getvalue()
+    assert not ResumableUpload.objects.exists()
