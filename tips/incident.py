@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from django.core.files import File
 from django.utils.translation import gettext as _
 
-from . import crypto, resumable
+from . import crypto, resumable, upload_readers
 from .attachments import StagedAttachment, discard_staged, stage_attachment
 from .sandbox import sanitize_in_sandbox
 from .sanitize import ImageRejected
@@ -75,8 +75,8 @@ def from_resumable(upload, secret: bytes) -> Incoming:
     return Incoming(
         upload.media_kind,
         upload.extension,
-        lambda: resumable.PartsReader(upload, key),
-        lambda: resumable.SeekablePartsReader(upload, key),
+        lambda: upload_readers.PartsReader(upload, key),
+        lambda: upload_readers.SeekablePartsReader(upload, key),
     )
 
 
@@ -175,15 +175,26 @@ def clean_one(incoming: Incoming, number: int, *, keep_when_where: bool) -> list
 
 def refusal_message(number: int, code: str) -> str:
     messages = {
-        "wrong_container": _("File %(n)d is not the kind of file its name says. Send the file as your phone or camera recorded it."),
-        "unsupported_codec": _("File %(n)d uses a video format we cannot keep without changing it. Send the file as your phone recorded it."),
+        "wrong_container": _(
+            "File %(n)d is not the kind of file its name says. "
+            "Send the file as your phone or camera recorded it."
+        ),
+        "unsupported_codec": _(
+            "File %(n)d uses a video format we cannot keep without changing it. "
+            "Send the file as your phone recorded it."
+        ),
         "too_many_pixels": _("File %(n)d has dimensions we cannot accept."),
         "too_long": _("File %(n)d is longer than we can accept (6 hours)."),
         "too_complex": _("File %(n)d took too long to check. Try a shorter clip."),
-        "processing_failed": _("File %(n)d could not be checked right now. Please try again later."),
-        "unsupported_type": _("File %(n)d is not a photo or video we accept (JPEG, PNG, WebP, HEIC; MP4, MOV, 3GP, WebM, MKV)."),
+        "processing_failed": _(
+            "File %(n)d could not be checked right now. Please try again later."
+        ),
+        "unsupported_type": _(
+            "File %(n)d is not a photo or video we accept "
+            "(JPEG, PNG, WebP, HEIC; MP4, MOV, 3GP, WebM, MKV)."
+        ),
         "incomplete": _("File %(n)d has not finished uploading. Wait until its bar is full."),
-    }  # fmt: skip
+    }
     text = messages.get(code) or _("File %(n)d is damaged or is not a photo or video we accept.")
     return text % {"n": number}
 
@@ -229,5 +240,3 @@ def release_uploads(uploads) -> None:
             resumable.terminate(upload)
         except Exception as exc:  # noqa: BLE001 - the expiry job deletes what remains
             logger.warning("incident media: could not delete an upload (%s)", type(exc).__name__)
-
-

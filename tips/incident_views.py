@@ -38,8 +38,8 @@ KEEP_FIELD = "keep_when_where"
 
 
 def _appeal_or_404(appeal_id):
-    from appeals.models import AppealPage
     from appeals.choices import Kind
+    from appeals.models import AppealPage
 
     page = AppealPage.objects.live().filter(pk=appeal_id, kind=Kind.INCIDENT).first()
     if page is None:
@@ -59,6 +59,7 @@ def _render(request, appeal, form, *, status=200, errors=(), keep=False):
         "max_files": incident.max_files(appeal),
         "max_file_bytes": resumable.max_file_bytes(appeal),
         "upload_url": reverse("tips:upload_collection"),
+        "chunk_bytes": int(getattr(settings, "TIP_UPLOAD_CHUNK_BYTES", 8 * 1024 * 1024)),
     }
     return views._no_store(  # noqa: SLF001
         render(request, "tips/incident_form.html", context, status=status)

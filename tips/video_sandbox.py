@@ -29,7 +29,6 @@ import logging
 import re
 import signal
 import struct
-import subprocess
 import sys
 import tempfile
 import threading

@@ -70,7 +70,9 @@ def metadata(filename, appeal_id):
 def create(client, secret, appeal, length, filename="clip.mp4"):
     response = client.post(
         UPLOAD_URL,
-        **tus_headers(secret, **{"Upload-Length": length, "Upload-Metadata": metadata(filename, appeal.pk)}),
+        **tus_headers(
+            secret, **{"Upload-Length": length, "Upload-Metadata": metadata(filename, appeal.pk)}
+        ),
     )
     return response
 

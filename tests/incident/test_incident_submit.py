@@ -84,7 +84,9 @@ def test_resumable_video_becomes_a_sealed_tip(client, incident, tipline):
 
 def test_canary_nowhere_at_rest(client, incident, tipline):
     video = make_video()
-    token, secret = upload_all(client, incident, video, filename=f"{CANARY}.mov".replace(".mov", ".mp4"))
+    token, secret = upload_all(
+        client, incident, video, filename=f"{CANARY}.mov".replace(".mov", ".mp4")
+    )
     client.post(url(incident), form_data(upload_tokens=token, upload_secret=secret))
     assert Tip.objects.count() == 1
     needles = [CANARY.encode(), b"50.8467", b"+50.84", b"iPhone"]

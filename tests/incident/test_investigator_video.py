@@ -11,7 +11,8 @@ from wagtail.models import ModelLogEntry
 from tips import incident
 from tips.services import tip_submit
 
-from ..triage.conftest import _fast_and_clean, unlock, verified_login, world  # noqa: F401
+from ..triage.conftest import _fast_and_clean, unlock, verified_login  # noqa: F401
+from ..triage.conftest import world as world  # noqa: F401, PLC0414
 from .videos import make_video
 
 pytestmark = [
@@ -27,9 +28,7 @@ class _Plain(io.BytesIO):
 
 
 def video_tip(desk, original, keep=True):
-    incoming = incident.Incoming(
-        "video", "mp4", lambda: _Plain(original), lambda: _Plain(original)
-    )
+    incoming = incident.Incoming("video", "mp4", lambda: _Plain(original), lambda: _Plain(original))
     batch = incident.clean_all([incoming], keep_when_where=keep)
     assert not batch.errors
     return tip_submit(desk=desk, fields={"what": "video"}, attachments=batch.staged,

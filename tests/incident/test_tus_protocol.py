@@ -9,7 +9,7 @@ import io
 import pytest
 from django.utils import timezone
 
-from tips import crypto, resumable
+from tips import crypto, resumable, upload_readers
 from tips.attachments import tip_storage
 from tips.media_models import ResumableUpload
 
@@ -47,12 +47,16 @@ def test_create_head_patch_and_resume(client, incident):
     assert r["Upload-Offset"] == str(len(data))
     row = ResumableUpload.objects.get()
     assert row.complete and len(row.parts) == 2
-    reader = resumable.PartsReader(row, resumable.unwrap_file_key(row, resumable.parse_secret(secret)))
+    reader = upload_readers.PartsReader(
+        row, resumable.unwrap_file_key(row, resumable.parse_secret(secret))
+    )
     got = b""
     while chunk := reader.read(10**6):
         got += chunk
     assert got == data and reader.sha256.digest() == hashlib.sha256(data).digest()
-    seekable = resumable.SeekablePartsReader(row, resumable.unwrap_file_key(row, resumable.parse_secret(secret)))
+    seekable = upload_readers.SeekablePartsReader(
+        row, resumable.unwrap_file_key(row, resumable.parse_secret(secret))
+    )
     seekable.seek(99_990)
     assert seekable.read(20) == data[99_990:100_010]  # across the two parts
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-
 import math
 import struct
 from fractions import Fraction
@@ -58,7 +57,9 @@ def make_video(
     frames = int(seconds * fps)
     for i in range(frames):
         image = Image.new("RGB", size, ((i * 7) % 255, 40, 90))
-        ImageDraw.Draw(image).rectangle((0, 0, (i * 5) % size[0] + 1, size[1] // 2), fill=(0, 200, 0))
+        ImageDraw.Draw(image).rectangle(
+            (0, 0, (i * 5) % size[0] + 1, size[1] // 2), fill=(0, 200, 0)
+        )
         frame = av.VideoFrame.from_image(image)
         frame.pts = i
         for packet in video.encode(frame):

@@ -77,7 +77,7 @@
     items.push(item);
     item.upload = new window.tus.Upload(file, {
       endpoint: form.dataset.uploadUrl,
-      chunkSize: 8 * 1024 * 1024,
+      chunkSize: parseInt(form.dataset.chunkBytes, 10) || 8 * 1024 * 1024,
       retryDelays: [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000],
       headers: { "Upload-Secret": secret },
       metadata: { filename: file.name, appeal: appeal },

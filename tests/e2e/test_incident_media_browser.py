@@ -1,0 +1,164 @@
+"""Real browser: a citizen sends a video of an incident through the resumable upload (a
+chunk cut by a lost connection, then resumed; paused and resumed by hand), and the
+fugitives desk's investigator plays and seeks it in the tip detail. Every page: no CSP
+violation, no console error. The server is the demo state plus one incident appeal.
+"""
+
+import re
+
+import pytest
+
+from tests.e2e.conftest import (
+    _prepare_database,
+    _server_env,
+    assert_clean_console,
+    running_server,
+)
+from tests.e2e.test_investigator_journey import ACCOUNT, admin_login
+from tests.incident.videos import CANARY, make_video
+
+CHUNK = 32 * 1024
+CREATE_INCIDENT = """
+from appeals.models import AppealIndexPage, AppealPage
+from tips.models import DeskMembership
+from wagtail.models import Locale
+desk = DeskMembership.objects.filter(user__username="investigator-fugitives").first().desk
+index = AppealIndexPage.objects.filter(locale=Locale.get_default()).first()
+page = index.add_child(instance=AppealPage(
+    title="Incident du marché", slug="incident-marche", kind="incident", desk=desk))
+page.save_revision().publish()
+print(page.pk)
+"""
+
+
+@pytest.fixture(scope="module")
+def incident_server(tmp_path_factory):
+    import subprocess
+    import sys
+
+    from tests.e2e.conftest import REPO
+
+    root = tmp_path_factory.mktemp("e2e-incident")
+    (root / "media").mkdir()
+    env = _server_env(root)
+    env["TIP_UPLOAD_CHUNK_BYTES"] = str(CHUNK)
+    env["TIP_FORM_MIN_SECONDS"] = "0"
+    _prepare_database(root, env)
+    out = subprocess.run(  # noqa: S603 - fixed command line
+        [sys.executable, str(REPO / "manage.py"), "shell", "-c", CREATE_INCIDENT],
+        cwd=REPO, env=env, check=True, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    appeal_id = int(out.stdout.strip().splitlines()[-1])
+    with running_server(root, env) as url:
+        yield url, appeal_id
+
+
+@pytest.mark.e2e
+def test_resumable_upload_cut_resumed_then_played_and_seeked(incident_server, browser_page):
+    base, appeal_id = incident_server
+    video = make_video(seconds=6, size=(640, 360))
+    assert len(video) > 6 * CHUNK
+    page = browser_page(viewport={"width": 1280, "height": 900}, locale="fr-BE")
+
+    # The incident's page leads to its upload form.
+    page.goto(f"{base}/en/tip/incident/{appeal_id}/")
+    assert_clean_console(page)
+    assert page.locator("#id_keep_when_where").is_checked() is False
+
+    patches = []  # (offset, sent) of every PATCH the browser made
+    state = {"cut": False, "cuts": 0}
+
+    def route(r):
+        request = r.request
+        if request.method == "PATCH":
+            offset = int(request.headers.get("upload-offset", "0"))
+            patches.append(offset)
+            if state["cut"]:
+                state["cuts"] += 1
+                return r.abort("connectionreset")
+        return r.continue_()
+
+    page.route(re.compile(r".*/tip/upload/.*"), route)
+    sent = []
+
+    def on_patch_done(response):
+        if response.request.method == "PATCH" and response.status == 204:
+            sent.append(int(response.headers["upload-offset"]))
+            if len(sent) == 3:
+                state["cut"] = True  # the connection drops after the third chunk
+
+    page.on("response", on_patch_done)
+    page.set_input_files(
+        "#id_media",
+        files=[{"name": f"{CANARY}.mp4", "mimeType": "video/mp4", "buffer": video}],
+    )
+    row = page.locator("#incident-files li").first
+    # Cut: the client says it is retrying; then the connection comes back.
+    page.wait_for_function(
+        "() => document.querySelector('#incident-files li .tip-file-state')"
+        ".textContent.includes('…')"
+    )
+    page.wait_for_timeout(1500)
+    assert state["cuts"] >= 1
+    cut_at = sent[-1]
+    state["cut"] = False
+    # Pause and resume by hand too.
+    page.wait_for_function("() => document.querySelector('#incident-files progress').value > 0")
+    button = row.locator("button.tip-file-pause")
+    if button.is_visible():
+        button.click()
+        button.click()
+    page.wait_for_function(
+        "() => document.querySelector('#incident-files li').classList.contains('tip-file-done')",
+        timeout=60_000,
+    )
+    assert sent[-1] == len(video)
+    # After the cut the upload went on from the stored offset: no byte before it re-sent.
+    resumed = [o for o in patches if o >= cut_at]
+    assert min(o for o in patches[len(patches) - len(resumed) :]) >= cut_at
+    assert all(o >= cut_at for o in patches[patches.index(cut_at) :])
+
+    page.fill("#id_what", "Video of the market attack, test e2e-incident-7781")
+    page.click("#incident-send")
+    page.wait_for_selector(".receipt, [class*=receipt]", timeout=90_000)
+    assert_clean_console(page)
+
+    # The investigator plays the video and seeks in it.
+    admin = browser_page(viewport={"width": 1280, "height": 900}, locale="fr-BE")
+    admin_login(admin, base, ACCOUNT)
+    admin.goto(base + "/admin/tips/vault/unlock/")
+    admin.fill("input[name=passphrase]", ACCOUNT.vault_passphrase)
+    admin.click("main button[type=submit]")
+    admin.wait_for_url(re.compile(r"/admin/tips/(\?.*)?$"))
+    admin.locator("tr", has_text="e2e-incident-7781").locator("a.tips-ref").click()
+    admin.wait_for_url(re.compile(r"/admin/tips/\d+/$"))
+    player = admin.locator("video.tips-video-player")
+    player.wait_for()
+    assert admin.evaluate(
+        "() => document.createElement('video').canPlayType('video/mp4; codecs=\"avc1.42E01E\"')"
+    )
+    admin.wait_for_function(
+        "() => document.querySelector('video.tips-video-player').readyState >= 1", timeout=20_000
+    )
+    duration = admin.evaluate("() => document.querySelector('video.tips-video-player').duration")
+    assert 5 < duration < 7
+    admin.evaluate(
+        """() => new Promise((resolve) => {
+            const v = document.querySelector('video.tips-video-player');
+            v.muted = true;
+            v.addEventListener('seeked', resolve, {once: true});
+            v.currentTime = 4.0;
+        })"""
+    )
+    assert (
+        abs(
+            admin.evaluate("() => document.querySelector('video.tips-video-player').currentTime")
+            - 4.0
+        )
+        < 0.6
+    )
+    admin.evaluate("() => document.querySelector('video.tips-video-player').play()")
+    admin.wait_for_timeout(500)
+    main = admin.inner_text("main")
+    assert re.search(r"[0-9a-f]{64}", main)  # the original's hash, sealed
+    assert_clean_console(admin)
