@@ -73,3 +73,30 @@ def test_locked_vault_streams_nothing(client, world):
     verified_login(client, world.inv_b)  # another desk
     unlock(client)
     assert client.get(reverse("tips_admin:video", args=[tip.pk, 0])).status_code == 404
+
+
+def test_case_file_export_has_media_and_manifest_with_hashes(client, world):
+    import json
+    import zipfile
+
+    original = make_video(seconds=1)
+    tip = video_tip(world.desk_a, original)
+    verified_login(client, world.inv_a)
+    unlock(client)
+    url = reverse("tips_admin:export", args=[tip.pk])
+    response = client.post(url)
+    if response.status_code == 405:
+        response = client.get(url)
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    manifest = json.loads(archive.read("manifest.json"))
+    video, poster = manifest
+    assert video["sha256"] == hashlib.sha256(archive.read(video["file"])).hexdigest()
+    assert video["kind"] == "video" and video["codec"] == "h264"
+    # The original's hash as received, sealed at submission, beside the exported file's.
+    assert video["original_size"] == len(original)
+    assert video["original_sha256"] == hashlib.sha256(original).hexdigest()
+    assert (
+        json.loads(archive.read("tip.json"))["attachments"][0]["sha256"]
+        == hashlib.sha256(original).hexdigest()
+    )
+    assert poster["kind"] == "poster"
