@@ -168,3 +168,21 @@ def test_resumable_upload_cut_resumed_then_played_and_seeked(incident_server, br
     main = admin.inner_text("main")
     assert re.search(r"[0-9a-f]{64}", main)  # the original's hash, sealed
     assert_clean_console(admin)
+
+
+@pytest.mark.e2e
+def test_plain_form_without_javascript_takes_a_small_video(incident_server, browser_page):
+    base, appeal_id = incident_server
+    page = browser_page(javascript_enabled=False, viewport={"width": 1280, "height": 900})
+    page.goto(f"{base}/en/tip/incident/{appeal_id}/")
+    assert_clean_console(page)
+    page.set_input_files(
+        "#id_media",
+        files=[{"name": "clip.mp4", "mimeType": "video/mp4", "buffer": make_video(seconds=1)}],
+    )
+    page.check("#id_keep_when_where")
+    page.fill("#id_what", "No-JS video of the market, e2e-incident-nojs")
+    page.click("#incident-send")
+    page.wait_for_selector(".receipt, [class*=receipt]", timeout=90_000)
+    assert_clean_console(page)
+
