@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from . import crypto, resumable, upload_readers
 from .attachments import StagedAttachment, discard_staged, stage_attachment
+from .photo_meta import photo_when_where
 from .sandbox import sanitize_in_sandbox
 from .sanitize import ImageRejected
 from .video_sandbox import VideoRejected, remux_in_sandbox
@@ -126,6 +127,9 @@ def clean_one(incoming: Incoming, number: int, *, keep_when_where: bool) -> list
         reader = incoming.open_seekable()
         try:
             image = sanitize_in_sandbox(reader)
+            if keep_when_where:
+                reader.seek(0)
+                original.update(_when_where({"when_where": photo_when_where(reader)}))
         finally:
             reader.close()
         staged = stage_attachment(

@@ -168,3 +168,39 @@ def test_open_intake_page_links_to_the_incident_form(client, incident):
     assert form.status_code == 200
     assert b"tus.min.js" in form.content and b'name="keep_when_where"' in form.content
     assert b"checked" not in form.content.split(b'name="keep_when_where"')[1][:60]
+
+
+def gps_photo() -> bytes:
+    import io
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "Apple"
+    exif[0x0110] = f"iPhone {CANARY}"
+    exif.get_ifd(0x8769)[0x9003] = "2026:11:30 14:22:05"
+    exif.get_ifd(0x8825).update({1: "N", 2: (50.0, 50.0, 48.12), 3: "E", 4: (4.0, 21.0, 9.0)})
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (120, 30, 30)).save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("keep", [False, True])
+def test_photo_keeps_hash_and_optionally_when_where(client, incident, tipline, keep):
+    photo = gps_photo()
+    token, secret = upload_all(client, incident, photo, filename=f"IMG_{CANARY}.jpg")
+    data = form_data(upload_tokens=token, upload_secret=secret)
+    if keep:
+        data["keep_when_where"] = "on"
+    assert client.post(url(incident), data).status_code == 200
+    tip, document = opened(tipline)
+    entry = document["attachments"][0]
+    assert entry["kind"] == "photo" and entry["sha256"] == hashlib.sha256(photo).hexdigest()
+    stored = read_attachment(tip, document, 0)
+    assert CANARY.encode() not in stored and b"Exif" not in stored
+    if keep:
+        assert entry["captured_at"] == "2026:11:30 14:22:05"
+        assert entry["latitude"] == pytest.approx(50.846700, abs=1e-5)
+        assert entry["longitude"] == pytest.approx(4.3525, abs=1e-5)
+    else:
+        assert "latitude" not in entry and "captured_at" not in entry
