@@ -99,6 +99,24 @@ def test_canary_nowhere_at_rest(client, incident, tipline):
             data = (Path(folder) / name).read_bytes()
             for needle in needles:
                 assert needle not in data and needle.decode() not in name
+    # Through the storage API too (the object store when CI runs these on SeaweedFS).
+    storage, seen = tip_storage(), 0
+
+    def walk(prefix):
+        nonlocal seen
+        dirs, files = storage.listdir(prefix)
+        for name in files:
+            path = f"{prefix}/{name}" if prefix else name
+            with storage.open(path, "rb") as fh:
+                data = fh.read()
+            seen += 1
+            for needle in needles:
+                assert needle not in data and needle.decode() not in path
+        for d in dirs:
+            walk(f"{prefix}/{d}" if prefix else d)
+
+    walk("")
+    assert seen >= 2  # the clean video and its poster
 
 
 def test_keep_when_where_goes_only_into_the_sealed_tip(client, incident, tipline):
