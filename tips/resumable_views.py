@@ -91,7 +91,8 @@ def collection(request):
     except DatabaseError as exc:
         logger.error("upload: database unavailable (%s)", type(exc).__name__)
         return _response(503, Retry_After=60)
-    location = request.build_absolute_uri(reverse("tips:upload", args=[upload.token]))
+    # A path, resolved by the client against the endpoint: right behind any proxy or onion.
+    location = reverse("tips:upload", args=[upload.token])
     return _response(201, Location=location, Upload_Expires=_expires(upload), Upload_Offset=0)
 
 
