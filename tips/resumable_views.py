@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from email.utils import format_datetime
 
+from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpResponse
 from django.urls import reverse
@@ -19,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from mostwanted.storage import STORAGE_ERRORS
 
-from . import resumable
+from . import ratelimit, resumable
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +86,11 @@ def collection(request):
             length = int(request.headers.get("Upload-Length", ""))
         except ValueError:
             raise resumable.UploadError(400, "length_missing") from None
+        # Files per source (keyed like the tip limits: a daily HMAC, never the address).
+        rate = getattr(settings, "TIP_UPLOAD_CREATE_RATE", "60/h")
+        counted = ratelimit.take("tus-create", ratelimit.source_key("tus", request), rate)
+        if counted.over:
+            return _response(429, Retry_After=counted.wait_seconds)
         upload = resumable.create(length=length, metadata=metadata, secret=secret, appeal=appeal)
     except resumable.UploadError as error:
         return _refusal(error)

@@ -450,6 +450,7 @@ TIP_SANDBOX_WALL_SECONDS = env_int("TIP_SANDBOX_WALL_SECONDS", 10)
 # resumable endpoint, unfinished uploads' lifetime, the video sandbox's limits.
 TIP_INCIDENT_MAX_FILE_BYTES = env_int("TIP_INCIDENT_MAX_FILE_BYTES", 4 * 1024**3)
 TIP_UPLOAD_EXPIRY_HOURS = env_int("TIP_UPLOAD_EXPIRY_HOURS", 24)
+TIP_UPLOAD_CREATE_RATE = env_str("TIP_UPLOAD_CREATE_RATE", "60/h")  # files begun per source
 # Bytes per PATCH the browser sends (under the proxy's body limit): a cut costs at most one.
 TIP_UPLOAD_CHUNK_BYTES = env_int("TIP_UPLOAD_CHUNK_BYTES", 8 * 1024 * 1024)
 TIP_VIDEO_SANDBOX_CPU_SECONDS = env_int("TIP_VIDEO_SANDBOX_CPU_SECONDS", 300)

@@ -207,3 +207,12 @@ def test_scheduled_job_purges_expired_uploads(client, incident):
     call_command("run_scheduled_jobs", stdout=out)
     assert "purge_uploads: 1 expired upload(s) deleted" in out.getvalue()
     assert not ResumableUpload.objects.exists()
+
+
+def test_uploads_begun_per_source_are_limited(client, incident, settings):
+    settings.TIP_UPLOAD_CREATE_RATE = "2/h"
+    secret = new_secret()
+    assert create(client, secret, incident, 10).status_code == 201
+    assert create(client, secret, incident, 10).status_code == 201
+    refused = create(client, secret, incident, 10)
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
