@@ -222,3 +222,23 @@ def test_photo_keeps_hash_and_optionally_when_where(client, incident, tipline, k
         assert entry["longitude"] == pytest.approx(4.3525, abs=1e-5)
     else:
         assert "latitude" not in entry and "captured_at" not in entry
+
+
+def test_form_and_page_in_french(client, incident):
+    form = client.get(f"/tip/incident/{incident.pk}/").content.decode()
+    assert "Envoyez vos photos et vidéos de" in form
+    assert "Garder quand et où cela a été filmé" in form
+    page = client.get(incident.get_url()).content.decode()
+    assert "Envoyez vos photos et vidéos de" in page
+
+
+def test_editor_sets_the_intake_window(client, incident):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("ed", "ed@example.org", "pw-ed-0123456789")
+    client.force_login(admin)
+    edit = client.get(f"/admin/pages/{incident.pk}/edit/")
+    assert edit.status_code == 200
+    html = edit.content.decode()
+    assert 'name="intake_opens"' in html and 'name="intake_closes"' in html
+    assert 'value="incident"' in html
