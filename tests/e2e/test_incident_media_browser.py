@@ -268,3 +268,26 @@ def test_upload_continues_after_a_server_restart(tmp_path_factory, browser_page)
     problems = _PROBLEMS.get(id(page.context), [])
     problems[:] = [p for p in problems if "ERR_CONNECTION_REFUSED" not in p]
     assert_clean_console(page)
+
+
+@pytest.mark.e2e
+def test_incident_pages_pass_axe_and_the_html_checker(incident_server, browser_page, tmp_path):
+    import shutil
+
+    from tests.e2e.conftest import run_axe
+    from tests.e2e.test_kinds_browser import _vnu_errors
+
+    base, appeal_id, _root, _env = incident_server
+    axe_page = browser_page(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    saved = []
+    for code in ("fr", "nl", "de", "en"):
+        prefix = "" if code == "fr" else f"/{code}"
+        url = f"{base}{prefix}/tip/incident/{appeal_id}/"
+        axe_page.goto(url)
+        assert axe_page.locator("html").get_attribute("lang") == code
+        assert run_axe(axe_page) == [], code
+        path = tmp_path / f"incident-{code}.html"
+        path.write_text(axe_page.request.get(url).text(), encoding="utf-8")
+        saved.append(path)
+    if shutil.which("java"):
+        assert _vnu_errors(saved) == []
