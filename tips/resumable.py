@@ -34,6 +34,7 @@ import hashlib
 import logging
 import os
 import secrets
+import time
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
@@ -57,8 +58,10 @@ CHECKSUM_ALGORITHMS = "sha256"
 SECRET_HEADER = "Upload-Secret"  # noqa: S105 (a header name)
 _WRAP_INFO = b"mostwanted/tus-file-key/v1:"
 _READ = 64 * 1024
-#: How long one PATCH may hold the row before another request may take over.
-_CLAIM_SECONDS = 15 * 60
+#: A PATCH holds the row this long, renewed while its body keeps arriving: a worker that
+#: died mid-request blocks the resume for at most this long.
+_CLAIM_SECONDS = 60
+_RENEW_SECONDS = 20
 
 VIDEO_EXTENSIONS = {"mp4", "m4v", "mov", "3gp", "3g2", "webm", "mkv"}
 PHOTO_EXTENSIONS = {"jpg", "jpeg", "png", "webp", "heic", "heif"}
@@ -193,6 +196,7 @@ class _Body:
     limit: int
     received: int = 0
     cut: bool = False
+    on_progress: object = None
 
     def __post_init__(self):
         self.sha256 = hashlib.sha256()
@@ -213,6 +217,8 @@ class _Body:
             return b""
         self.received += len(data)
         self.sha256.update(data)
+        if self.on_progress is not None:
+            self.on_progress()
         return data
 
 
@@ -226,6 +232,19 @@ def parse_checksum(header: str | None) -> bytes | None:
         return base64.b64decode(value)
     except (binascii.Error, ValueError):
         raise UploadError(400, "checksum_invalid") from None
+
+
+def _renewer(upload: ResumableUpload):
+    """Extend this request's claim every ``_RENEW_SECONDS`` while the body arrives."""
+    state = {"at": time.monotonic()}
+
+    def renew():
+        if time.monotonic() - state["at"] >= _RENEW_SECONDS:
+            state["at"] = time.monotonic()
+            until = timezone.now() + datetime.timedelta(seconds=_CLAIM_SECONDS)
+            ResumableUpload.objects.filter(pk=upload.pk).update(busy_until=until)
+
+    return renew
 
 
 def _claim(upload: ResumableUpload, offset: int) -> None:
@@ -256,7 +275,8 @@ def append(
     if content_length is not None and content_length > remaining:
         raise UploadError(413, "beyond_length")
     _claim(upload, offset)
-    reader = _Body(body, remaining if content_length is None else content_length)
+    limit = remaining if content_length is None else content_length
+    reader = _Body(body, limit, on_progress=_renewer(upload))
     storage = tip_storage()
     stored = None
     try:

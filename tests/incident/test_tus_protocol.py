@@ -216,3 +216,15 @@ def test_uploads_begun_per_source_are_limited(client, incident, settings):
     assert create(client, secret, incident, 10).status_code == 201
     refused = create(client, secret, incident, 10)
     assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+
+
+def test_a_dead_request_blocks_the_resume_only_briefly(client, incident):
+    """A worker that died mid-PATCH leaves its claim: refused (409) until it lapses, then
+    the client resumes from the recorded offset."""
+    secret = new_secret()
+    location = create(client, secret, incident, 100)["Location"]
+    ResumableUpload.objects.update(busy_until=timezone.now() + datetime.timedelta(seconds=60))
+    assert patch(client, location, secret, 0, b"x" * 10).status_code == 409
+    ResumableUpload.objects.update(busy_until=timezone.now() - datetime.timedelta(seconds=1))
+    assert patch(client, location, secret, 0, b"x" * 10)["Upload-Offset"] == "10"
+    assert resumable._CLAIM_SECONDS <= 60
