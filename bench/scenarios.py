@@ -29,7 +29,7 @@ TARGETS = {
     "sandbox": "< 2 s CPU and < 256 MB per file",
     "flood": "all genuine tips accepted",
     "slow-clients": "all genuine tips accepted",
-    "tus-upload": "reported",
+    "tus-upload": "≥ 0.5× nginx to disk; worker growth ≤ 64 MB",
     "tus-resume": "< one chunk",
     "video-remux": "reported",
 }
