@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw
 
 from . import incident, selectors, services
 
-#: The demo video: 2 s of 320×240 at 12 frames/s, H.264 in MP4 (about 30 kB).
+#: The demo video: 2 s of 320×240 at 12 frames/s, H.264 in MP4 (about 17 kB, made in 0.2 s).
 VIDEO_SIZE = (320, 240)
 VIDEO_FPS = 12
 VIDEO_SECONDS = 2
