@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     MISSING = "missing", _("Missing person")
     UNKNOWN = "unknown", _("Unidentified person")
     OBJECT = "object", _("Object or place")
+    INCIDENT = "incident", _("Incident (photos and videos from the public)")
 
 
 class Status(models.TextChoices):
@@ -34,7 +35,7 @@ RESOLVED_STATUSES = (Status.ARRESTED, Status.IDENTIFIED, Status.FOUND)
 
 #: Kinds about a person whose whereabouts or identity is sought, not a suspect: no offences
 #: and no standard "do not approach" caution (an editor may still write one).
-NON_SUSPECT_KINDS = (Kind.MISSING, Kind.UNKNOWN, Kind.OBJECT)
+NON_SUSPECT_KINDS = (Kind.MISSING, Kind.UNKNOWN, Kind.OBJECT, Kind.INCIDENT)
 
 
 class Sex(models.TextChoices):

@@ -315,6 +315,22 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
         ),
     )
 
+    # --- kind "incident": the window in which the public may send photos and videos
+    # (tips.incident). Empty "opens": open on publication; empty "closes": open until set.
+    intake_opens = models.DateTimeField(_("intake opens"), null=True, blank=True)
+    intake_closes = models.DateTimeField(
+        _("intake closes"),
+        null=True,
+        blank=True,
+        help_text=_("After this, the page says so and points to the general tip line."),
+    )
+    incident_max_file_mb = models.PositiveIntegerField(
+        _("largest file (MB)"), null=True, blank=True, help_text=_("Empty: 4096 MB.")
+    )
+    incident_max_files = models.PositiveSmallIntegerField(
+        _("files per tip"), null=True, blank=True, help_text=_("Empty: 20.")
+    )
+
     base_form_class = AppealPageForm
 
     #: Facts that do not depend on the language: publishing any translation copies them to
@@ -341,6 +357,10 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
         "deceased",
         "facts_country",
         "possible_countries",
+        "intake_opens",
+        "intake_closes",
+        "incident_max_file_mb",
+        "incident_max_files",
     )
     #: Translatable snippets, mapped to their translation in the target language.
     language_neutral_snippets = ("desk", "region")
@@ -398,6 +418,15 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
         ),
         InlinePanel("photos", label=_("photo")),
         FieldPanel("questions"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("intake_opens"), FieldPanel("intake_closes")]),
+                FieldRowPanel(
+                    [FieldPanel("incident_max_file_mb"), FieldPanel("incident_max_files")]
+                ),
+            ],
+            heading=_("Incident: photos and videos from the public"),
+        ),
     ]
 
     search_fields = Page.search_fields + [
@@ -444,6 +473,17 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
     def with_listing_data(cls, qs, nationalities=True):
         """Prefetch photos, renditions, offences (and nationalities) in constant queries."""
         return qs.prefetch_related(*cls.listing_prefetches(nationalities))
+
+    @property
+    def intake_open(self) -> bool:
+        """An incident appeal takes photos and videos only inside its window."""
+        now = timezone.now()
+        return (
+            self.kind == Kind.INCIDENT
+            and self.asks_for_help
+            and (self.intake_opens is None or self.intake_opens <= now)
+            and (self.intake_closes is None or now < self.intake_closes)
+        )
 
     @property
     def is_resolved(self) -> bool:
@@ -576,8 +616,9 @@ class AppealPage(PublicPageMixin, RoutablePageMixin, Page):
         from django.urls import reverse
         from django.utils import translation
 
+        name = "tips:incident" if self.kind == Kind.INCIDENT else "tips:submit_for_appeal"
         with translation.override(lang or translation.get_language()):
-            return reverse("tips:submit_for_appeal", kwargs={"appeal_id": self.pk})
+            return reverse(name, kwargs={"appeal_id": self.pk})
 
     def get_context(self, request, *args, **kwargs):
         from django.db.models import prefetch_related_objects

@@ -38,6 +38,9 @@ ORDER = [
     "flood",
     "slow-clients",
     "sandbox",
+    "tus-upload",
+    "tus-resume",
+    "video-remux",
 ]
 
 

@@ -29,6 +29,9 @@ TARGETS = {
     "sandbox": "< 2 s CPU and < 256 MB per file",
     "flood": "all genuine tips accepted",
     "slow-clients": "all genuine tips accepted",
+    "tus-upload": "≥ 0.5× nginx to disk; worker growth ≤ 64 MB",
+    "tus-resume": "< one chunk",
+    "video-remux": "reported",
 }
 
 
@@ -1009,6 +1012,15 @@ def _sandbox_scenario(ctx: Context) -> dict:
     return sandbox(ctx)
 
 
+def _incident(name):
+    def run(ctx: Context) -> dict:
+        from . import incident
+
+        return getattr(incident, name)(ctx)
+
+    return run
+
+
 SCENARIOS = {
     "static": static,
     "proxy": proxy,
@@ -1023,4 +1035,7 @@ SCENARIOS = {
     "sandbox": _sandbox_scenario,
     "flood": _flood_scenario,
     "slow-clients": _slow_clients_scenario,
+    "tus-upload": _incident("tus_upload"),
+    "tus-resume": _incident("tus_resume"),
+    "video-remux": _incident("video_remux"),
 }

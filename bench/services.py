@@ -253,12 +253,22 @@ http {{
         listen 127.0.0.1:{static_port};
         root {static_site};
         location / {{ try_files $uri =404; }}
+        location = /bench-sink-done {{ return 204; }}
     }}
 
     # the shipped public server's locations, over plain HTTP.
     server {{
         listen 127.0.0.1:{proxy_port};
         server_name _;
+        # scenario "tus-upload": the reference, nginx writing a request body to disk alone
+        # (read in full into a temporary file, then a body-less request to a 204).
+        location = /bench-sink {{
+            client_max_body_size 0;
+            client_body_in_file_only clean;
+            proxy_pass_request_body off;
+            proxy_set_header Content-Length "";
+            proxy_pass http://127.0.0.1:{static_port}/bench-sink-done;
+        }}
         include {snippets}/locations.conf;
     }}
 

@@ -37,6 +37,8 @@ STORAGE_TESTS = (
     "tests/appeals/test_withdraw.py",
     "tests/appeals/test_api.py",
     "tests/appeals/test_rendering.py",
+    "tests/incident/test_tus_protocol.py",
+    "tests/incident/test_incident_submit.py",
 )
 
 

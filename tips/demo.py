@@ -9,7 +9,9 @@ every role can be tried at once after ``make run``:
 3. desk memberships, then a key for every desk, wrapped to its members and to recovery;
 4. the default desk for general tips (Settings → Tip line): the fugitive search unit;
 5. a dozen tips sent through the real service (sealed; some with a drawn photo; one urgent;
-   one with a question from the desk, answerable with :data:`DEMO_RECEIPT`).
+   one with a question from the desk, answerable with :data:`DEMO_RECEIPT`), then three
+   tips with photos and a generated video about the demo incident appeal
+   (``tips.demo_incident``).
 
 Every step checks what exists and skips it, so a second run changes nothing.
 """
@@ -33,7 +35,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image, ImageDraw, ImageFont
 from wagtail.models import Locale
 
-from . import keys, receipts, selectors, services, twofactor
+from . import demo_incident, keys, receipts, selectors, services, twofactor
 from .attachments import stage_attachment
 from .models import DeskMembership, InvestigatorKey, Tip
 from .permissions import INVESTIGATORS, SUPERVISORS
@@ -403,6 +405,7 @@ def submit_demo_tips(users_by_desk_id) -> list[services.SubmittedTip]:
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
         for n, demo in enumerate(TIPS):
             sent.append(_submit_one(n, demo, users_by_desk_id))
+        sent.extend(demo_incident.submit_incident_tips())
     return sent
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import incident_views, resumable_views, views
 from .followup import views as followup_views
 from .padding import padded_pages
 
@@ -12,6 +12,14 @@ urlpatterns = [
     # Success and refusal pages padded to one size bucket (the access log's byte count).
     path("tip/", padded_pages(views.submit), name="submit"),
     path("tip/appeal/<int:appeal_id>/", padded_pages(views.submit), name="submit_for_appeal"),
+    # Incident appeals: photos and videos, resumable uploads (tus 1.0, tips/resumable.py).
+    path(
+        "tip/incident/<int:appeal_id>/",
+        padded_pages(incident_views.incident_submit),
+        name="incident",
+    ),
+    path("tip/upload/", resumable_views.collection, name="upload_collection"),
+    path("tip/upload/<str:token>/", resumable_views.upload, name="upload"),
     path("tip/receipt/", views.receipt_download, name="receipt_download"),
     path("tip/how-your-tip-is-protected/", views.protection, name="protection"),
     path("tip/follow-up/", padded_pages(followup_views.followup), name="followup"),

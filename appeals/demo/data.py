@@ -275,6 +275,12 @@ KIND_CAPTIONS = {
         "Die Straße, in der die Tasche abgestellt wurde (Demo-Zeichnung)",
         "The street where the bag was left (demo drawing)",
     ),
+    "scene": (
+        "Le carrefour où l'incident a eu lieu (dessin de démonstration)",
+        "Het kruispunt waar het incident plaatsvond (demonstratietekening)",
+        "Die Kreuzung, an der sich der Vorfall ereignete (Demo-Zeichnung)",
+        "The crossroads where the incident happened (demo drawing)",
+    ),
     "efit": (
         "Portrait-robot (démonstration)",
         "Robotfoto (demonstratie)",
@@ -406,6 +412,31 @@ KIND_APPEALS = [
             "<p>Deze tas werd 's nachts voor een woning achtergelaten. Herkent u deze tas of deze straat? Weet u van wie hij is?</p>",
             "<p>Diese Tasche wurde nachts vor einem Wohnhaus abgestellt. Erkennen Sie diese Tasche oder diese Straße? Wissen Sie, wem sie gehört?</p>",
             "<p>This bag was left in front of a house during the night. Do you recognise this bag or this street? Do you know whose it is?</p>",
+        ),
+    },
+    # Issue 18: an incident appeal whose intake window is open (a citizen can send photos
+    # and videos); its tips go to the witness appeals desk (DESKS[2]).
+    {
+        "kind": "incident",
+        "title": (
+            "Incident au carrefour Léopold, Gand : vos photos et vidéos",
+            "Incident aan het Leopoldkruispunt, Gent: uw foto's en video's",
+            "Vorfall an der Leopold-Kreuzung, Gent: Ihre Fotos und Videos",
+            "Incident at the Leopold crossroads, Ghent: your photos and videos",
+        ),
+        "sex": "unknown",
+        "region": "east-flanders",
+        "possible": [],
+        "days_ago": 1,
+        "intake_days": 30,
+        "desk": 2,
+        "photos": [("scene", "place")],
+        "place": ("Gand", "Gent", "Gent", "Ghent"),
+        "facts": (
+            "<p>Samedi soir, une bagarre a éclaté au carrefour Léopold. Vous avez filmé ou photographié la scène ? Envoyez-nous vos fichiers tels que votre téléphone les a enregistrés.</p>",
+            "<p>Zaterdagavond brak een vechtpartij uit aan het Leopoldkruispunt. Hebt u de feiten gefilmd of gefotografeerd? Stuur ons uw bestanden zoals uw telefoon ze heeft opgenomen.</p>",
+            "<p>Am Samstagabend kam es an der Leopold-Kreuzung zu einer Schlägerei. Haben Sie die Szene gefilmt oder fotografiert? Senden Sie uns Ihre Dateien so, wie Ihr Telefon sie aufgenommen hat.</p>",
+            "<p>On Saturday evening a fight broke out at the Leopold crossroads. Did you film or photograph it? Send us your files as your phone recorded them.</p>",
         ),
     },
 ]

@@ -130,6 +130,7 @@ DRAWINGS = {
     "belongings": belongings,
     "object": obj,
     "place": place,
+    "scene": place,  # the incident appeal's street (issue 18)
     "efit": efit,
     "reconstruction": reconstruction,
 }

@@ -351,6 +351,8 @@ CONTENT_SECURITY_POLICY = {
 ADMIN_URL_PREFIX = "/admin/"
 CONTENT_SECURITY_POLICY_ADMIN = {
     "frame-src": [SELF],
+    # Incident videos play in the tip detail, streamed from the admin's own origin.
+    "media-src": [SELF],
     "style-src": [SELF, UNSAFE_INLINE],
 }
 
@@ -453,6 +455,16 @@ TIP_IMAGE_MAX_PIXELS_PER_BYTE = env_int("TIP_IMAGE_MAX_PIXELS_PER_BYTE", 250)
 TIP_SANDBOX_CPU_SECONDS = env_int("TIP_SANDBOX_CPU_SECONDS", 4)
 TIP_SANDBOX_MEMORY_MB = env_int("TIP_SANDBOX_MEMORY_MB", 384)
 TIP_SANDBOX_WALL_SECONDS = env_int("TIP_SANDBOX_WALL_SECONDS", 10)
+# Incident media (tips/resumable.py, tips/video_sandbox.py): largest file through the
+# resumable endpoint, unfinished uploads' lifetime, the video sandbox's limits.
+TIP_INCIDENT_MAX_FILE_BYTES = env_int("TIP_INCIDENT_MAX_FILE_BYTES", 4 * 1024**3)
+TIP_UPLOAD_EXPIRY_HOURS = env_int("TIP_UPLOAD_EXPIRY_HOURS", 24)
+TIP_UPLOAD_CREATE_RATE = env_str("TIP_UPLOAD_CREATE_RATE", "60/h")  # files begun per source
+# Bytes per PATCH the browser sends (under the proxy's body limit): a cut costs at most one.
+TIP_UPLOAD_CHUNK_BYTES = env_int("TIP_UPLOAD_CHUNK_BYTES", 8 * 1024 * 1024)
+TIP_VIDEO_SANDBOX_CPU_SECONDS = env_int("TIP_VIDEO_SANDBOX_CPU_SECONDS", 300)
+TIP_VIDEO_SANDBOX_MEMORY_MB = env_int("TIP_VIDEO_SANDBOX_MEMORY_MB", 1024)
+TIP_VIDEO_SANDBOX_WALL_SECONDS = env_int("TIP_VIDEO_SANDBOX_WALL_SECONDS", 900)
 # Follow-up through the receipt (tips/followup): session idle/absolute lifetime in the shared
 # cache (key only in an HttpOnly SameSite=Strict cookie), receipt attempts per source/site.
 TIP_FOLLOWUP_IDLE_SECONDS = env_int("TIP_FOLLOWUP_IDLE_SECONDS", 10 * 60)

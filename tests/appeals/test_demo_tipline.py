@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tips import antispam, demo, keys, ratelimit, services
+from tips import antispam, demo, demo_incident, keys, ratelimit, services
 from tips.followup.services import conversation_open
 from tips.models import DeskKey, DeskKeyWrap, DeskMembership, RecoveryKey, Tip, TipPriority
 
@@ -112,6 +112,40 @@ def _check_demo_tips_cover_urgent_photos_and_follow_up(demo_loaded):
     assert opened.tip.messages.count() == 1
 
 
+def _check_demo_incident_appeal_takes_media_and_has_tips_with_a_video(demo_loaded, settings):
+    """Issue 18: an incident appeal open for photos and videos in the four languages, and
+    its demo tips (a generated video, photos) readable with the witness desk's vault."""
+    from appeals.models import AppealPage
+
+    incidents = AppealPage.objects.live().filter(kind="incident")
+    assert sorted(p.locale.language_code for p in incidents) == ["de", "en", "fr", "nl"]
+    assert all(p.intake_open for p in incidents)
+    assert all(p.photos for p in incidents)
+    tips = Tip.objects.filter(appeal__in=incidents).order_by("pk")
+    assert tips.count() == len(demo_incident.INCIDENT_TIPS)
+    _suite, private = keys.load_recovery_key_file(
+        next(settings.VAR_DIR.glob("demo-recovery-key-*.json"))
+    )
+    documents = [services.tip_open_with_recovery(t, private) for t in tips]
+    videos = [a for d in documents for a in d["attachments"] if a.get("kind") == "video"]
+    assert len(videos) == 1
+    (video,) = videos
+    assert video["content_type"] == "video/mp4" and video["width"] == 320
+    assert video["captured_at"].startswith("2026-11-28T21:14:05")
+    captured = [
+        [a.get("captured_at") for a in d["attachments"] if a.get("kind") != "poster"]
+        for d in documents
+    ]
+    assert captured[1] == ["2026:11:28 21:09:30"]  # shared by the citizen
+    assert captured[2] == [None]  # not shared
+
+
+def test_demo_video_is_small_and_the_same_on_every_run():
+    first = demo_incident.make_video("2026-11-28T21:14:05.000000Z")
+    assert first == demo_incident.make_video("2026-11-28T21:14:05.000000Z")
+    assert len(first) < 200_000
+
+
 def _check_recovery_key_file_opens_every_demo_tip(demo_loaded, settings):
     (path,) = list(settings.VAR_DIR.glob("demo-recovery-key-*.json"))
     assert path.stat().st_mode & 0o777 == 0o600
@@ -141,6 +175,7 @@ def test_demo_set_up_gives_every_role_a_working_tip_line(
     _check_demo_prints_every_credential_of_the_readme(demo_loaded)
     _check_demo_accounts_have_working_totp_and_vaults(demo_loaded, django_user_model)
     _check_demo_tips_cover_urgent_photos_and_follow_up(demo_loaded)
+    _check_demo_incident_appeal_takes_media_and_has_tips_with_a_video(demo_loaded, settings)
     _check_recovery_key_file_opens_every_demo_tip(demo_loaded, settings)
     _check_every_desk_key_is_wrapped_to_its_members(demo_loaded)
     # last: the two tips posted above are read too

@@ -43,6 +43,7 @@ def _cache_key() -> str:
         "appeals/demo/*.py",
         "appeals/management/commands/*.py",
         "tips/demo.py",
+        "tips/demo_incident.py",
     ]
     for pattern in patterns:
         for path in sorted(REPO.glob(pattern)):

@@ -62,6 +62,7 @@ def test_every_job_runs(due_work, run_on_commit):
         "publish_scheduled",
         "withdraw_resolved_appeals",
         "purge_tips",
+        "purge_uploads",
         "requeue_notifications",
     ]
 

@@ -49,8 +49,15 @@ class PreviewColumn(TextColumn):
         return getattr(instance, "_preview", "")
 
     def render_cell_html(self, instance, parent_context):
+        captured = getattr(instance, "_captured_at", None)
         return format_html(
-            '<td class="tips-queue-preview"><span class="tips-queue-preview-text">{}</span></td>',
+            '<td class="tips-queue-preview">{}<span class="tips-queue-preview-text">{}</span></td>',
+            format_html(
+                '<span class="tips-captured">{}</span> ',
+                _("Taken %(when)s") % {"when": captured},
+            )
+            if captured
+            else "",
             self.get_value(instance) or self.empty_value_display,
         )
 

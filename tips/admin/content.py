@@ -55,13 +55,22 @@ def preview(document: dict, length: int = 100) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
+#: What incident media entries add (tips.incident): evidence, never a key.
+EVIDENCE_FIELDS = (
+    "kind", "sha256", "original_size", "duration", "width", "height", "codec", "audio_codec",
+    "poster", "captured_at", "latitude", "longitude",
+)  # fmt: skip
+
+
 def attachment_entries(document: dict) -> list[dict]:
-    """Name, type and size of each attachment (never its key)."""
+    """Name, type and size of each attachment (never its key), and the evidence fields of
+    incident media when present."""
     return [
         {
             "name": e.get("name", ""),
             "content_type": e.get("content_type", ""),
             "size": e.get("size"),
+            **{k: e[k] for k in EVIDENCE_FIELDS if k in e},
         }
         for e in (document.get("attachments") or [])
     ]

@@ -4,6 +4,7 @@ audited."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import logging
@@ -118,12 +119,20 @@ def build_export(request, tip, document: dict) -> bytes:
         lines += ["", "History:"]
         lines += [f"- {h['at']} {h['by']} {h['kind']} {h['from']} -> {h['to']}" for h in history]
         archive.writestr("tip.txt", "\n".join(lines))
+        manifest = []  # every exported file with its SHA-256 (and the original's, sealed)
         for item, meta in zip(tip.attachments.order_by("ordinal"), attachments_meta, strict=False):
             reader = open_attachment(item, document)
             name = f"attachments/{item.ordinal + 1:02d}-{_safe_name(meta['name'])}"
+            digest = hashlib.sha256()
             with reader, archive.open(name, "w") as out:
                 while chunk := reader.read(64 * 1024):
+                    digest.update(chunk)
                     out.write(chunk)
+            entry = {k: v for k, v in meta.items() if k != "sha256"}
+            if "sha256" in meta:  # the original's, as received (incident media)
+                entry["original_sha256"] = meta["sha256"]
+            manifest.append({"file": name, "sha256": digest.hexdigest(), **entry})
+        archive.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
         for m in conversation:
             for name, storage_name, key in m["_files"]:
                 reader = crypto.DecryptingReader(

@@ -78,6 +78,18 @@ class TipFilterSet(WagtailFilterSet):
         help_text=_("Sealed answers: only the tips of the page shown, when the vault is unlocked."),
     )
 
+    # Capture times are sealed too (and only there when the citizen shared them): the queue
+    # view orders the rows of the page shown, in the unlocked vault (tips.admin.capture_order).
+    captured = django_filters.ChoiceFilter(
+        choices=(("earliest", _("Earliest first")),),
+        label=_("Order by when the photos and videos were taken"),
+        method="filter_in_vault",
+        help_text=_(
+            "Sealed capture times, shared by the citizen: only the tips of the page shown, "
+            "when the vault is unlocked."
+        ),
+    )
+
     def filter_in_vault(self, queryset, name, value):
         return queryset  # see TipIndexView.paginate_queryset
 

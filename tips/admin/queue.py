@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.views.generic import IndexView
 
 from tips import audit, questions, vault
-from tips.admin import content, counts
+from tips.admin import capture_order, content, counts
 from tips.admin.columns import (
     PreviewColumn,
     PriorityColumn,
@@ -171,10 +171,14 @@ class TipIndexView(IndexView):
                     document = None
                 tip._preview = content.preview(document) if document else ""
                 tip._answered_yes = questions.answered_yes(document) if document else None
+                tip._captured_at = capture_order.earliest_capture(document)
         wanted = self.answered_yes_filter
         if wanted is not None and self.unlocked:
             # Filtering on sealed answers happens here, in memory, on this page only.
             object_list = [t for t in object_list if t._answered_yes is wanted]
+            page.object_list = object_list
+        if self.capture_order_asked and self.unlocked:
+            object_list = capture_order.by_capture_time(object_list)  # this page only
             page.object_list = object_list
         return paginator, page, object_list, is_paginated
 
@@ -184,6 +188,13 @@ class TipIndexView(IndexView):
         if filters is None or not filters.is_valid():
             return None
         return {"yes": True, "no": False}.get(filters.form.cleaned_data.get("answered_yes"))
+
+    @cached_property
+    def capture_order_asked(self) -> bool:
+        filters = self.filters
+        if filters is None or not filters.is_valid():
+            return False
+        return filters.form.cleaned_data.get("captured") == capture_order.EARLIEST
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
@@ -203,6 +214,15 @@ class TipIndexView(IndexView):
                 if self.unlocked
                 else _("Unlock the vault to filter on the answers: they are sealed in the tips.")
             )
+        if self.capture_order_asked:
+            context["capture_order_note"] = (
+                _(
+                    "Ordered by when the photos and videos were taken, as the citizens shared "
+                    "it (earliest first, then the tips without one): this page only."
+                )
+                if self.unlocked
+                else _("Unlock the vault to order by capture time: it is sealed in the tips.")
+            )
         context["vault_unlock_url"] = reverse("tips_admin:vault_unlock")
         context["vault_lock_url"] = reverse("tips_admin:vault_lock")
         context["bulk_url"] = reverse("tips_admin:bulk")
@@ -220,6 +240,7 @@ class TipIndexView(IndexView):
         """Links to the two useful orders, keeping the current filters."""
         query = self.request.GET.copy()
         query.pop("p", None)
+        query.pop("captured", None)
         options = []
         for value, label in (("urgent", _("Urgent first")), ("-received_at", _("Newest first"))):
             query["ordering"] = value
@@ -227,7 +248,16 @@ class TipIndexView(IndexView):
                 {
                     "label": label,
                     "url": f"{reverse('tips_admin:index')}?{query.urlencode()}",
-                    "active": self.ordering == value,
+                    "active": self.ordering == value and not self.capture_order_asked,
+                }
+            )
+        if self.unlocked:  # capture times are sealed: offered only when they can be read
+            query["captured"] = capture_order.EARLIEST
+            options.append(
+                {
+                    "label": _("Capture time (this page)"),
+                    "url": f"{reverse('tips_admin:index')}?{query.urlencode()}",
+                    "active": self.capture_order_asked,
                 }
             )
         return options

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from tips import twofactor
-from tips.admin import actions, attachments, detail, queue, security
+from tips.admin import actions, attachments, detail, media, queue, security
 from tips.models import Tip
 from tips.permissions import tip_policy
 
@@ -45,6 +45,7 @@ class TipViewSet(ModelViewSet):
                 {"download": True},
                 name="attachment_download",
             ),
+            path("<int:pk>/video/<int:ordinal>/", media.video, name="video"),
             path("bulk/", actions.bulk_action, name="bulk"),
             path("vault/setup/", security.vault_setup, name="vault_setup"),
             path("vault/unlock/", security.vault_unlock, name="vault_unlock"),

@@ -1,6 +1,7 @@
 """Tip-line records, one module by subject: ``keys`` (keys, their wraps, desk membership),
 ``tip`` (the tip, attachments, readers, notes, history), ``followup`` (the conversation) and
-``tipline`` (the tip-line settings).
+``tipline`` (the tip-line settings), ``trust`` (enrolment codes, membership proposals,
+the tip audit trail) and ``upload`` (resumable uploads of incident media).
 
 Only routing metadata is stored in clear (desk, appeal, status, priority, assignee, the
 received time rounded to the minute, sizes). Everything a citizen wrote, contact details
@@ -33,6 +34,7 @@ from .tip import (
 )
 from .tipline import TipLineSettings, _default_locale_desks
 from .trust import EnrolmentCode, MembershipProposal, TipAuditEntry
+from .upload import ResumableUpload
 
 __all__ = [
     "PRIORITY_ORDER",
@@ -53,6 +55,7 @@ __all__ = [
     "MessageDirection",
     "MembershipProposal",
     "RecoveryKey",
+    "ResumableUpload",
     "Tip",
     "TipAuditEntry",
     "TipEvent",

@@ -1,7 +1,8 @@
 """Load demo content (development only; refused unless ``DEMO_CONTENT_ALLOWED``).
 
 About 30 fictional appeals in fr, nl, de and en (plus one or more of each kind added by
-issue 16: missing persons, unidentified persons, an object or place), an editor account,
+issue 16: missing persons, unidentified persons, an object or place; and an incident appeal
+taking photos and videos, issue 18), an editor account,
 then the tip line's demo (``tips.demo``): investigators, a supervisor, the key ceremony and a
 dozen tips.
 
@@ -366,7 +367,11 @@ class Command(BaseCommand):
                     region=Region.objects.get(code=p["region"], locale=locales[code]),
                     possible_countries=p["possible"],
                     case_reference=f"BE-{published.year}-{n * 137:05d}",
-                    desk=desks[code][1],
+                    desk=desks[code][p.get("desk", 1)],
+                    # Incident appeals: open on publication, for "intake_days" days.
+                    intake_closes=now + datetime.timedelta(days=p["intake_days"])
+                    if "intake_days" in p
+                    else None,
                     search_description=p["facts"][i].replace("<p>", "").replace("</p>", "")[:150],
                 )
                 page.nationalities = [AppealNationality(code="BE")] if name else []

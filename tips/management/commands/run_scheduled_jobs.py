@@ -20,6 +20,7 @@ JOBS = (
     ("publish_scheduled", {}),
     ("withdraw_resolved_appeals", {}),
     ("purge_tips", {}),
+    ("purge_uploads", {}),
     ("requeue_notifications", {}),
 )
 
@@ -27,7 +28,8 @@ JOBS = (
 class Command(BaseCommand):
     help = (
         "Run the scheduled jobs (publish_scheduled, withdraw_resolved_appeals, purge_tips, "
-        "requeue_notifications), each one even if another fails. Schedule every few minutes."
+        "purge_uploads, requeue_notifications), each one even if another fails. "
+        "Schedule every few minutes."
     )
 
     def handle(self, *args, **options):

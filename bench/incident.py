@@ -1,0 +1,361 @@
+"""Scenarios of issue 18's incident media: "tus-upload", "video-remux", "tus-resume".
+
+- tus-upload: one large file sent through the shipped nginx (``/en/tip/upload/``, unbuffered)
+  to the tus endpoint in PATCHes of ``TIP_UPLOAD_CHUNK_BYTES``, encrypted chunk by chunk as it
+  arrives, against the same body in the same requests to an nginx location that only writes
+  it to disk (``/bench-sink``, ``client_body_in_file_only``): MB/s of each, their ratio, and
+  the peak RSS growth of the busiest gunicorn worker (``clear_refs`` then ``VmHWM``).
+- video-remux: a large generated H.264 MP4 (intra-only noise frames, fast to make at any
+  size) re-muxed in the video sandbox (``tips.video_sandbox.remux_in_sandbox``), in a fresh
+  process so its peak and its child's peak are its own: seconds and peak RSS of both.
+- tus-resume: the connection cut at 50 % of a PATCH, then HEAD and the rest from the offset
+  the server gives: bytes re-sent (sent in all − file size).
+
+Sizes: ``BENCH_INCIDENT_UPLOAD_MB`` (full 1024, quick 20) and ``BENCH_INCIDENT_VIDEO_MB``
+(full 500, quick 20).
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .runner import record
+
+UPLOAD_PATH = "/en/tip/upload/"
+#: Issue 18's targets.
+TARGET_UPLOAD = "≥ 0.5× nginx to disk; worker growth ≤ 64 MB"
+SINK_PATH = "/bench-sink"
+
+
+def _size_mb(ctx, name: str, full: int, quick: int) -> int:
+    return int(os.environ.get(name) or (quick if ctx.quick else full))
+
+
+def _chunk_bytes() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "TIP_UPLOAD_CHUNK_BYTES", 8 * 1024 * 1024))
+
+
+def _incident_appeal_id() -> int:
+    from appeals.models import AppealPage
+
+    for page in AppealPage.objects.live().filter(kind="incident", locale__language_code="en"):
+        if page.intake_open:
+            return page.pk
+    from .scenarios import Unavailable
+
+    raise Unavailable("no open incident appeal in the demo content")
+
+
+def _secret() -> str:
+    return base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+class _Tus:
+    """A tus client on one keep-alive connection through nginx."""
+
+    def __init__(self, port: int, appeal_id: int):
+        self.port, self.appeal_id = port, appeal_id
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        self.secret = _secret()
+        self.location = ""
+        self.sent = 0
+
+    def _headers(self, **extra) -> dict:
+        return {"Tus-Resumable": "1.0.0", "Upload-Secret": self.secret, **extra}
+
+    def _do(self, method, path, body=None, **headers):
+        self.conn.request(method, path, body=body, headers=self._headers(**headers))
+        response = self.conn.getresponse()
+        response.read()
+        return response
+
+    def create(self, length: int) -> None:
+        meta = f"filename {_b64('clip.mp4')},appeal {_b64(str(self.appeal_id))}"
+        r = self._do("POST", UPLOAD_PATH, **{"Upload-Length": length, "Upload-Metadata": meta})
+        if r.status != 201:
+            raise RuntimeError(f"tus creation refused (HTTP {r.status})")
+        self.location = r.getheader("Location")
+
+    def patch(self, offset: int, body: bytes) -> int:
+        self.sent += len(body)
+        r = self._do(
+            "PATCH",
+            self.location,
+            body=body,
+            **{"Upload-Offset": offset, "Content-Type": "application/offset+octet-stream"},
+        )
+        if r.status != 204:
+            raise RuntimeError(f"tus PATCH refused (HTTP {r.status})")
+        return int(r.getheader("Upload-Offset"))
+
+    def offset(self) -> int:
+        self.conn.close()
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
+        r = self._do("HEAD", self.location)
+        return int(r.getheader("Upload-Offset"))
+
+    def delete(self) -> None:
+        self._do("DELETE", self.location)
+        self.conn.close()
+
+
+def _chunk(n: int, size: int) -> bytes:
+    # Incompressible bytes, different in every chunk (a cheap counter prefix on one block).
+    block = _chunk.block if hasattr(_chunk, "block") else os.urandom(size)
+    _chunk.block = block
+    return n.to_bytes(8, "big") + block[8:size]
+
+
+def _send_sink(port: int, total: int, chunk: int) -> float:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    t0 = time.monotonic()
+    offset = n = 0
+    while offset < total:
+        body = _chunk(n, min(chunk, total - offset))
+        conn.request("PATCH", SINK_PATH, body=body)
+        response = conn.getresponse()
+        response.read()
+        if response.status != 204:
+            raise RuntimeError(f"nginx sink answered HTTP {response.status}")
+        offset += len(body)
+        n += 1
+    conn.close()
+    return time.monotonic() - t0
+
+
+def _reset_peaks(pids) -> dict[int, int]:
+    from .scenarios import _memory_kib
+
+    base = {}
+    for pid in pids:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+        base[pid] = _memory_kib(pid)["VmRSS"]
+    return base
+
+
+def _peak_growth_mb(base: dict[int, int]) -> float:
+    from .scenarios import _memory_kib
+
+    return max((_memory_kib(pid)["VmHWM"] - rss) / 1024 for pid, rss in base.items())
+
+
+def tus_upload(ctx) -> dict:
+    from . import services
+
+    appeal_id = _incident_appeal_id()
+    total = _size_mb(ctx, "BENCH_INCIDENT_UPLOAD_MB", 1024, 20) * 2**20
+    chunk = _chunk_bytes()
+    _send_sink(ctx.ports["proxy"], min(total, 2 * chunk), chunk)  # warm
+    sink_s = _send_sink(ctx.ports["proxy"], total, chunk)
+    workers = services.gunicorn_worker_pids(ctx.gunicorn.pid)
+    client = _Tus(ctx.ports["proxy"], appeal_id)
+    client.create(total)
+    base = _reset_peaks(workers)
+    t0 = time.monotonic()
+    offset = n = 0
+    while offset < total:
+        offset = client.patch(offset, _chunk(n, min(chunk, total - offset)))
+        n += 1
+    tus_s = time.monotonic() - t0
+    growth = _peak_growth_mb(base)
+    client.delete()
+    mb = total / 2**20
+    ratio = sink_s / tus_s
+    return record(
+        "tus-upload",
+        round(mb / tus_s, 1),
+        "MB/s",
+        reference="nginx to disk",
+        ratio=ratio,
+        target=TARGET_UPLOAD,
+        met=ratio >= 0.5 and growth <= 64,
+        upload_mb=round(mb),
+        chunk_mb=round(chunk / 2**20, 1),
+        tus_s=round(tus_s, 2),
+        nginx_disk_mb_s=round(mb / sink_s, 1),
+        worker_peak_growth_mb=round(growth, 1),
+    )
+
+
+def tus_resume(ctx) -> dict:
+    appeal_id = _incident_appeal_id()
+    total = _size_mb(ctx, "BENCH_INCIDENT_UPLOAD_MB", 1024, 20) * 2**20
+    chunk = _chunk_bytes()
+    client = _Tus(ctx.ports["proxy"], appeal_id)
+    client.create(total)
+    cut_at = total // 2
+    offset = n = 0
+    # Whole PATCHes up to the chunk that holds the 50 % mark, as a tus client sends them.
+    while offset + chunk <= cut_at:
+        offset = client.patch(offset, _chunk(n, chunk))
+        n += 1
+    # That chunk: its headers and the bytes up to 50 %, then the connection drops.
+    body = _chunk(n, min(chunk, total - offset))
+    part = cut_at - offset
+    raw = socket.create_connection(("127.0.0.1", ctx.ports["proxy"]), timeout=60)
+    head = (
+        f"PATCH {client.location} HTTP/1.1\r\nHost: 127.0.0.1\r\nTus-Resumable: 1.0.0\r\n"
+        f"Upload-Secret: {client.secret}\r\nUpload-Offset: {offset}\r\n"
+        f"Content-Type: application/offset+octet-stream\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    raw.sendall(head.encode() + body[:part])
+    client.sent += part
+    time.sleep(0.5)  # let the bytes reach the app before the cut
+    raw.close()
+    deadline = time.monotonic() + 90  # the PATCH's claim is released when its body ends
+    while True:
+        try:
+            offset = client.offset()
+            client.patch(offset, b"")  # refused (409/423) while the cut PATCH holds it
+            break
+        except RuntimeError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+    resumed_at = offset
+    t0 = time.monotonic()
+    while offset < total:
+        n = offset // chunk
+        offset = client.patch(offset, _chunk(n, min(chunk, total - offset)))
+    resume_s = time.monotonic() - t0
+    client.delete()
+    resent = client.sent - total
+    return record(
+        "tus-resume",
+        round(resent / 2**20, 2),
+        "MB re-sent",
+        target="< one chunk",
+        met=resent < chunk,
+        upload_mb=round(total / 2**20),
+        cut_at_mb=round(cut_at / 2**20, 1),
+        resumed_at_mb=round(resumed_at / 2**20, 2),
+        resent_bytes=resent,
+        rest_s=round(resume_s, 2),
+    )
+
+
+# --------------------------------------------------------------------------- video-remux
+
+
+def make_large_video(path: Path, size_bytes: int) -> dict:
+    """An MP4 of about ``size_bytes``: 1280×720 noise, every frame a key frame (H.264)."""
+    import av
+
+    with av.open(str(path), "w", format="mp4") as out:
+        stream = out.add_stream("libx264", rate=25)
+        stream.width, stream.height = 1280, 720
+        stream.pix_fmt = "yuv420p"
+        stream.options = {"preset": "ultrafast", "g": "1", "qp": "4"}
+        from PIL import Image
+
+        frames = [Image.frombytes("RGB", (1280, 720), os.urandom(1280 * 720 * 3)) for _ in range(4)]
+        i = written = 0
+        while written < size_bytes:
+            frame = av.VideoFrame.from_image(frames[i % 4])
+            frame.pts = i
+            for packet in stream.encode(frame):
+                written += packet.size
+                out.mux(packet)
+            i += 1
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return {"frames": i, "bytes": path.stat().st_size}
+
+
+def _child_remux(path: str) -> None:
+    """In a fresh process: remux ``path`` in the sandbox; print seconds and peaks as JSON."""
+    import resource
+
+    import django
+
+    django.setup()
+    from tips.video_sandbox import remux_in_sandbox
+
+    class Reader:
+        def __init__(self, p):
+            self.fh = open(p, "rb")  # noqa: SIM115
+            self.size = os.path.getsize(p)
+
+        def read(self, n=-1):
+            return self.fh.read(n)
+
+        def seek(self, offset, whence=0):
+            return self.fh.seek(offset, whence)
+
+        def tell(self):
+            return self.fh.tell()
+
+        def close(self):
+            self.fh.close()
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    reader = Reader(path)
+    t0 = time.monotonic()
+    clean = remux_in_sandbox(reader, extension="mp4", keep_when_where=False)
+    elapsed = time.monotonic() - t0
+    reader.close()
+    clean.spool.close()
+    print(
+        json.dumps(
+            {
+                "seconds": elapsed,
+                "parent_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "parent_before_mb": before / 1024,
+                "sandbox_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+                "clean_bytes": clean.size,
+                "duration": clean.info.get("duration"),
+            }
+        )
+    )
+
+
+def video_remux(ctx) -> dict:
+    size = _size_mb(ctx, "BENCH_INCIDENT_VIDEO_MB", 500, 20) * 2**20
+    path = ctx.dir / "large-video.mp4"
+    t0 = time.monotonic()
+    made = make_large_video(path, size)
+    generate_s = time.monotonic() - t0
+    try:
+        out = subprocess.run(  # noqa: S603
+            [sys.executable, "-m", "bench.incident", "remux", str(path)],
+            env=ctx.env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=1800,
+        )
+    finally:
+        path.unlink(missing_ok=True)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    mb = made["bytes"] / 2**20
+    return record(
+        "video-remux",
+        round(result["seconds"], 2),
+        "s",
+        target="reported",
+        video_mb=round(mb, 1),
+        frames=made["frames"],
+        mb_s=round(mb / result["seconds"], 1),
+        sandbox_peak_mb=round(result["sandbox_peak_mb"], 1),
+        parent_peak_growth_mb=round(result["parent_peak_mb"] - result["parent_before_mb"], 1),
+        clean_mb=round(result["clean_bytes"] / 2**20, 1),
+        generate_s=round(generate_s, 1),
+    )
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["remux"]:
+    _child_remux(sys.argv[2])

@@ -1,0 +1,157 @@
+"""Incident media in the tip detail: videos streamed and decrypted on the fly, with HTTP
+Range requests (seeking), the sealed hash, capture time and position shown beside them.
+
+The stored file is the clean re-mux (``tips.video_sandbox``); it is decrypted 64 KiB chunk
+by chunk from the requested offset (``crypto.SeekableDecryptingReader``: each chunk is
+authenticated before a byte of it is sent). Opening a video (a request from its first byte)
+is audited as an attachment view; the further range requests of the same playback are not
+(they would flood the trail); the download link is the ordinary, audited attachment
+download of the clean file.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+
+from mostwanted.storage import STORAGE_ERRORS
+from tips import audit, crypto, vault
+from tips.admin import content
+from tips.attachments import attachment_entry, tip_storage
+from tips.permissions import tip_policy
+
+logger = logging.getLogger(__name__)
+
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_PIECE = 64 * 1024
+#: At most this much is sent for an open-ended range: the browser asks again.
+_MAX_RANGE = 8 * 1024 * 1024
+
+
+def position_text(lat, lon) -> str:
+    """A link-free text for coordinates: "50.846700 N, 4.352500 E"."""
+    return f"{abs(lat):.6f} {'N' if lat >= 0 else 'S'}, {abs(lon):.6f} {'E' if lon >= 0 else 'W'}"
+
+
+def media_items(tip, document) -> list[dict]:
+    """The videos of an opened tip with what the template shows beside each."""
+    items = []
+    entries = (document or {}).get("attachments") or []
+    for ordinal, entry in enumerate(entries):
+        if entry.get("kind") != "video":
+            continue
+        poster = entry.get("poster")
+        item = {
+            "ordinal": ordinal,
+            "name": entry.get("name", ""),
+            "stream_url": reverse("tips_admin:video", args=[tip.pk, ordinal]),
+            "download_url": reverse("tips_admin:attachment_download", args=[tip.pk, ordinal]),
+            "poster_url": reverse("tips_admin:attachment", args=[tip.pk, poster])
+            if isinstance(poster, int)
+            else "",
+            "content_type": entry.get("content_type", ""),
+            "sha256": entry.get("sha256", ""),
+            "original_size": entry.get("original_size"),
+            "duration": entry.get("duration"),
+            "resolution": f"{entry.get('width')}×{entry.get('height')}",
+            "codec": entry.get("codec", ""),
+            "captured_at": entry.get("captured_at", ""),
+        }
+        if isinstance(entry.get("latitude"), int | float):
+            item["position"] = position_text(entry["latitude"], entry["longitude"])
+        items.append(item)
+    return items
+
+
+def _parse_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """(start, end inclusive) of a single "bytes=" range, or None for the whole file."""
+    match = _RANGE.match((header or "").strip())
+    if not match or match.groups() == ("", ""):
+        return None
+    first, last = match.groups()
+    if first == "":  # the last N bytes
+        start = max(0, size - int(last))
+        end = size - 1
+    else:
+        start = int(first)
+        end = min(size - 1, int(last)) if last else min(size - 1, start + _MAX_RANGE - 1)
+    if start >= size or end < start:
+        raise ValueError("unsatisfiable")
+    return start, end
+
+
+def _stream(reader, start: int, length: int):
+    try:
+        reader.seek(start)
+        left = length
+        while left > 0:
+            data = reader.read(min(_PIECE, left))
+            if not data:
+                break
+            left -= len(data)
+            yield data
+    except (crypto.CryptoError, *STORAGE_ERRORS) as exc:
+        logger.warning("video stream failed: %s", type(exc).__name__)
+    finally:
+        reader.close()
+
+
+@never_cache
+def video(request, pk, ordinal):
+    from tips.admin.views import _get_tip
+
+    tip = _get_tip(request, pk)
+    if not tip_policy.can_view_attachment(request.user, tip):
+        raise PermissionDenied
+    item = get_object_or_404(tip.attachments, ordinal=ordinal)
+    try:
+        document = content.open_tip(request, tip)
+    except vault.VaultUnavailable:
+        document = None
+    if document is None:
+        raise PermissionDenied
+    try:
+        entry = attachment_entry(item, document)
+        if entry.get("kind") != "video":
+            raise Http404
+        fh = tip_storage().open(item.storage_name, "rb")
+        reader = crypto.SeekableDecryptingReader(fh, bytes.fromhex(entry["key"]), close_source=True)
+    except crypto.CryptoError:
+        raise Http404 from None
+    except STORAGE_ERRORS as exc:
+        logger.error("video: storage unavailable (%s)", type(exc).__name__)
+        return HttpResponse(status=503, headers={"Retry-After": "60"})
+    size = reader.size
+    try:
+        wanted = _parse_range(request.headers.get("Range"), size)
+    except ValueError:
+        reader.close()
+        return HttpResponse(status=416, headers={"Content-Range": f"bytes */{size}"})
+    start, end = wanted if wanted else (0, size - 1)
+    if start == 0:  # a playback starts (the seeks within it are not separate views)
+        audit.record(
+            tip,
+            "tips.view_attachment",
+            user=request.user,
+            data={"ordinal": item.ordinal, "download": False},
+        )
+    response = StreamingHttpResponse(
+        _stream(reader, start, end - start + 1),
+        status=206 if wanted else 200,
+        content_type=entry.get("content_type") or "video/mp4",
+    )
+    response["Content-Length"] = str(end - start + 1)
+    response["Accept-Ranges"] = "bytes"
+    if wanted:
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "no-store, private"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

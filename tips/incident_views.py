@@ -1,0 +1,186 @@
+"""The tip form of an incident appeal: text, photos and videos.
+
+Without JavaScript the files come in the form itself (the encrypting upload handler, the
+ordinary limits). With JavaScript, ``incident.js`` sends each file first through the
+resumable endpoint (``tips.resumable_views``) and posts only the upload tokens and the
+browser's secret with the form. Either way every file is hashed, cleaned in a sandbox and
+staged before ``tips.services.tip_submit`` seals the tip; a refused file refuses the tip
+with a message naming it (the text stays in the form).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db import DatabaseError
+from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+
+from mostwanted.storage import STORAGE_ERRORS
+
+from . import antispam, forms, incident, ratelimit, resumable, views
+
+logger = logging.getLogger(__name__)
+
+MEDIA_FIELD = "media"
+TOKENS_FIELD = "upload_tokens"
+SECRET_FIELD = "upload_secret"  # noqa: S105 (a field name)
+KEEP_FIELD = "keep_when_where"
+
+
+def _appeal_or_404(appeal_id):
+    from appeals.choices import Kind
+    from appeals.models import AppealPage
+
+    page = AppealPage.objects.live().filter(pk=appeal_id, kind=Kind.INCIDENT).first()
+    if page is None:
+        raise Http404
+    return page
+
+
+def _render(request, appeal, form, *, status=200, errors=(), keep=False):
+    limits = views._limits()  # noqa: SLF001 - the tip line's own form limits
+    context = {
+        **views._appeal_context(appeal),  # noqa: SLF001
+        "form": form.adapt_to_appeal(appeal),
+        "form_action": request.path,
+        "errors": list(errors),
+        "keep_when_where": keep,
+        "limits": limits,
+        "max_files": incident.max_files(appeal),
+        "max_file_bytes": resumable.max_file_bytes(appeal),
+        "upload_url": reverse("tips:upload_collection"),
+        "chunk_bytes": int(getattr(settings, "TIP_UPLOAD_CHUNK_BYTES", 8 * 1024 * 1024)),
+    }
+    return views._no_store(  # noqa: SLF001
+        render(request, "tips/incident_form.html", context, status=status)
+    )
+
+
+@csrf_exempt  # checked in _post, after the encrypting upload handler is installed
+@sensitive_post_parameters()
+@never_cache
+def incident_submit(request, appeal_id):
+    if request.method == "POST":
+        from .uploads import EncryptingUploadHandler
+
+        request.upload_handlers = [EncryptingUploadHandler(request)]
+    appeal = _appeal_or_404(appeal_id).localized.specific
+    if not appeal.intake_open:
+        return views._no_store(  # noqa: SLF001
+            render(request, "tips/incident_closed.html", {"appeal": appeal}, status=410)
+        )
+    if request.method != "POST":
+        return _render(request, appeal, views._blank_form(request, appeal))  # noqa: SLF001
+    try:
+        request.POST  # noqa: B018 - parse now, through the encrypting handler
+    except (RequestDataTooBig, SuspiciousOperation, MultiPartParserError):
+        views._close_uploads(request)  # noqa: SLF001
+        return _render(
+            request, appeal, views._blank_form(request, appeal), status=400,  # noqa: SLF001
+            errors=[forms.UNREADABLE_REQUEST_MESSAGE],
+        )  # fmt: skip
+    try:
+        return _post(request, appeal)
+    finally:
+        views._close_uploads(request)  # noqa: SLF001
+
+
+def _collect(request, appeal):
+    """(incoming files, resumable rows, errors) from the form's files and upload tokens."""
+    errors, incomings, rows = [], [], []
+    for name, code in getattr(request, "tip_upload_errors", []):
+        errors.append(forms.attachment_error_message(name, code))
+    for uploaded in request.FILES.getlist(MEDIA_FIELD):
+        try:
+            incomings.append(incident.from_form_file(uploaded))
+        except resumable.UploadError as error:
+            errors.append(incident.refusal_message(len(incomings) + 1, error.code))
+    tokens = request.POST.get(TOKENS_FIELD, "").split()
+    if tokens:
+        try:
+            secret = resumable.parse_secret(request.POST.get(SECRET_FIELD))
+            for token in tokens[: incident.max_files(appeal) + 1]:
+                row = resumable.get_live(token)
+                if row.appeal_id != appeal.pk and row.appeal_id not in _translation_ids(appeal):
+                    raise resumable.UploadError(403, "not_found")
+                incomings.append(incident.from_resumable(row, secret))
+                rows.append(row)
+        except resumable.UploadError as error:
+            errors.append(incident.refusal_message(len(incomings) + 1, error.code))
+    if len(incomings) > incident.max_files(appeal):
+        errors.append(
+            _("A tip can have at most %(max)d files.") % {"max": incident.max_files(appeal)}
+        )
+    return incomings, rows, errors
+
+
+def _translation_ids(appeal) -> set[int]:
+    return set(appeal.get_translations(inclusive=True).values_list("pk", flat=True))
+
+
+@csrf_protect
+def _post(request, appeal):
+    from . import selectors, services
+
+    keep = request.POST.get(KEEP_FIELD) == "on"
+    token = request.POST.get(antispam.TOKEN_FIELD, "")
+    notices = []
+    status = antispam.check_token(token)
+    if status is not antispam.TokenStatus.OK:
+        notices.append(forms.TOKEN_MESSAGES[status])
+    if antispam.honeypot_filled(request.POST):
+        notices.append(forms.HONEYPOT_MESSAGE)
+    form = forms.TipForm(data=request.POST, questions=views._questions(appeal))  # noqa: SLF001
+    incomings, rows, errors = _collect(request, appeal)
+    if notices or errors or not form.is_valid():
+        refill = views._refill(request, appeal)  # noqa: SLF001
+        return _render(request, appeal, refill, status=400, errors=notices + errors, keep=keep)
+    admission = ratelimit.admit_submission(request)
+    if admission.refused:
+        refill = views._refill(request, appeal)  # noqa: SLF001
+        message = forms.busy_message(admission.wait_seconds)
+        return _render(request, appeal, refill, status=429, errors=[message], keep=keep)
+    staged = []
+    try:
+        batch = incident.clean_all(incomings, keep_when_where=keep)
+        if batch.errors:
+            admission.give_back()
+            refill = views._refill(request, appeal)  # noqa: SLF001
+            return _render(request, appeal, refill, status=400, errors=batch.errors, keep=keep)
+        staged = batch.staged
+        data = form.fields_for_sealing()
+        contact = data.pop("contact", "")
+        desk_key = selectors.desk_key_for_appeal(appeal)
+        submitted = services.tip_submit(
+            desk=desk_key.desk if desk_key is not None else None,
+            desk_key=desk_key,
+            appeal=appeal,
+            fields=data,
+            questions=form.answers_for_sealing(),
+            contact={"contact": contact} if contact else None,
+            attachments=staged,
+            urgent=form.cleaned_data["seeing_now"],
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+        )
+    except (services.TipLineNotReady, DatabaseError, *STORAGE_ERRORS) as exc:
+        logger.error("incident form: could not store a tip (%s)", type(exc).__name__)
+        admission.give_back()
+        incident.discard_staged(staged)
+        refill = views._refill(request, appeal)  # noqa: SLF001
+        return _render(request, appeal, refill, status=503, errors=[forms.UNAVAILABLE_MESSAGE])
+    admission.accepted()
+    incident.release_uploads(rows)
+    views._mark_token_used(token)  # noqa: SLF001
+    return views._render_receipt(  # noqa: SLF001
+        request, submitted.receipt, urgent=form.cleaned_data["seeing_now"]
+    )

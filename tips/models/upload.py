@@ -1,0 +1,43 @@
+"""Rows of the resumable (tus) uploads of incident media: state only, never content.
+
+Exported by ``tips.models``. A row holds what a web node needs
+to accept the next chunk of a file from any node: the offset, the declared length, the
+expiry, the encrypted parts already stored (random names in ``storages["tips"]``) and the
+file key *wrapped* under a secret that only the uploading browser holds (``tips.resumable``
+explains the design). Without that secret the row opens nothing.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ResumableUpload(models.Model):
+    #: The upload's URL token (128 random bits, hex): the only handle a client has.
+    token = models.CharField(max_length=32, unique=True)
+    appeal_id = models.IntegerField(null=True, blank=True)
+    #: "video" or "photo" and a normalised extension ("mp4", "mov", "jpg"...): never the name.
+    media_kind = models.CharField(max_length=10)
+    extension = models.CharField(max_length=8)
+    length = models.BigIntegerField()
+    offset = models.BigIntegerField(default=0)
+    #: [[storage name, plaintext bytes], ...] in order: each PATCH is its own encrypted part.
+    parts = models.JSONField(default=list)
+    #: nonce || AES-GCM(file key) under a key derived from the client's secret.
+    wrapped_key = models.BinaryField()
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    #: A PATCH in progress holds the upload until then (another node answers 409 meanwhile).
+    busy_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("resumable upload")
+        verbose_name_plural = _("resumable uploads")
+
+    def __str__(self):
+        return f"upload {self.token[:6]}…"
+
+    @property
+    def complete(self) -> bool:
+        return self.offset >= self.length

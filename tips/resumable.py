@@ -1,0 +1,334 @@
+"""Resumable uploads (tus 1.0: core, creation, expiration, termination, checksum sha256),
+each chunk encrypted as it arrives.
+
+Design (docs/incident-media.md has the threat model):
+
+* ``create`` draws a random 256-bit *file key* and stores it only *wrapped*: AES-GCM under
+  a key derived (HKDF-SHA256) from a secret the browser sends with every request in the
+  ``Upload-Secret`` header (32+ random bytes it generated, base64url). Neither the database,
+  the cache nor the tip store holds the file key in clear; a copy of all three opens no
+  upload in progress.
+* Every PATCH is unwrapped with that header, then its body is streamed through
+  ``crypto.EncryptingReader`` (64 KiB AES-GCM chunks, the project's attachment format)
+  straight into ``storages["tips"]`` as one *part*; the plaintext only exists in 64 KiB
+  pieces in the worker's memory. A body cut short (a lost connection) keeps the bytes that
+  did arrive, so a resume re-sends less than one request's worth; with a checksum header a
+  cut or mismatching body is discarded (460) instead.
+* The state (offset, parts, expiry, wrapped key) is one database row
+  (``ResumableUpload``): any web node continues an upload any other node started, also
+  after a restart. A PATCH claims the row (``busy_until``) with a conditional UPDATE, so
+  two requests never write the same offset.
+* Unfinished uploads expire (``TIP_UPLOAD_EXPIRY_HOURS``, 24 by default): expired rows and
+  their parts are deleted by ``purge_expired`` (``manage.py purge_uploads``, part of
+  ``run_scheduled_jobs``).
+* The tip is sealed only later, once every file is complete and sanitised
+  (``tips.incident``); ``open_plaintext`` gives the whole file back, decrypted part by part.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime
+import hashlib
+import logging
+import os
+import secrets
+import time
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.core.files import File
+from django.db.models import Q
+from django.utils import timezone
+
+from . import crypto
+from .attachments import delete_stored, tip_storage
+from .models import ResumableUpload
+
+logger = logging.getLogger(__name__)
+
+TUS_VERSION = "1.0.0"
+EXTENSIONS = "creation,expiration,termination,checksum"
+CHECKSUM_ALGORITHMS = "sha256"
+SECRET_HEADER = "Upload-Secret"  # noqa: S105 (a header name)
+_WRAP_INFO = b"mostwanted/tus-file-key/v1:"
+_READ = 64 * 1024
+#: A PATCH holds the row this long, renewed while its body keeps arriving: a worker that
+#: died mid-request blocks the resume for at most this long.
+_CLAIM_SECONDS = 60
+_RENEW_SECONDS = 20
+
+VIDEO_EXTENSIONS = {"mp4", "m4v", "mov", "3gp", "3g2", "webm", "mkv"}
+PHOTO_EXTENSIONS = {"jpg", "jpeg", "png", "webp", "heic", "heif"}
+
+
+class UploadError(Exception):
+    """A refused request: ``status`` is the HTTP status to answer, ``code`` says why."""
+
+    def __init__(self, status: int, code: str):
+        super().__init__(code)
+        self.status = status
+        self.code = code
+
+
+def max_file_bytes(appeal=None) -> int:
+    per_appeal = getattr(appeal, "incident_max_file_mb", None)
+    if per_appeal:
+        return int(per_appeal) * 1024 * 1024
+    return int(getattr(settings, "TIP_INCIDENT_MAX_FILE_BYTES", 4 * 1024**3))
+
+
+def expiry_delta() -> datetime.timedelta:
+    return datetime.timedelta(hours=float(getattr(settings, "TIP_UPLOAD_EXPIRY_HOURS", 24)))
+
+
+# --------------------------------------------------------------------------- the secret
+
+
+def parse_secret(value: str | None) -> bytes:
+    """The client's secret from its header (base64url, at least 32 random bytes)."""
+    if not value:
+        raise UploadError(403, "secret_missing")
+    try:
+        secret = base64.urlsafe_b64decode(value.strip() + "=" * (-len(value.strip()) % 4))
+    except (binascii.Error, ValueError):
+        raise UploadError(403, "secret_invalid") from None
+    if not 32 <= len(secret) <= 128:
+        raise UploadError(403, "secret_invalid")
+    return secret
+
+
+def _wrapping_key(secret: bytes, token: str) -> bytes:
+    # The secret is random (not a password): HKDF is the right derivation, bound to the upload.
+    return HKDF(hashes.SHA256(), 32, salt=None, info=_WRAP_INFO + token.encode()).derive(secret)
+
+
+def wrap_file_key(file_key: bytes, secret: bytes, token: str) -> bytes:
+    nonce = os.urandom(12)
+    return nonce + AESGCM(_wrapping_key(secret, token)).encrypt(nonce, file_key, token.encode())
+
+
+def unwrap_file_key(upload: ResumableUpload, secret: bytes) -> bytes:
+    blob = bytes(upload.wrapped_key)
+    try:
+        return AESGCM(_wrapping_key(secret, upload.token)).decrypt(
+            blob[:12], blob[12:], upload.token.encode()
+        )
+    except (InvalidTag, ValueError):
+        raise UploadError(403, "secret_wrong") from None
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+def parse_metadata(header: str | None) -> dict[str, str]:
+    """``Upload-Metadata``: comma-separated ``key base64value`` pairs."""
+    result = {}
+    for item in (header or "").split(","):
+        bits = item.strip().split(" ")
+        if not bits[0]:
+            continue
+        try:
+            result[bits[0]] = base64.b64decode(bits[1]).decode() if len(bits) > 1 else ""
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            raise UploadError(400, "metadata_invalid") from None
+    return result
+
+
+def classify(filename: str) -> tuple[str, str]:
+    """("video" | "photo", extension) from the file name's extension: the name itself is
+    dropped here (it may carry a date, a place or a name)."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    ext = {"jpeg": "jpg", "heif": "heic", "m4v": "mp4", "3g2": "3gp"}.get(ext, ext)
+    if ext in VIDEO_EXTENSIONS:
+        return "video", ext
+    if ext in PHOTO_EXTENSIONS:
+        return "photo", ext
+    raise UploadError(415, "unsupported_type")
+
+
+# --------------------------------------------------------------------------- protocol
+
+
+def create(*, length: int, metadata: dict[str, str], secret: bytes, appeal=None) -> ResumableUpload:
+    """A new upload of ``length`` bytes (tus creation)."""
+    if length < 1:
+        raise UploadError(400, "length_invalid")
+    if length > max_file_bytes(appeal):
+        raise UploadError(413, "file_too_large")
+    kind, ext = classify(metadata.get("filename", ""))
+    token = secrets.token_hex(16)
+    now = timezone.now()
+    return ResumableUpload.objects.create(
+        token=token,
+        appeal_id=getattr(appeal, "pk", None),
+        media_kind=kind,
+        extension=ext,
+        length=length,
+        wrapped_key=wrap_file_key(crypto.new_attachment_key(), secret, token),
+        created_at=now,
+        expires_at=now + expiry_delta(),
+    )
+
+
+def get_live(token: str) -> ResumableUpload:
+    """The upload ``token`` if it exists and has not expired (404 / 410 otherwise)."""
+    upload = ResumableUpload.objects.filter(token=token).first()
+    if upload is None:
+        raise UploadError(404, "not_found")
+    if upload.expires_at <= timezone.now():
+        terminate(upload)
+        raise UploadError(410, "expired")
+    return upload
+
+
+@dataclass
+class _Body:
+    """The request body, read 64 KiB at a time, hashed for the checksum extension; a body
+    that ends early (a cut connection) or breaks reads as the end of the file."""
+
+    stream: object
+    limit: int
+    received: int = 0
+    cut: bool = False
+    on_progress: object = None
+
+    def __post_init__(self):
+        self.sha256 = hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        want = self.limit - self.received
+        if size is not None and size >= 0:
+            want = min(want, size)
+        if want <= 0:
+            return b""
+        try:
+            data = self.stream.read(min(want, _READ))
+        except OSError:  # the client went away mid-body
+            data = b""
+        if not data:
+            self.cut = True
+            self.limit = self.received
+            return b""
+        self.received += len(data)
+        self.sha256.update(data)
+        if self.on_progress is not None:
+            self.on_progress()
+        return data
+
+
+def parse_checksum(header: str | None) -> bytes | None:
+    if not header:
+        return None
+    algorithm, _, value = header.strip().partition(" ")
+    if algorithm.lower() != "sha256":
+        raise UploadError(400, "checksum_algorithm")
+    try:
+        return base64.b64decode(value)
+    except (binascii.Error, ValueError):
+        raise UploadError(400, "checksum_invalid") from None
+
+
+def _renewer(upload: ResumableUpload):
+    """Extend this request's claim every ``_RENEW_SECONDS`` while the body arrives."""
+    state = {"at": time.monotonic()}
+
+    def renew():
+        if time.monotonic() - state["at"] >= _RENEW_SECONDS:
+            state["at"] = time.monotonic()
+            until = timezone.now() + datetime.timedelta(seconds=_CLAIM_SECONDS)
+            ResumableUpload.objects.filter(pk=upload.pk).update(busy_until=until)
+
+    return renew
+
+
+def _claim(upload: ResumableUpload, offset: int) -> None:
+    now = timezone.now()
+    claimed = (
+        ResumableUpload.objects.filter(pk=upload.pk, offset=offset)
+        .filter(Q(busy_until__isnull=True) | Q(busy_until__lt=now))
+        .update(busy_until=now + datetime.timedelta(seconds=_CLAIM_SECONDS))
+    )
+    if not claimed:
+        raise UploadError(409, "offset_conflict")
+
+
+def append(
+    upload: ResumableUpload,
+    *,
+    offset: int,
+    body,
+    content_length: int | None,
+    secret: bytes,
+    checksum: bytes | None = None,
+) -> int:
+    """Store the PATCH body at ``offset`` as one encrypted part; return the new offset."""
+    if offset != upload.offset:
+        raise UploadError(409, "offset_conflict")
+    key = unwrap_file_key(upload, secret)  # before reading a byte: a wrong secret stores nothing
+    remaining = upload.length - upload.offset
+    if content_length is not None and content_length > remaining:
+        raise UploadError(413, "beyond_length")
+    _claim(upload, offset)
+    limit = remaining if content_length is None else content_length
+    reader = _Body(body, limit, on_progress=_renewer(upload))
+    storage = tip_storage()
+    stored = None
+    try:
+        name = f"uploads/{upload.token}/{len(upload.parts):06d}-{secrets.token_hex(4)}.bin"
+        stored = storage.save(name, File(crypto.EncryptingReader(reader, key)))
+        if checksum is not None and (reader.cut or reader.sha256.digest() != checksum):
+            delete_stored([stored])
+            raise UploadError(460, "checksum_mismatch")
+        if reader.received == 0:
+            delete_stored([stored])
+            stored = None
+        else:
+            upload.parts = [*upload.parts, [stored, reader.received]]
+            upload.offset = offset + reader.received
+        ResumableUpload.objects.filter(pk=upload.pk).update(
+            parts=upload.parts, offset=upload.offset, busy_until=None
+        )
+    except BaseException:
+        ResumableUpload.objects.filter(pk=upload.pk, offset=offset).update(busy_until=None)
+        raise
+    finally:
+        del key
+    return upload.offset
+
+
+def terminate(upload: ResumableUpload) -> None:
+    """Delete the upload's parts and its row (tus termination, expiry, after use)."""
+    _delete_parts(upload)
+    ResumableUpload.objects.filter(pk=upload.pk).delete()
+
+
+def _delete_parts(upload: ResumableUpload) -> None:
+    names = [name for name, _size in upload.parts]
+    storage = tip_storage()
+    folder = f"uploads/{upload.token}"
+    try:  # also parts a crashed request saved but never recorded
+        _dirs, files = storage.listdir(folder)
+        names += [f"{folder}/{f}" for f in files if f"{folder}/{f}" not in names]
+    except (FileNotFoundError, NotImplementedError, OSError):
+        pass
+    delete_stored(names)
+    try:
+        os.rmdir(storage.path(folder))
+    except (NotImplementedError, OSError, AttributeError):
+        pass
+
+
+def purge_expired(now=None) -> int:
+    """Delete every expired upload with its parts; the number deleted."""
+    now = now or timezone.now()
+    count = 0
+    for upload in ResumableUpload.objects.filter(expires_at__lte=now):
+        terminate(upload)
+        count += 1
+    return count
