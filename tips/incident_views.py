@@ -27,7 +27,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from mostwanted.storage import STORAGE_ERRORS
 
-from . import antispam, forms, incident, ratelimit, resumable, views
+from . import antispam, forms, http, incident, ratelimit, resumable, views
 
 logger = logging.getLogger(__name__)
 
@@ -61,9 +61,7 @@ def _render(request, appeal, form, *, status=200, errors=(), keep=False):
         "upload_url": reverse("tips:upload_collection"),
         "chunk_bytes": int(getattr(settings, "TIP_UPLOAD_CHUNK_BYTES", 8 * 1024 * 1024)),
     }
-    return views._no_store(  # noqa: SLF001
-        render(request, "tips/incident_form.html", context, status=status)
-    )
+    return http.no_store(render(request, "tips/incident_form.html", context, status=status))
 
 
 @csrf_exempt  # checked in _post, after the encrypting upload handler is installed
@@ -76,7 +74,7 @@ def incident_submit(request, appeal_id):
         request.upload_handlers = [EncryptingUploadHandler(request)]
     appeal = _appeal_or_404(appeal_id).localized.specific
     if not appeal.intake_open:
-        return views._no_store(  # noqa: SLF001
+        return http.no_store(
             render(request, "tips/incident_closed.html", {"appeal": appeal}, status=410)
         )
     if request.method != "POST":
@@ -84,7 +82,7 @@ def incident_submit(request, appeal_id):
     try:
         request.POST  # noqa: B018 - parse now, through the encrypting handler
     except (RequestDataTooBig, SuspiciousOperation, MultiPartParserError):
-        views._close_uploads(request)  # noqa: SLF001
+        http.close_uploads(request)
         return _render(
             request, appeal, views._blank_form(request, appeal), status=400,  # noqa: SLF001
             errors=[forms.UNREADABLE_REQUEST_MESSAGE],
@@ -92,7 +90,7 @@ def incident_submit(request, appeal_id):
     try:
         return _post(request, appeal)
     finally:
-        views._close_uploads(request)  # noqa: SLF001
+        http.close_uploads(request)
 
 
 def _collect(request, appeal):
@@ -180,7 +178,7 @@ def _post(request, appeal):
         return _render(request, appeal, refill, status=503, errors=[forms.UNAVAILABLE_MESSAGE])
     admission.accepted()
     incident.release_uploads(rows)
-    views._mark_token_used(token)  # noqa: SLF001
+    antispam.mark_token_used(token)
     return views._render_receipt(  # noqa: SLF001
         request, submitted.receipt, urgent=form.cleaned_data["seeing_now"]
     )

@@ -6,6 +6,7 @@ from pathlib import Path
 from ..storage_settings import s3_enabled, s3_storages
 from .base import *  # noqa: F403
 from .base import STORAGES
+from .env import env_str
 
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnop"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -55,6 +56,9 @@ if "KEY_PREFIX" in CACHES["default"]:  # noqa: F405
 CACHES["security"] = {**CACHES["default"]}  # noqa: F405
 if CACHES["security"]["BACKEND"] == "mostwanted.cache.FailSoftRedisCache":  # noqa: F405
     CACHES["security"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"  # noqa: F405
-# Trust anchors: recovery keys created by tests are trusted through a per-run file.
-TIP_RECOVERY_KEY_FINGERPRINT_FILE = str(_TEST_ROOT / "trust-recovery-fingerprints")
+# Trust anchors: recovery keys created by tests are trusted through a per-run file (the
+# fault tests' processes share one, given in the environment).
+TIP_RECOVERY_KEY_FINGERPRINT_FILE = env_str(
+    "TIP_RECOVERY_KEY_FINGERPRINT_FILE", str(_TEST_ROOT / "trust-recovery-fingerprints")
+)
 TIP_RECOVERY_KEY_AUTO_TRUST = True

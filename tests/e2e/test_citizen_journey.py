@@ -98,7 +98,7 @@ def test_citizen_journey(demo_server, browser_page, lang, width, javascript):
     assert page.locator(".card__link").count() > 0
     look(page, f"{tag}-2-index")
 
-    page.locator(".card__link").first.click()
+    page.locator(".card:not(.card--incident) .card__link").first.click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == lang
     cta = page.locator(".notice__cta a")
@@ -146,7 +146,7 @@ def test_language_switch_on_the_tip_form(demo_server, browser_page, lang):
     page = browser_page(viewport={"width": 320, "height": 900})
     page.goto(f"{url}/")
     page.locator(".site-nav a").first.click()
-    page.locator(".card__link").first.click()
+    page.locator(".card:not(.card--incident) .card__link").first.click()
     page.locator(".notice__cta a").click()
     page.wait_for_url(re.compile(r"/tip/appeal/\d+/$"))
     page.locator(".lang-switch").get_by_role("link", name=lang.upper()).click()

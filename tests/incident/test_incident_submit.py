@@ -144,6 +144,18 @@ def test_plain_form_takes_a_small_video(client, incident, tipline):
     assert document["attachments"][0]["sha256"] == hashlib.sha256(video).hexdigest()
 
 
+def test_the_incident_form_needs_its_csrf_token(incident, tipline):
+    from django.test import Client
+
+    csrf_client = Client(enforce_csrf_checks=True)
+    video = make_video(seconds=1)
+    r = csrf_client.post(
+        url(incident), {**form_data(), "media": SimpleUploadedFile("v.mp4", video, "video/mp4")}
+    )
+    assert r.status_code == 403
+    assert not Tip.objects.exists()
+
+
 def test_hostile_video_refused_with_message_not_500(client, incident, tipline):
     r = client.post(
         url(incident),
@@ -234,8 +246,10 @@ def test_form_and_page_in_french(client, incident):
 def test_editor_sets_the_intake_window(client, incident):
     from django.contrib.auth import get_user_model
 
+    from tests.conftest import login_verified
+
     admin = get_user_model().objects.create_superuser("ed", "ed@example.org", "pw-ed-0123456789")
-    client.force_login(admin)
+    login_verified(client, admin)  # a superuser passes the second factor first (issue 14)
     edit = client.get(f"/admin/pages/{incident.pk}/edit/")
     assert edit.status_code == 200
     html = edit.content.decode()

@@ -6,9 +6,9 @@ import io
 
 import pytest
 from django.urls import reverse
-from wagtail.models import ModelLogEntry
 
 from tips import incident
+from tips.models import TipAuditEntry
 from tips.services import tip_submit
 
 from ..triage.conftest import _fast_and_clean, unlock, verified_login  # noqa: F401
@@ -58,7 +58,7 @@ def test_detail_plays_and_seeks(client, world):
     assert b"".join(tail.streaming_content) == whole[-50:]
     assert client.get(stream_url, HTTP_RANGE=f"bytes={len(whole)}-").status_code == 416
 
-    views = ModelLogEntry.objects.filter(action="tips.view_attachment", object_id=str(tip.pk))
+    views = TipAuditEntry.objects.filter(action="tips.view_attachment", object_id=str(tip.pk))
     assert views.count() == 1  # the playback from byte 0; its seeks are not separate views
     download = client.get(reverse("tips_admin:attachment_download", args=[tip.pk, 0]))
     assert b"".join(download.streaming_content) == whole

@@ -203,6 +203,8 @@ def base_env(db_url: str, storage: Path, **extra) -> dict:
         TIP_STORAGE_ROOT=str(storage),
         PYTHONPATH=str(ROOT),
         CACHE_KEY_PREFIX=f"rel-{uuid.uuid4().hex[:8]}",
+        # Every process of one test (set-up, web nodes, worker) trusts the same recovery key.
+        TIP_RECOVERY_KEY_FINGERPRINT_FILE=f"{storage}-trust-fingerprints",
     )
     env.update({k: str(v) for k, v in extra.items()})
     return env

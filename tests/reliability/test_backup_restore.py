@@ -168,7 +168,12 @@ def test_backup_restore_then_rotate(stack, tmp_path):
     _pg(stack, "pg_restore", "--no-owner", "-d", "mostwanted_restore", str(dump))
     restored_store = tmp_path / "tipstore-restored"
     shutil.copytree(store_copy, restored_store)
-    restored = base_env(stack.pg.url("mostwanted_restore"), restored_store)
+    # The trust anchor is deployed with the code, not restored from the backup: the same file.
+    restored = base_env(
+        stack.pg.url("mostwanted_restore"),
+        restored_store,
+        TIP_RECOVERY_KEY_FINGERPRINT_FILE=f"{stack.storage}-trust-fingerprints",
+    )
 
     state = run_django(VERIFY_CODE, restored, stack.recovery)  # the offline recovery key
     whats = {t["what"] for t in state["tips"]}

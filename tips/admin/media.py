@@ -104,9 +104,9 @@ def _stream(reader, start: int, length: int):
 
 @never_cache
 def video(request, pk, ordinal):
-    from tips.admin.views import _get_tip
+    from tips.admin.detail import visible_tip_or_404
 
-    tip = _get_tip(request, pk)
+    tip = visible_tip_or_404(request, pk)
     if not tip_policy.can_view_attachment(request.user, tip):
         raise PermissionDenied
     item = get_object_or_404(tip.attachments, ordinal=ordinal)
