@@ -25,6 +25,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+E2E_TIMEOUT_MS = int(os.environ.get("E2E_TIMEOUT_MS", "30000"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -208,7 +209,9 @@ def browser_page(chromium):
         if locale:
             options["locale"] = locale
         context = chromium.new_context(**options)
-        context.set_default_timeout(10_000)
+        # Generous: a loaded CI machine (two cores, Argon2id, the video sandbox) is slow; a
+        # wait that fails still fails, only later.
+        context.set_default_timeout(E2E_TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()
         watch_console(page)

@@ -18,7 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import assert_clean_console, console_problems, live_manage, run_axe
+from .conftest import (
+    E2E_TIMEOUT_MS,
+    assert_clean_console,
+    console_problems,
+    live_manage,
+    run_axe,
+)
 from .test_editor_journey import french_index_id, log_in
 from .test_kinds_browser import _vnu_errors
 from .test_questions_journey import PASSPHRASE, TOTP_SECRET, send
@@ -152,7 +158,7 @@ def investigator(chromium, live_url):
     from django_otp.oath import totp
 
     context = chromium.new_context(viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(E2E_TIMEOUT_MS)
     page = context.new_page()
     page.goto(live_url + "/admin/login/")
     page.fill("input[name=username]", INVESTIGATOR[0])

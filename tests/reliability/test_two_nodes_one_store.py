@@ -40,7 +40,10 @@ EDITOR_PASSWORD = "two-nodes-editor-pw-0123"
 
 EDITOR_CODE = r"""
 from django.contrib.auth import get_user_model
-get_user_model().objects.create_superuser("two-nodes-editor", "ed@example.org", sys.argv[1])
+from django.contrib.auth.models import Group
+# An editor (Wagtail's Editors group), as in the demo; superusers need a second factor.
+user = get_user_model().objects.create_user("two-nodes-editor", "ed@example.org", sys.argv[1])
+user.groups.add(Group.objects.get(name="Editors"))
 print(json.dumps({"ok": True}))
 """
 
