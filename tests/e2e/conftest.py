@@ -278,3 +278,23 @@ def _allow_sync_orm_beside_playwright():
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         yield
+
+
+def pass_totp(page, key: bytes) -> None:
+    """Enter the TOTP code of ``key`` on the 2FA page ``page`` shows. The demo accounts are
+    shared by the modules of one run and a code is accepted once per 30 s window: when this
+    window's code was already used, wait for the next window and enter that one."""
+    import time
+
+    from django_otp.oath import totp
+
+    for _attempt in range(3):
+        if "/2fa/" not in page.url:
+            return
+        page.fill("input[name=token]", f"{totp(key, 30, 0, 6):06d}")
+        page.click("main button[type=submit]")
+        page.wait_for_load_state()
+        if "/2fa/" not in page.url:
+            return
+        time.sleep(31 - time.time() % 30)
+    raise AssertionError(f"the second factor was refused three times ({page.url})")

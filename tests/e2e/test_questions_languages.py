@@ -23,6 +23,7 @@ from .conftest import (
     assert_clean_console,
     console_problems,
     live_manage,
+    pass_totp,
     run_axe,
 )
 from .test_editor_journey import french_index_id, log_in
@@ -155,7 +156,6 @@ def appeal_id(live_site) -> str:
 @pytest.fixture(scope="module")
 def investigator(chromium, live_url):
     """One investigator session for the module (a TOTP code is accepted once per window)."""
-    from django_otp.oath import totp
 
     context = chromium.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(E2E_TIMEOUT_MS)
@@ -165,10 +165,7 @@ def investigator(chromium, live_url):
     page.fill("input[name=password]", INVESTIGATOR[1])
     page.click("button[type=submit]")
     page.goto(live_url + "/admin/tips/")
-    if "/2fa/verify/" in page.url:
-        key = base64.b32decode(TOTP_SECRET)
-        page.fill("input[name=token]", f"{totp(key, 30, 0, 6):06d}")
-        page.click("main button[type=submit]")
+    pass_totp(page, base64.b32decode(TOTP_SECRET))
     page.goto(live_url + "/admin/tips/vault/unlock/")
     page.fill("input[name=passphrase]", PASSPHRASE)
     page.click("main button[type=submit]")
