@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from . import keys, receipts, sealing, selectors
@@ -46,6 +46,11 @@ EXPORT_FORMAT = "mostwanted-tip-export"
 EXPORT_VERSION = 1
 # Crockford's base32 without I, L, O, U: unambiguous when read aloud or copied.
 _REF_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+class CommitOutcomeUnknown(DatabaseError):
+    """The connection broke during the COMMIT of a tip: it may be stored. Its staged files
+    are kept; the citizen is told to try again (a duplicate is better than a lost photo)."""
 
 
 class TipLineNotReady(Exception):
@@ -101,7 +106,7 @@ def tip_submit(
     Raises :class:`TipLineNotReady` if there is no desk, no desk key, no active member
     holding that key, or no recovery key.
     """
-    committed = False
+    committed = commit_sent = False
     try:
         if desk is None:
             raise TipLineNotReady("no desk")
@@ -169,8 +174,16 @@ def tip_submit(
                 for i, a in enumerate(attachments)
             )
             transaction.on_commit(lambda: _queue_notification(tip.pk, urgent), robust=True)
+            commit_sent = True  # from here only the COMMIT itself can fail
         committed = True
         return SubmittedTip(tip=tip, reference=reference, receipt=receipt)
+    except DatabaseError as exc:
+        if commit_sent and not committed:
+            # The database may have committed before the connection broke: the files stay
+            # (at worst an orphan of ciphertext), never a stored tip without its photos.
+            raise CommitOutcomeUnknown(str(exc)) from exc
+        discard_staged(attachments)
+        raise
     except BaseException:
         if not committed:
             discard_staged(attachments)

@@ -330,6 +330,8 @@ def _admitted_post(request, appeal, token, photos, had_photos):
         logger.error("tip form: the tip line has no desk or recovery key")
         discard_staged(staged)
         return _unavailable(request, appeal)
+    except services.CommitOutcomeUnknown:  # perhaps stored: its files stay (services)
+        return _unavailable(request, appeal)
     except (DatabaseError, *STORAGE_ERRORS) as exc:  # a store error or timeout, like the DB
         logger.error("tip form: could not store a tip (%s)", type(exc).__name__)
         discard_staged(staged)
