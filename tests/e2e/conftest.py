@@ -75,6 +75,10 @@ def _server_env(root: Path) -> dict:
         SECRET_KEY="e2e-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
+        # Every browser test sends its tips from 127.0.0.1 to this one server: the shipped
+        # 5 tips an hour per source would refuse the later modules' tips with a 429 (the
+        # limits themselves are tested in tests/tips_intake and tests/security).
+        TIP_RATE_PER_SOURCE="1000/h",
     )
     return env
 
