@@ -735,7 +735,7 @@ def upload(ctx: Context) -> dict:
 
     # 1. Sanitising a 12-megapixel JPEG, in-process (the same function the view calls).
     photo = _photo_jpeg(4000, 3000)
-    max_pixels = int(getattr(settings, "TIP_MAX_IMAGE_PIXELS", 50_000_000))
+    max_pixels = int(settings.TIP_MAX_IMAGE_PIXELS)
     timings = []
     for _ in range(2 if ctx.quick else 5):
         t0 = time.perf_counter()
@@ -744,7 +744,7 @@ def upload(ctx: Context) -> dict:
     sanitise_s = statistics.median(timings)
 
     # 2. A 25 MB photo tip, to a one-worker gunicorn whose memory we watch.
-    limit = int(getattr(settings, "TIP_MAX_FILE_BYTES", 25 * 1024 * 1024))
+    limit = int(settings.TIP_MAX_FILE_BYTES)
     # Noise does not compress: about 4 bytes per pixel at quality 100, so ~6 MP is ~25 MB.
     width, height = 2900, 2175
     big = _noise_jpeg(width, height, 100)

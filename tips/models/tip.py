@@ -177,7 +177,7 @@ def reader_expiry():
 
     from django.utils import timezone
 
-    return timezone.now() + timedelta(days=int(getattr(settings, "TIP_READER_DAYS", 30)))
+    return timezone.now() + timedelta(days=int(settings.TIP_READER_DAYS))
 
 
 class TipReader(models.Model):
