@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from mostwanted.storage import STORAGE_ERRORS
-from tips import audit, crypto, vault
+from tips import audit, crypto
 from tips.admin import content
 from tips.admin.detail import visible_tip_or_404
 from tips.attachments import (
@@ -79,12 +79,7 @@ def attachment(request, pk, ordinal, download=False):
     if not tip_policy.can_view_attachment(request.user, tip):
         raise PermissionDenied
     item = get_object_or_404(tip.attachments, ordinal=ordinal)
-    try:
-        document = content.open_tip(request, tip)
-    except vault.VaultUnavailable:
-        document = None
-    if document is None:
-        raise PermissionDenied  # locked: no key, no content
+    document = content.open_tip_or_403(request, tip)
     try:
         entry = attachment_entry(item, document)
     except crypto.CryptoError:

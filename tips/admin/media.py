@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from mostwanted.storage import STORAGE_ERRORS
-from tips import audit, crypto, vault
+from tips import audit, crypto
 from tips.admin import content
 from tips.attachments import attachment_entry, tip_storage
 from tips.permissions import tip_policy
@@ -110,12 +110,7 @@ def video(request, pk, ordinal):
     if not tip_policy.can_view_attachment(request.user, tip):
         raise PermissionDenied
     item = get_object_or_404(tip.attachments, ordinal=ordinal)
-    try:
-        document = content.open_tip(request, tip)
-    except vault.VaultUnavailable:
-        document = None
-    if document is None:
-        raise PermissionDenied
+    document = content.open_tip_or_403(request, tip)
     try:
         entry = attachment_entry(item, document)
         if entry.get("kind") != "video":
