@@ -113,7 +113,7 @@ class TipForm(forms.Form):
         ] + [validators.MaxLengthValidator(what.max_length)]
         what.widget.attrs["maxlength"] = str(what.max_length)
 
-    # --- Kinds of appeal (issue 16): a missing person's form asks first when and where the
+    # --- Kinds of appeal: a missing person's form asks first when and where the
     # person was seen. The answers are the sealed "when_date", "when_time" and "place".
     seen_first = False
 

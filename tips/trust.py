@@ -1,4 +1,4 @@
-"""Trust anchors outside the database: which keys the server may seal to (issue 14).
+"""Trust anchors outside the database: which keys the server may seal to.
 
 Key material is read from the database, and whoever can write the database could otherwise
 insert a recovery key or swap a desk's or a member's public key so that the next tip, or
