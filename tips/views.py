@@ -22,12 +22,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
+from wagtail.models import Page
 
 from mostwanted.storage import STORAGE_ERRORS
 
-from . import antispam, forms, ratelimit, replay
+from . import antispam, forms, ratelimit, replay, selectors, services
+from .attachments import discard_staged
 from .http import close_uploads, no_store
+from .questions import specs_for
 from .receipt_views import _render_receipt, receipt_download  # noqa: F401  (URLs, incident form)
+from .uploads import EncryptingUploadHandler, stage_photos
 
 logger = logging.getLogger(__name__)
 
@@ -62,8 +66,6 @@ def _resolve_appeal(appeal_id):
     """The live appeal page ``appeal_id``, or None for the general tip line; 404 otherwise."""
     if appeal_id is None:
         return None
-    from wagtail.models import Page
-
     try:
         page = Page.objects.get(id=appeal_id).specific
     except Page.DoesNotExist:
@@ -119,8 +121,6 @@ def _render_form(
 
 def _questions(appeal) -> list[dict]:
     """The appeal's own questions in the active language; none if they cannot be read."""
-    from .questions import specs_for
-
     try:
         return specs_for(appeal)
     except DatabaseError as exc:
@@ -159,8 +159,6 @@ def submit(request, appeal_id=None):
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
     if request.method == "POST":
-        from .uploads import EncryptingUploadHandler
-
         # Must happen before anything reads request.POST / request.FILES.
         request.upload_handlers = [EncryptingUploadHandler(request)]
     try:
@@ -273,10 +271,6 @@ def _rate_refusal(request, appeal, admission, *, photos_not_kept):
 
 
 def _admitted_post(request, appeal, token, photos, had_photos):
-    from . import selectors, services
-    from .attachments import discard_staged
-    from .uploads import stage_photos
-
     file_errors = [
         forms.attachment_error_message(name, code)
         for name, code in getattr(request, "tip_upload_errors", [])
