@@ -72,14 +72,20 @@ def serve_decrypted(
     )
 
 
-@never_cache
-def attachment(request, pk, ordinal, download=False):
-    """Stream a decrypted attachment (inline image, or download). Same-origin, no-store."""
+def viewable_attachment(request, pk, ordinal):
+    """(tip, attachment, opened tip document) for a view that serves the attachment: 404 for
+    a tip or attachment not there (or not visible), 403 without the right or the key."""
     tip = visible_tip_or_404(request, pk)
     if not tip_policy.can_view_attachment(request.user, tip):
         raise PermissionDenied
     item = get_object_or_404(tip.attachments, ordinal=ordinal)
-    document = content.open_tip_or_403(request, tip)
+    return tip, item, content.open_tip_or_403(request, tip)
+
+
+@never_cache
+def attachment(request, pk, ordinal, download=False):
+    """Stream a decrypted attachment (inline image, or download). Same-origin, no-store."""
+    tip, item, document = viewable_attachment(request, pk, ordinal)
     try:
         entry = attachment_entry(item, document)
     except crypto.CryptoError:
