@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
@@ -15,19 +15,28 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
+from wagtail.models import Locale
 
-from tips import audit, retention, triage, trust, vault
+from appeals.models import Desk
+from tips import audit, health, memberships, retention, triage, trust, vault
+from tips import keys as keys_module
 from tips.admin import audit_display
 from tips.admin.forms import VaultSetupForm
-from tips.models import DeskKey, DeskKeyWrap, DeskMembership, InvestigatorKey, Tip
+from tips.memberships import eligible_members
+from tips.models import (
+    DeskKey,
+    DeskKeyWrap,
+    DeskMembership,
+    InvestigatorKey,
+    MembershipProposal,
+    Tip,
+    TipAuditEntry,
+)
 from tips.permissions import tip_policy
+from tips.readers import remove_view
 
 
 def _desks_for(user):
-    from wagtail.models import Locale
-
-    from appeals.models import Desk
-
     desks = Desk.objects.filter(locale=Locale.get_default())
     if not tip_policy.is_supervisor(user):
         desks = desks.filter(pk__in=tip_policy.member_desk_ids(user))
@@ -54,7 +63,7 @@ def members(request):
     rows = []
     for desk in desks:
         dk = active_keys.get(desk.pk)
-        memberships = DeskMembership.objects.filter(desk=desk).select_related("user")
+        desk_memberships = DeskMembership.objects.filter(desk=desk).select_related("user")
         rows.append(
             {
                 "desk": desk,
@@ -67,11 +76,10 @@ def members(request):
                         "has_vault": m.user_id in with_vault,
                         "has_key": dk is not None and (dk.pk, m.user_id) in wrapped,
                     }
-                    for m in memberships
+                    for m in desk_memberships
                 ],
             }
         )
-    from tips import memberships
 
     candidates = _eligible_members().order_by("username")
     proposals = [
@@ -103,7 +111,6 @@ def members(request):
 
 def _eligible_members():
     """Only active members of the Investigators group may join a desk: never an editor."""
-    from tips.memberships import eligible_members
 
     return eligible_members()
 
@@ -111,7 +118,6 @@ def _eligible_members():
 def _target(request, *, joining: bool):
     """The desk and the person of a grant (an eligible investigator) or of a revocation
     (a current member: revoking anyone else is a 404 and never rotates the key)."""
-    from appeals.models import Desk
 
     desk = get_object_or_404(Desk, pk=request.POST.get("desk")).canonical()
     if joining:
@@ -128,10 +134,6 @@ def _target(request, *, joining: bool):
 def grant(request):
     """A key holder proposes a new member (a different supervisor approves, see
     tips.memberships), or wraps the desk keys they hold to an approved member."""
-    from django.core.exceptions import ValidationError
-
-    from tips import keys as keys_module
-    from tips import memberships
 
     user = request.user
     desk, member = _target(request, joining=True)
@@ -187,8 +189,6 @@ def grant(request):
 @require_POST
 def decide(request, pk):
     """A supervisor other than the proposer and the candidate approves or rejects."""
-    from tips import memberships
-    from tips.models import MembershipProposal
 
     proposal = get_object_or_404(MembershipProposal, pk=pk, state="pending")
     if not memberships.can_decide(request.user, proposal):
@@ -204,8 +204,6 @@ def decide(request, pk):
 
 @require_POST
 def revoke(request):
-    from tips import keys as keys_module
-
     user = request.user
     desk, member = _target(request, joining=False)
     if not tip_policy.can_manage_members(user, desk):
@@ -224,7 +222,6 @@ def revoke(request):
 def reset_vault(request, user_pk):
     """Forgotten passphrase: a supervisor who holds the desk keys gives the member a new
     key pair under a temporary passphrase, and re-wraps the desk keys to it."""
-    from tips import keys as keys_module
 
     user = request.user
     member = get_object_or_404(get_user_model(), pk=user_pk, is_active=True)
@@ -266,7 +263,6 @@ def audit_log(request):
     """Tip audit entries, per tip (``?tip=<id>``) or per user (``?user=<id>``)."""
     if not tip_policy.can_view_audit(request.user):
         raise PermissionDenied
-    from tips.models import TipAuditEntry
 
     entries = (
         TipAuditEntry.objects.all()
@@ -338,7 +334,6 @@ def retention_view(request):
 @never_cache
 def desk_health(request):
     """Supervisors: can every desk that receives tips read them? (metadata only)."""
-    from tips import health
 
     if not tip_policy.is_supervisor(request.user):
         raise PermissionDenied
@@ -356,8 +351,6 @@ def desk_health(request):
 
 
 def _remove_reader(request, pk, user_pk):
-    from tips.readers import remove_view
-
     return remove_view(request, pk, user_pk)
 
 
