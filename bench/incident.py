@@ -137,6 +137,36 @@ def _send_sink(port: int, total: int, chunk: int) -> float:
     return time.monotonic() - t0
 
 
+def _cpu_seconds(pids) -> float:
+    """User + system CPU seconds of ``pids`` so far (``/proc/<pid>/stat``)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_meter(ctx):
+    """A function giving the CPU seconds of nginx's workers, the gunicorn workers and this
+    process (the client) since the meter was made: a load-independent figure beside MB/s."""
+    from . import services
+
+    groups = {
+        "nginx": services.gunicorn_worker_pids(ctx.nginx.pid),
+        "workers": services.gunicorn_worker_pids(ctx.gunicorn.pid),
+        "client": [os.getpid()],
+    }
+    start = {name: _cpu_seconds(pids) for name, pids in groups.items()}
+
+    def read() -> dict:
+        return {name: round(_cpu_seconds(pids) - start[name], 2) for name, pids in groups.items()}
+
+    return read
+
+
 def _reset_peaks(pids) -> dict[int, int]:
     from .scenarios import _memory_kib
 
@@ -160,17 +190,21 @@ def tus_upload(ctx) -> dict:
     total = _size_mb(ctx, "BENCH_INCIDENT_UPLOAD_MB", 1024, 20) * 2**20
     chunk = _chunk_bytes()
     _send_sink(ctx.ports["proxy"], min(total, 2 * chunk), chunk)  # warm
+    meter = _cpu_meter(ctx)
     sink_s = _send_sink(ctx.ports["proxy"], total, chunk)
+    sink_cpu = meter()
     workers = services.gunicorn_worker_pids(ctx.gunicorn.pid)
     client = _Tus(ctx.ports["proxy"], appeal_id)
     client.create(total)
     base = _reset_peaks(workers)
+    meter = _cpu_meter(ctx)
     t0 = time.monotonic()
     offset = n = 0
     while offset < total:
         offset = client.patch(offset, _chunk(n, min(chunk, total - offset)))
         n += 1
     tus_s = time.monotonic() - t0
+    tus_cpu = meter()
     growth = _peak_growth_mb(base)
     client.delete()
     mb = total / 2**20
@@ -188,6 +222,8 @@ def tus_upload(ctx) -> dict:
         tus_s=round(tus_s, 2),
         nginx_disk_mb_s=round(mb / sink_s, 1),
         worker_peak_growth_mb=round(growth, 1),
+        cpu_s_sink=sink_cpu,
+        cpu_s_tus=tus_cpu,
     )
 
 
