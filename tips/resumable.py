@@ -42,11 +42,10 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
-from django.core.files import File
 from django.db.models import Q
 from django.utils import timezone
 
-from . import crypto
+from . import crypto, media_store
 from .attachments import delete_stored, tip_storage
 from .models import ResumableUpload
 
@@ -291,7 +290,7 @@ def append(
     try:
         name = f"uploads/{upload.token}/{len(upload.parts):06d}-{secrets.token_hex(4)}.bin"
         ciphertext = crypto.EncryptingReader(reader, key, read_size=_READ)
-        stored = storage.save(name, File(ciphertext))
+        stored = media_store.save_stream(name, ciphertext, storage)
         if checksum is not None and (reader.cut or reader.sha256.digest() != checksum):
             delete_stored([stored])
             raise UploadError(460, "checksum_mismatch")
