@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import importlib
 import io
 import os
 import re
@@ -1006,17 +1007,9 @@ def _slow_clients_scenario(ctx: Context) -> dict:
     return slow_clients(ctx)
 
 
-def _sandbox_scenario(ctx: Context) -> dict:
-    from .hostile import sandbox
-
-    return sandbox(ctx)
-
-
-def _incident(name):
+def _lazy(module, name):
     def run(ctx: Context) -> dict:
-        from . import incident
-
-        return getattr(incident, name)(ctx)
+        return getattr(importlib.import_module(f"bench.{module}"), name)(ctx)
 
     return run
 
@@ -1032,10 +1025,12 @@ SCENARIOS = {
     "queue": queue,
     "spike": spike,
     "store": _store_scenario,
-    "sandbox": _sandbox_scenario,
+    "sandbox": _lazy("hostile", "sandbox"),
     "flood": _flood_scenario,
     "slow-clients": _slow_clients_scenario,
-    "tus-upload": _incident("tus_upload"),
-    "tus-resume": _incident("tus_resume"),
-    "video-remux": _incident("video_remux"),
+    "tus-upload": _lazy("incident", "tus_upload"),
+    "tus-upload-s3": _lazy("incident_load", "tus_upload_s3"),
+    "tus-concurrent": _lazy("incident_load", "tus_concurrent"),
+    "tus-resume": _lazy("incident", "tus_resume"),
+    "video-remux": _lazy("incident_video", "video_remux"),
 }
