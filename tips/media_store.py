@@ -43,7 +43,8 @@ def _s3_key(storage, name: str) -> str:
 
 
 class _S3Writer:
-    def __init__(self, storage, name: str):
+    def __init__(self, storage, name: str, part_bytes: int = PART_BYTES):
+        self.part_bytes = max(part_bytes, 5 * 1024 * 1024)
         self.name = storage.get_available_name(name)
         self._client = storage.connection.meta.client
         self._bucket = storage.bucket_name
@@ -56,9 +57,9 @@ class _S3Writer:
     def write(self, data) -> None:
         self._buf += data
         self.size += len(data)
-        while len(self._buf) >= PART_BYTES:
-            self._send_part(bytes(self._buf[:PART_BYTES]))
-            del self._buf[:PART_BYTES]
+        while len(self._buf) >= self.part_bytes:
+            self._send_part(bytes(self._buf[: self.part_bytes]))
+            del self._buf[: self.part_bytes]
 
     def _send_part(self, body: bytes) -> None:
         if self._upload_id is None:
@@ -152,11 +153,13 @@ class _SpoolWriter:
         self._spool.close()
 
 
-def open_writer(name: str, storage=None):
-    """A writer (``write``, ``finish() -> stored name``, ``abort()``) of a new object."""
+def open_writer(name: str, storage=None, *, part_bytes: int = PART_BYTES):
+    """A writer (``write``, ``finish() -> stored name``, ``abort()``) of a new object.
+    ``part_bytes``: the S3 part size (memory held), e.g. just over a tus PATCH's ciphertext
+    so that the PATCH is one PUT instead of a multipart upload of 8 MiB + 2 KiB."""
     storage = storage or tip_storage()
     if is_s3(storage):
-        return _S3Writer(storage, name)
+        return _S3Writer(storage, name, part_bytes)
     if hasattr(storage, "path") and hasattr(storage, "file_permissions_mode"):
         try:
             storage.path(name)
@@ -166,9 +169,11 @@ def open_writer(name: str, storage=None):
     return _SpoolWriter(storage, name)
 
 
-def save_stream(name: str, reader, storage=None, *, piece: int = 64 * 1024) -> str:
+def save_stream(
+    name: str, reader, storage=None, *, piece: int = 64 * 1024, part_bytes: int = PART_BYTES
+) -> str:
     """Store everything ``reader.read()`` gives as ``name`` (through :func:`open_writer`)."""
-    writer = open_writer(name, storage)
+    writer = open_writer(name, storage, part_bytes=part_bytes)
     try:
         while data := reader.read(piece):
             writer.write(data)

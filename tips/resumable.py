@@ -290,7 +290,10 @@ def append(
     try:
         name = f"uploads/{upload.token}/{len(upload.parts):06d}-{secrets.token_hex(4)}.bin"
         ciphertext = crypto.EncryptingReader(reader, key, read_size=_READ)
-        stored = media_store.save_stream(name, ciphertext, storage)
+        # One PUT per PATCH on S3 (its ciphertext in one part) up to 16 MiB held in memory;
+        # a larger or chunked PATCH is a multipart upload of 16 MiB parts.
+        whole = min(crypto.encrypted_size(limit) + 1, 16 * 1024 * 1024)
+        stored = media_store.save_stream(name, ciphertext, storage, part_bytes=whole)
         if checksum is not None and (reader.cut or reader.sha256.digest() != checksum):
             delete_stored([stored])
             raise UploadError(460, "checksum_mismatch")
