@@ -58,8 +58,10 @@ class _S3Writer:
         self._buf += data
         self.size += len(data)
         while len(self._buf) >= self.part_bytes:
-            self._send_part(bytes(self._buf[: self.part_bytes]))
+            with memoryview(self._buf) as view:  # one copy, the buffer let go before sending
+                body = bytes(view[: self.part_bytes])
             del self._buf[: self.part_bytes]
+            self._send_part(body)
 
     def _send_part(self, body: bytes) -> None:
         if self._upload_id is None:
@@ -77,23 +79,23 @@ class _S3Writer:
         self._parts.append({"ETag": answer["ETag"], "PartNumber": number})
 
     def finish(self) -> str:
+        body, self._buf = bytes(self._buf), bytearray()
         if self._upload_id is None:  # under one part: a single PUT
             self._client.put_object(
                 Bucket=self._bucket,
                 Key=self._key,
-                Body=bytes(self._buf),
+                Body=body,
                 ContentType="application/octet-stream",
             )
         else:
-            if self._buf:
-                self._send_part(bytes(self._buf))
+            if body:
+                self._send_part(body)
             self._client.complete_multipart_upload(
                 Bucket=self._bucket,
                 Key=self._key,
                 UploadId=self._upload_id,
                 MultipartUpload={"Parts": self._parts},
             )
-        self._buf = bytearray()
         return self.name
 
     def abort(self) -> None:
