@@ -10,8 +10,9 @@ Design (docs/incident-media.md has the threat model):
   upload in progress.
 * Every PATCH is unwrapped with that header, then its body is streamed through
   ``crypto.EncryptingReader`` (64 KiB AES-GCM chunks, the project's attachment format)
-  straight into ``storages["tips"]`` as one *part*; the plaintext only exists in 64 KiB
-  pieces in the worker's memory. A body cut short (a lost connection) keeps the bytes that
+  straight into ``storages["tips"]`` as one *part* (``tips.media_store``: one PUT on S3);
+  the plaintext only exists in ``_READ`` (256 KiB) pieces in the worker's memory, besides
+  gunicorn's own read-ahead of the body. A body cut short (a lost connection) keeps the bytes that
   did arrive, so a resume re-sends less than one request's worth; with a checksum header a
   cut or mismatching body is discarded (460) instead.
 * The state (offset, parts, expiry, wrapped key) is one database row
