@@ -39,6 +39,8 @@ ORDER = [
     "slow-clients",
     "sandbox",
     "tus-upload",
+    "tus-upload-s3",
+    "tus-concurrent",
     "tus-resume",
     "video-remux",
 ]

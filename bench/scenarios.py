@@ -2,11 +2,12 @@
 
 The registry (``SCENARIOS``), the set-up and the spike live here; the scenario families in
 their own modules: ``pages``, ``tip_intake``, ``upload``, ``admin_queue``, ``store``,
-``flood``, ``hostile``, ``incident``.
+``flood``, ``hostile``, ``incident``, ``incident_load``, ``incident_video``.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import time
 from pathlib import Path
@@ -190,35 +191,9 @@ def spike(ctx: Context) -> dict:
     )
 
 
-def _store_scenario(ctx: Context) -> dict:
-    from .store import store
-
-    return store(ctx)
-
-
-def _flood_scenario(ctx: Context) -> dict:
-    from .flood import flood
-
-    return flood(ctx)
-
-
-def _slow_clients_scenario(ctx: Context) -> dict:
-    from .flood import slow_clients
-
-    return slow_clients(ctx)
-
-
-def _sandbox_scenario(ctx: Context) -> dict:
-    from .hostile import sandbox
-
-    return sandbox(ctx)
-
-
-def _incident(name):
+def _lazy(module, name):
     def run(ctx: Context) -> dict:
-        from . import incident
-
-        return getattr(incident, name)(ctx)
+        return getattr(importlib.import_module(f"bench.{module}"), name)(ctx)
 
     return run
 
@@ -233,11 +208,13 @@ SCENARIOS = {
     "upload": upload,
     "queue": queue,
     "spike": spike,
-    "store": _store_scenario,
-    "sandbox": _sandbox_scenario,
-    "flood": _flood_scenario,
-    "slow-clients": _slow_clients_scenario,
-    "tus-upload": _incident("tus_upload"),
-    "tus-resume": _incident("tus_resume"),
-    "video-remux": _incident("video_remux"),
+    "store": _lazy("store", "store"),
+    "sandbox": _lazy("hostile", "sandbox"),
+    "flood": _lazy("flood", "flood"),
+    "slow-clients": _lazy("flood", "slow_clients"),
+    "tus-upload": _lazy("incident", "tus_upload"),
+    "tus-upload-s3": _lazy("incident_load", "tus_upload_s3"),
+    "tus-concurrent": _lazy("incident_load", "tus_concurrent"),
+    "tus-resume": _lazy("incident", "tus_resume"),
+    "video-remux": _lazy("incident_video", "video_remux"),
 }

@@ -39,6 +39,8 @@ STORAGE_TESTS = (
     "tests/appeals/test_rendering.py",
     "tests/incident/test_tus_protocol.py",
     "tests/incident/test_incident_submit.py",
+    "tests/incident/test_media_store.py",
+    "tests/incident/test_investigator_video.py",
 )
 
 

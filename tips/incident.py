@@ -22,10 +22,9 @@ import logging
 import secrets
 from dataclasses import dataclass, field
 
-from django.core.files import File
 from django.utils.translation import gettext as _
 
-from . import crypto, resumable, upload_readers
+from . import crypto, media_store, resumable, upload_readers
 from .attachments import StagedAttachment, discard_staged, stage_attachment
 from .photo_meta import photo_when_where
 from .sandbox import sanitize_in_sandbox
@@ -98,17 +97,15 @@ def _hash(incoming: Incoming) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _store_spool(spool, key, *, name, content_type, size, extra) -> StagedMedia:
-    storage = resumable.tip_storage()
-    token = secrets.token_hex(16)
-    stored = storage.save(f"{token[:2]}/{token}.bin", File(spool))
+def _staged_video(writer, key, *, name, content_type, size, extra) -> StagedMedia:
+    stored = writer.finish()
     return StagedMedia(
         storage_name=stored,
         key=key,
         name=name,
         content_type=content_type,
         plaintext_size=size,
-        ciphertext_size=storage.size(stored),
+        ciphertext_size=writer.size,
         extra=extra,
     )
 
@@ -138,11 +135,18 @@ def clean_one(incoming: Incoming, number: int, *, keep_when_where: bool) -> list
             content_type=image.content_type,
         )
         return [StagedMedia(**vars(staged), extra={"kind": "photo", **original})]
+    # The clean output goes straight into the store as it comes out of the sandbox,
+    # encrypted (a multipart upload on S3): no whole file in memory, no local spool.
+    token = secrets.token_hex(16)
+    writer = media_store.open_writer(f"{token[:2]}/{token}.bin")
     reader = incoming.open_seekable()
     try:
         clean = remux_in_sandbox(
-            reader, extension=incoming.extension, keep_when_where=keep_when_where
+            reader, extension=incoming.extension, keep_when_where=keep_when_where, output=writer
         )
+    except BaseException:
+        writer.abort()
+        raise
     finally:
         reader.close()
     info = clean.info
@@ -158,21 +162,28 @@ def clean_one(incoming: Incoming, number: int, *, keep_when_where: bool) -> list
     if keep_when_where:
         extra.update(_when_where(info))
     try:
-        video = _store_spool(
-            clean.spool,
+        video = _staged_video(
+            writer,
             clean.key,
             name=f"video-{number}.{clean.extension}",
             content_type=clean.content_type,
             size=clean.size,
             extra=extra,
         )
-    finally:
-        clean.spool.close()
+    except BaseException:
+        writer.abort()
+        raise
     result = [video]
     if clean.poster:
-        poster = stage_attachment(
-            io.BytesIO(clean.poster), name=f"video-{number}-poster.jpg", content_type="image/jpeg"
-        )
+        try:
+            poster = stage_attachment(
+                io.BytesIO(clean.poster),
+                name=f"video-{number}-poster.jpg",
+                content_type="image/jpeg",
+            )
+        except BaseException:
+            discard_staged(result)
+            raise
         result.append(StagedMedia(**vars(poster), extra={"kind": "poster"}))
     return result
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import hashlib
 
-from . import crypto
-from .attachments import tip_storage
+from . import crypto, media_store
 from .models import ResumableUpload
 
 _READ = 64 * 1024
@@ -30,7 +29,7 @@ class PartsReader:
                 if not self._parts:
                     return b""
                 name, _plain = self._parts.pop(0)
-                fh = tip_storage().open(name, "rb")
+                fh = media_store.open_ranged(name)
                 self._current = crypto.DecryptingReader(fh, self._key, close_source=True)
             data = self._current.read(size if size and size > 0 else _READ)
             if data:
@@ -74,7 +73,7 @@ class SeekablePartsReader:
     def _reader(self, index: int):
         if index != self._open_index:
             self.close()
-            fh = tip_storage().open(self._parts[index][0], "rb")
+            fh = media_store.open_ranged(self._parts[index][0])
             self._open = crypto.SeekableDecryptingReader(fh, self._key, close_source=True)
             self._open_index = index
         return self._open

@@ -78,8 +78,9 @@ def video_limits() -> dict:
 
 @dataclass
 class CleanVideo:
-    """The clean file as ciphertext in an anonymous spool (``key`` opens it), the poster
-    JPEG (in memory, small) and what the investigator is told about the file."""
+    """The clean file as ciphertext in an anonymous spool, or in the caller's ``output``
+    (``key`` opens it), the poster JPEG (in memory, small) and what the investigator is
+    told about the file."""
 
     spool: object = field(repr=False)
     key: bytes = field(repr=False)
@@ -99,9 +100,15 @@ class VideoRejected(Exception):
 # --------------------------------------------------------------------------- parent side
 
 
-def remux_in_sandbox(source, *, extension: str, keep_when_where: bool, limits=None) -> CleanVideo:
+def remux_in_sandbox(
+    source, *, extension: str, keep_when_where: bool, limits=None, output=None
+) -> CleanVideo:
     """Clean ``source`` (a seekable plaintext reader with ``size``) in a sandbox child.
-    Raises ``VideoRejected``; never anything else for a bad file."""
+    Raises ``VideoRejected``; never anything else for a bad file.
+
+    The clean file is encrypted as it comes out of the child into ``output`` (anything with
+    ``write``: ``tips.media_store.open_writer``, a multipart upload on S3), which the caller
+    finishes or aborts; without one, into an anonymous spool (ciphertext only)."""
     limits = limits or video_limits()
     args = {**limits, "size": source.size, "extension": extension, "keep": keep_when_where}
     try:
@@ -120,13 +127,15 @@ def remux_in_sandbox(source, *, extension: str, keep_when_where: bool, limits=No
     watchdog.start()
     key = crypto.new_attachment_key()
     encryptor = crypto.AttachmentEncryptor(key)
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 - ciphertext only; closed by the caller
+    own = output is None
+    spool = tempfile.TemporaryFile() if own else output  # noqa: SIM115 - ciphertext only
     spool.write(encryptor.header())
     poster, verdict = b"", None
     try:
         verdict, poster = _serve(proc, source, spool, encryptor)
     except BaseException:
-        spool.close()
+        if own:
+            spool.close()
         raise
     finally:
         watchdog.cancel()
@@ -134,11 +143,13 @@ def remux_in_sandbox(source, *, extension: str, keep_when_where: bool, limits=No
             proc.kill()
         proc.wait()
     if not (proc.returncode == 0 and isinstance(verdict, dict) and verdict.get("ok")):
-        spool.close()
+        if own:
+            spool.close()
         raise VideoRejected(_refusal(verdict, proc.returncode, timed_out.is_set()))
     spool.write(encryptor.finalize())
-    spool.flush()
-    spool.seek(0)
+    if own:
+        spool.flush()
+        spool.seek(0)
     return CleanVideo(
         spool=spool,
         key=key,

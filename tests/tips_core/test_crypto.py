@@ -240,6 +240,30 @@ def test_push_encryptor_matches_format_and_small_reads_work():
     assert bytes(out) == plain
 
 
+@pytest.mark.parametrize("read_size", [1000, crypto.CHUNK_SIZE, 1024 * 1024 + 3])
+@pytest.mark.parametrize("out_size", [1, 65_000, 1024 * 1024])
+def test_large_reads_and_any_split_give_one_well_formed_stream(read_size, out_size):
+    # The resumable upload reads 1 MiB of a request body at a time and hands 1 MiB pieces
+    # to the store: same stream format, every byte back, whatever the read sizes.
+    key = crypto.new_attachment_key()
+    plain = os.urandom(3 * 1024 * 1024 + 12_345)
+    reader = crypto.EncryptingReader(io.BytesIO(plain), key, read_size=read_size)
+    pieces = []
+    while piece := reader.read(out_size):
+        assert len(piece) <= out_size
+        pieces.append(piece)
+    ct = b"".join(pieces)
+    assert len(ct) == crypto.encrypted_size(len(plain))
+    assert all(len(p) == out_size for p in pieces[:-1])  # full reads until the end (S3 parts)
+    assert crypto.DecryptingReader(io.BytesIO(ct), key).read() == plain
+    enc = crypto.AttachmentEncryptor(key)
+    pushed = [enc.header()]
+    for i in range(0, len(plain), 99_991):
+        pushed.extend(enc.update_pieces(plain[i : i + 99_991]))
+    pushed.append(enc.finalize())
+    assert crypto.DecryptingReader(io.BytesIO(b"".join(pushed)), key).read() == plain
+
+
 def _encrypt(plain, key, chunk_size=crypto.CHUNK_SIZE):
     return crypto.EncryptingReader(io.BytesIO(plain), key, chunk_size=chunk_size).read()
 

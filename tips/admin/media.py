@@ -19,9 +19,9 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from mostwanted.storage import STORAGE_ERRORS
-from tips import audit, crypto
+from tips import audit, crypto, media_store
 from tips.admin.attachments import viewable_attachment
-from tips.attachments import attachment_entry, tip_storage
+from tips.attachments import attachment_entry
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ def video(request, pk, ordinal):
         entry = attachment_entry(item, document)
         if entry.get("kind") != "video":
             raise Http404
-        fh = tip_storage().open(item.storage_name, "rb")
+        fh = media_store.open_ranged(item.storage_name)  # ranged GETs on S3
         reader = crypto.SeekableDecryptingReader(fh, bytes.fromhex(entry["key"]), close_source=True)
     except crypto.CryptoError:
         raise Http404 from None

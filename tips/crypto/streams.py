@@ -3,6 +3,7 @@ truncation and reordering are detected."""
 
 from __future__ import annotations
 
+import collections
 import io
 import os
 import struct
@@ -65,7 +66,7 @@ class AttachmentEncryptor:
     def header(self) -> bytes:
         return self._header
 
-    def _seal_chunk(self, chunk: bytes, last: bool) -> bytes:
+    def _seal_chunk(self, chunk, last: bool) -> bytes:
         if self._counter >= 2**32 - 1:
             raise CryptoError("stream too long")
         ctr = struct.pack(">I", self._counter)
@@ -74,16 +75,32 @@ class AttachmentEncryptor:
         return self._aead.encrypt(self._prefix + ctr, chunk, aad)
 
     def update(self, data: bytes) -> bytes:
+        pieces = self.update_pieces(data)
+        return pieces[0] if len(pieces) == 1 else b"".join(pieces)
+
+    def update_pieces(self, data) -> list[bytes]:
+        """Like ``update()``, the sealed chunks as a list (no joining copy)."""
         if self._done:
             raise CryptoError("stream already finalised")
-        self._buf += data
         self.plaintext_size += len(data)
-        out = bytearray()
-        # Keep at least one byte back: a full chunk may turn out to be the last one.
-        while len(self._buf) > self._chunk:
-            out += self._seal_chunk(bytes(self._buf[: self._chunk]), last=False)
-            del self._buf[: self._chunk]
-        return bytes(out)
+        view = memoryview(data)
+        out = []
+        if self._buf:  # complete the chunk held back by the previous call first
+            take = min(self._chunk - len(self._buf), len(view))
+            self._buf += view[:take]
+            view = view[take:]
+            if not view:  # keep it back: it may turn out to be the last chunk
+                return out
+            out.append(self._seal_chunk(self._buf, last=False))
+            self._buf = bytearray()
+        # Whole chunks straight from the caller's buffer (no copy), keeping at least one
+        # byte back: a full chunk may turn out to be the last one.
+        start = 0
+        while len(view) - start > self._chunk:
+            out.append(self._seal_chunk(view[start : start + self._chunk], last=False))
+            start += self._chunk
+        self._buf = bytearray(view[start:])
+        return out
 
     def finalize(self) -> bytes:
         if self._done:
@@ -98,16 +115,26 @@ class EncryptingReader(io.RawIOBase):
     """A read-only file whose ``read()`` returns the ciphertext of ``plaintext_fileobj``.
 
     Pass it to ``storage.save(name, File(reader))``: the plaintext is pulled and encrypted
-    a chunk at a time, never held whole.
+    ``read_size`` bytes at a time (one chunk by default), never held whole. A larger
+    ``read_size`` (a request body read 1 MiB at a time) saves per-call overhead and copies;
+    the ciphertext is the same.
     """
 
-    def __init__(self, plaintext_fileobj: BinaryIO, key: bytes, *, chunk_size: int = CHUNK_SIZE):
+    def __init__(
+        self,
+        plaintext_fileobj: BinaryIO,
+        key: bytes,
+        *,
+        chunk_size: int = CHUNK_SIZE,
+        read_size: int | None = None,
+    ):
         super().__init__()
         self._src = plaintext_fileobj
         self._enc = AttachmentEncryptor(key, chunk_size=chunk_size)
-        self._out = bytearray(self._enc.header())
+        self._out = collections.deque([self._enc.header()])
+        self._held = len(self._out[0])
         self._eof = False
-        self._chunk = chunk_size
+        self._read_size = max(read_size or chunk_size, 1)
 
     @property
     def plaintext_size(self) -> int:
@@ -116,18 +143,46 @@ class EncryptingReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, b) -> int:
-        while not self._out and not self._eof:
-            data = self._src.read(self._chunk)
+    def _fill(self, wanted: float) -> None:
+        while self._held < wanted and not self._eof:
+            data = self._src.read(self._read_size)
             if data:
-                self._out += self._enc.update(data)
+                pieces = self._enc.update_pieces(data)
             else:
-                self._out += self._enc.finalize()
+                pieces = [self._enc.finalize()]
                 self._eof = True
-        n = min(len(b), len(self._out))
-        b[:n] = self._out[:n]
-        del self._out[:n]
-        return n
+            self._out.extend(pieces)
+            self._held += sum(len(piece) for piece in pieces)
+
+    def _take(self, size: int) -> bytes:
+        """Up to ``size`` bytes from the sealed pieces held, joined in one copy."""
+        taken, count = [], 0
+        while self._out and count < size:
+            piece = self._out.popleft()
+            if count + len(piece) > size:
+                cut = size - count
+                self._out.appendleft(piece[cut:])
+                piece = piece[:cut]
+            taken.append(piece)
+            count += len(piece)
+        self._held -= count
+        return taken[0] if len(taken) == 1 else b"".join(taken)
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:
+            return self.readall()
+        self._fill(size)
+        return self._take(size)
+
+    def readall(self) -> bytes:
+        self._fill(float("inf"))
+        return self._take(self._held)
+
+    def readinto(self, b) -> int:
+        self._fill(1)
+        data = self._take(len(b))
+        b[: len(data)] = data
+        return len(data)
 
 
 class DecryptingReader(io.RawIOBase):
