@@ -37,7 +37,7 @@ def _size_mb(ctx, name: str, full: int, quick: int) -> int:
 def _chunk_bytes() -> int:
     from django.conf import settings
 
-    return int(getattr(settings, "TIP_UPLOAD_CHUNK_BYTES", 8 * 1024 * 1024))
+    return settings.TIP_UPLOAD_CHUNK_BYTES
 
 
 def _incident_appeal_id() -> int:

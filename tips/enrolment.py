@@ -134,7 +134,7 @@ def normalise(code: str) -> str:
 
 
 def code_lifetime() -> timedelta:
-    return timedelta(hours=int(getattr(settings, "TIP_ENROLMENT_CODE_HOURS", 72)))
+    return timedelta(hours=settings.TIP_ENROLMENT_CODE_HOURS)
 
 
 @transaction.atomic

@@ -59,7 +59,7 @@ def _render(request, appeal, form, *, status=200, errors=(), keep=False):
         "max_files": incident.max_files(appeal),
         "max_file_bytes": resumable.max_file_bytes(appeal),
         "upload_url": reverse("tips:upload_collection"),
-        "chunk_bytes": int(getattr(settings, "TIP_UPLOAD_CHUNK_BYTES", 8 * 1024 * 1024)),
+        "chunk_bytes": settings.TIP_UPLOAD_CHUNK_BYTES,
     }
     return http.no_store(render(request, "tips/incident_form.html", context, status=status))
 

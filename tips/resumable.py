@@ -86,11 +86,11 @@ def max_file_bytes(appeal=None) -> int:
     per_appeal = getattr(appeal, "incident_max_file_mb", None)
     if per_appeal:
         return int(per_appeal) * 1024 * 1024
-    return int(getattr(settings, "TIP_INCIDENT_MAX_FILE_BYTES", 4 * 1024**3))
+    return settings.TIP_INCIDENT_MAX_FILE_BYTES
 
 
 def expiry_delta() -> datetime.timedelta:
-    return datetime.timedelta(hours=float(getattr(settings, "TIP_UPLOAD_EXPIRY_HOURS", 24)))
+    return datetime.timedelta(hours=settings.TIP_UPLOAD_EXPIRY_HOURS)
 
 
 # --------------------------------------------------------------------------- the secret

@@ -87,7 +87,7 @@ def collection(request):
         except ValueError:
             raise resumable.UploadError(400, "length_missing") from None
         # Files per source (keyed like the tip limits: a daily HMAC, never the address).
-        rate = getattr(settings, "TIP_UPLOAD_CREATE_RATE", "60/h")
+        rate = settings.TIP_UPLOAD_CREATE_RATE
         counted = ratelimit.take("tus-create", ratelimit.source_key("tus", request), rate)
         if counted.over:
             return _response(429, Retry_After=counted.wait_seconds)

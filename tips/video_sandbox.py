@@ -64,15 +64,12 @@ _FAMILY = {"mp4": "mov", "mov": "mov", "3gp": "mov", "webm": "matroska", "mkv": 
 def video_limits() -> dict:
     from django.conf import settings
 
-    def get(name, default):
-        return int(getattr(settings, name, default))
-
     return {
-        "cpu_seconds": get("TIP_VIDEO_SANDBOX_CPU_SECONDS", 300),
-        "memory_bytes": get("TIP_VIDEO_SANDBOX_MEMORY_MB", 1024) * 2**20,
-        "wall_seconds": get("TIP_VIDEO_SANDBOX_WALL_SECONDS", 900),
-        "max_edge": get("TIP_VIDEO_MAX_EDGE", 8192),
-        "max_seconds": get("TIP_VIDEO_MAX_SECONDS", 6 * 3600),
+        "cpu_seconds": settings.TIP_VIDEO_SANDBOX_CPU_SECONDS,
+        "memory_bytes": settings.TIP_VIDEO_SANDBOX_MEMORY_MB * 2**20,
+        "wall_seconds": settings.TIP_VIDEO_SANDBOX_WALL_SECONDS,
+        "max_edge": settings.TIP_VIDEO_MAX_EDGE,
+        "max_seconds": settings.TIP_VIDEO_MAX_SECONDS,
     }
 
 
