@@ -221,3 +221,33 @@ def redirect_to_enrol(request):
     return redirect(
         f"{reverse('tips_admin:2fa_enrol')}?{urlencode({'next': request.GET.get('next', '')})}"
     )
+
+
+# --------------------------------------------------------------------------- supervisors
+
+
+def staff_awaiting_enrolment(exclude=None):
+    """Active staff accounts (see :func:`needs_second_factor`) with no confirmed
+    authenticator: those a supervisor may issue an enrolment code for."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .permissions import INVESTIGATORS, SUPERVISORS
+
+    access = Permission.objects.filter(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    staff = (
+        Q(is_superuser=True)
+        | Q(is_staff=True)
+        | Q(groups__permissions__in=access)
+        | Q(user_permissions__in=access)
+        | Q(groups__name__in=[INVESTIGATORS, SUPERVISORS])
+    )
+    enrolled = TOTPDevice.objects.filter(confirmed=True).values("user_id")
+    users = get_user_model().objects.filter(staff, is_active=True).exclude(pk__in=enrolled)
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+    return users.distinct().order_by("username")

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tips import fingerprints
 from tips.models import DeskKey, DeskKeyWrap, DeskMembership, MembershipProposal
 
 from .conftest import unlock, verified_login
@@ -29,33 +30,35 @@ def _actor(world, role):
     return getattr(world, role)
 
 
+def _grant_data(desk, user):
+    """The insider even knows the member's fingerprint: what stops them is their role."""
+    return {"desk": desk.pk, "user": user.pk, "fingerprint": fingerprints.short(user)}
+
+
 def grant_self(client, world, actor):
-    return client.post(reverse("tips_admin:grant"), {"desk": world.desk_a.pk, "user": actor.pk})
+    return client.post(reverse("tips_admin:grant"), _grant_data(world.desk_a, actor))
 
 
 def grant_editor(client, world, actor):
-    return client.post(
-        reverse("tips_admin:grant"), {"desk": world.desk_a.pk, "user": world.editor.pk}
-    )
+    return client.post(reverse("tips_admin:grant"), _grant_data(world.desk_a, world.editor))
 
 
 def grant_desk_b_investigator(client, world, actor):
-    return client.post(
-        reverse("tips_admin:grant"), {"desk": world.desk_a.pk, "user": world.inv_b.pk}
-    )
+    return client.post(reverse("tips_admin:grant"), _grant_data(world.desk_a, world.inv_b))
 
 
 def approve_own_membership(client, world, actor):
     proposal = MembershipProposal.objects.create(
         desk=world.desk_a, user=actor, proposed_by=world.inv_a2
     )
-    return client.post(reverse("tips_admin:decide", args=[proposal.pk]), {"decision": "approve"})
+    return client.post(
+        reverse("tips_admin:decide", args=[proposal.pk]),
+        {"decision": "approve", "fingerprint": fingerprints.short(actor)},
+    )
 
 
 def revoke_non_member_to_rotate(client, world, actor):
-    return client.post(
-        reverse("tips_admin:revoke"), {"desk": world.desk_a.pk, "user": world.inv_b.pk}
-    )
+    return client.post(reverse("tips_admin:revoke"), _grant_data(world.desk_a, world.inv_b))
 
 
 def join_supervisors_in_user_editor(client, world, actor):
@@ -153,11 +156,14 @@ def test_no_insider_gains_desk_a_alone(client, world, role, path):
 def test_the_two_person_path_works(client, world):
     verified_login(client, world.inv_a)
     unlock(client)
-    client.post(reverse("tips_admin:grant"), {"desk": world.desk_a.pk, "user": world.inv_b.pk})
+    client.post(reverse("tips_admin:grant"), _grant_data(world.desk_a, world.inv_b))
     proposal = MembershipProposal.objects.get(user=world.inv_b)
     verified_login(client, world.supervisor)
-    client.post(reverse("tips_admin:decide", args=[proposal.pk]), {"decision": "approve"})
+    client.post(
+        reverse("tips_admin:decide", args=[proposal.pk]),
+        {"decision": "approve", "fingerprint": fingerprints.short(world.inv_b)},
+    )
     verified_login(client, world.inv_a)
     unlock(client)
-    client.post(reverse("tips_admin:grant"), {"desk": world.desk_a.pk, "user": world.inv_b.pk})
+    client.post(reverse("tips_admin:grant"), _grant_data(world.desk_a, world.inv_b))
     assert DeskKeyWrap.objects.filter(user=world.inv_b, desk_key__desk=world.desk_a).exists()

@@ -13,7 +13,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from tips import audit, enrolment, trust, twofactor, vault
+from tips import audit, enrolment, fingerprints, trust, twofactor, vault
 from tips.admin import throttle
 from tips.admin.forms import (
     EnrolmentCodeForm,
@@ -277,6 +277,7 @@ def vault_unlock(request):
             "page_title": _("Unlock the vault"),
             "form": form,
             "idle_minutes": vault.idle_seconds() // 60,
+            "fingerprint": fingerprints.short(user),
         },
         status=status,
     )

@@ -65,9 +65,9 @@ class TipViewSet(ModelViewSet):
         return guarded + open_patterns
 
     def extra_guarded_urlpatterns(self):
-        from tips.admin import export, supervision
+        from tips.admin import enrolment_codes, export, supervision
 
-        return export.urlpatterns + supervision.urlpatterns
+        return export.urlpatterns + supervision.urlpatterns + enrolment_codes.urlpatterns
 
 
 tip_viewset = TipViewSet()
