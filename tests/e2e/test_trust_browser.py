@@ -126,8 +126,10 @@ def test_supervisor_issues_a_code_in_the_admin_and_the_editor_enrols_with_it(
 ):
     """Every staff account needs a second factor: the supervisor's button (Tips →
     Enrolment codes) shows the code once; the editor enrols with it, then edits pages."""
+    from appeals.permissions import ensure_editors_group
     from tips.models import TipAuditEntry
 
+    world.editor.groups.add(ensure_editors_group())  # with its admin rights
     base = live_server.url
     boss = browser_page()
     _login_verified(boss, base, world.supervisor)
