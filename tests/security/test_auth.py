@@ -58,10 +58,9 @@ def _login(client: Client, username="editor", password=PASSWORD):
         {"username": username, "password": password, "csrfmiddlewaretoken": token},
     )
     if response.status_code == 302:
+        from django.contrib.auth import get_user_model
         from django_otp import DEVICE_ID_SESSION_KEY
         from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        from django.contrib.auth import get_user_model
 
         user = get_user_model().objects.get(username=username)
         device, _ = TOTPDevice.objects.get_or_create(user=user, name="tips", confirmed=True)
