@@ -37,6 +37,14 @@ def test_supervisor_issues_a_code_shown_once_and_audited(client, world):
     assert enrolment.redeem(world.editor, code)
 
 
+def test_reachable_from_the_tips_menu_and_the_members_page(client, world):
+    verified_login(client, world.supervisor)
+    assert URL in client.get(reverse("wagtailadmin_home")).content.decode()  # Tips menu
+    assert URL in client.get(reverse("tips_admin:members")).content.decode()
+    verified_login(client, world.inv_a)
+    assert URL not in client.get(reverse("wagtailadmin_home")).content.decode()
+
+
 def test_only_supervisors_issue_codes(client, world):
     for user in (world.inv_a, world.editor):
         verified_login(client, user)
