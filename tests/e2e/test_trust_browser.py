@@ -158,6 +158,7 @@ def test_supervisor_issues_a_code_in_the_admin_and_the_editor_enrols_with_it(
         editor.locator("form:has(input[name=token]:visible) button[type=submit]").first.click()
     assert TOTPDevice.objects.get(user=world.editor).confirmed
     assert_clean_console(editor)
-    editor.goto(base + "/admin/images/")
-    assert editor.url.endswith("/admin/images/")
+    editor.goto(base + "/admin/")
+    assert editor.url.endswith("/admin/")  # the dashboard, no longer the second factor
+    assert "/2fa/" not in editor.url
     assert_clean_console(editor)
