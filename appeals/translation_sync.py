@@ -48,8 +48,10 @@ import logging
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from wagtail.log_actions import LogContext, get_active_log_context, log
 
 from . import questions
+from .models import AppealNationality, AppealPage, AppealPhoto
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +118,6 @@ def apply_facts(source, target) -> list[str]:
 
     Returns the names of the facts that changed, empty when ``target`` already agrees.
     """
-    from .models import AppealNationality, AppealPhoto
 
     wanted, current = facts_of(source), facts_of(target)
     changed = [name for name in wanted if wanted[name] != current[name]]
@@ -155,7 +156,6 @@ def apply_facts(source, target) -> list[str]:
 def translations_of(page):
     """The other-language pages of ``page`` that hold their own content (no aliases: Wagtail
     updates those itself), locked for the rest of the transaction."""
-    from .models import AppealPage
 
     return (
         AppealPage.objects.select_for_update()
@@ -166,8 +166,6 @@ def translations_of(page):
 
 
 def _log(target, source, changed, user, revision) -> None:
-    from wagtail.log_actions import log
-
     log(
         instance=target,
         action=LOG_ACTION,
@@ -211,12 +209,10 @@ def sync_translations(source, user=None) -> SyncReport:
     """Copy the language-neutral facts of the published ``source`` appeal to all its
     translations (see the module docstring). Safe to call again: unchanged translations get
     no revision."""
-    from .models import AppealPage
 
     report = SyncReport(source_id=source.pk)
     if not isinstance(source, AppealPage) or not source.live:
         return report
-    from wagtail.log_actions import LogContext
 
     token = _syncing.set(True)
     try:
@@ -249,7 +245,6 @@ def on_page_published(sender, instance, revision=None, **kwargs) -> None:
         return
     if revision is not None and instance.live_revision_id not in (None, revision.pk):
         return
-    from wagtail.log_actions import get_active_log_context
 
     user = get_active_log_context().user or (revision.user if revision is not None else None)
     sync_translations(instance, user=user)
@@ -261,7 +256,6 @@ def on_page_published(sender, instance, revision=None, **kwargs) -> None:
 def latest_published_sources() -> list:
     """Per appeal (``translation_key``) with a live page: the live translation published last,
     which is the truth by the rule above."""
-    from .models import AppealPage
 
     sources, seen = [], set()
     pages = (
@@ -279,7 +273,6 @@ def latest_published_sources() -> list:
 
 def out_of_sync(source) -> list:
     """The translations of ``source`` whose current facts differ from it."""
-    from .models import AppealPage
 
     wanted = facts_of(source)
     others = AppealPage.objects.filter(

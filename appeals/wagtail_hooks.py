@@ -33,7 +33,7 @@ class DeskViewSet(SnippetViewSet):
 
 
 class RegionViewSet(SnippetViewSet):
-    """Regions of any country: a unit adds its own (issue 16); filters follow at once."""
+    """Regions of any country: a unit adds its own; filters follow at once."""
 
     model = Region
     icon = "site"

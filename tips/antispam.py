@@ -65,7 +65,7 @@ def min_seconds_for(request) -> float:
     from mostwanted.onion import is_onion
 
     if is_onion(request):
-        return max(min_seconds(), float(getattr(settings, "TIP_ONION_FORM_MIN_SECONDS", 20)))
+        return max(min_seconds(), float(settings.TIP_ONION_FORM_MIN_SECONDS))
     return min_seconds()
 
 

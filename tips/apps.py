@@ -15,7 +15,7 @@ class TipsConfig(AppConfig):
         counts.connect()  # cached per-status counts are dropped when a tip changes
         from . import enrolment
 
-        enrolment.install()  # TOTP secrets encrypted at rest (issue 14)
+        enrolment.install()  # TOTP secrets encrypted at rest
         from . import roles
 
         roles.connect()  # tip roles not editable in Wagtail's user and group screens

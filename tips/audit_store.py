@@ -1,4 +1,4 @@
-"""Where tip audit entries are written: ``TipAuditEntry``, not Wagtail's log (issue 14), so
+"""Where tip audit entries are written: ``TipAuditEntry``, not Wagtail's log, so
 the trail never appears in Wagtail's site history or an object's history."""
 
 from django.contrib.contenttypes.models import ContentType

@@ -1,4 +1,4 @@
-"""Canned questions only for one's own desks (issue 14): the generic snippet form lets the
+"""Canned questions only for one's own desks: the generic snippet form lets the
 desk be chosen, so a posted desk the user is not a member of is refused (supervisors: any)."""
 
 from __future__ import annotations

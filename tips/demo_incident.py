@@ -1,4 +1,4 @@
-"""The demo's incident tips (issue 18), sent by ``tips.demo.load`` after the other tips.
+"""The demo's incident tips, sent by ``tips.demo.load`` after the other tips.
 
 Three citizens answer the demo incident appeal (``appeals.demo.data.KIND_APPEALS``): one
 sends a short video, one a photo, both sharing when and where they took them; a third sends

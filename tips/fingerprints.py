@@ -1,4 +1,4 @@
-"""The short fingerprint of a member's vault key, which a granter confirms (issue 14).
+"""The short fingerprint of a member's vault key, which a granter confirms.
 
 Whoever grants desk access (wraps the desk key to a member) or approves a membership types
 the member's short fingerprint as the member reads it on their own vault page. The key is

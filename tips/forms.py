@@ -23,7 +23,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def max_text_chars() -> int:
-    return int(getattr(settings, "TIP_MAX_TEXT_CHARS", 20_000))
+    return int(settings.TIP_MAX_TEXT_CHARS)
 
 
 class TipTextField(forms.CharField):
@@ -113,7 +113,7 @@ class TipForm(forms.Form):
         ] + [validators.MaxLengthValidator(what.max_length)]
         what.widget.attrs["maxlength"] = str(what.max_length)
 
-    # --- Kinds of appeal (issue 16): a missing person's form asks first when and where the
+    # --- Kinds of appeal: a missing person's form asks first when and where the
     # person was seen. The answers are the sealed "when_date", "when_time" and "place".
     seen_first = False
 
@@ -209,9 +209,9 @@ def attachment_error_message(name: str, code: str) -> str:
 
 def upload_limits() -> dict[str, int]:
     return {
-        "files": int(getattr(settings, "TIP_MAX_FILES", 10)),
-        "file_bytes": int(getattr(settings, "TIP_MAX_FILE_BYTES", 25 * 1024 * 1024)),
-        "total_bytes": int(getattr(settings, "TIP_MAX_TOTAL_BYTES", 60 * 1024 * 1024)),
+        "files": int(settings.TIP_MAX_FILES),
+        "file_bytes": int(settings.TIP_MAX_FILE_BYTES),
+        "total_bytes": int(settings.TIP_MAX_TOTAL_BYTES),
     }
 
 

@@ -15,10 +15,16 @@ from datetime import datetime
 
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
+from wagtail.models import Locale
 
+from appeals.choices import Status
+from appeals.models import AppealPage, Desk
+
+from .keys import active_recovery_key
 from .models import DeskKey, DeskKeyWrap, DeskMembership, Tip, TipPriority
 from .selectors import default_desk, readers
 from .status import CLOSED_STATUSES
+from .trust import problems
 
 #: Problem codes of a desk (see :func:`problem_message`).
 NO_DESK, NO_KEY, NO_READER = "no-desk", "no-key", "no-reader"
@@ -62,9 +68,6 @@ def appeal_publish_problem(page) -> str | None:
 
     Only an active appeal asks for tips; a resolved one sends them to the default desk.
     """
-    from appeals.choices import Status
-    from appeals.models import AppealPage
-
     page = getattr(page, "specific", page)
     if not isinstance(page, AppealPage) or page.status != Status.ACTIVE:
         return None
@@ -108,11 +111,6 @@ class DeskHealth:
 
 def desk_health(desks=None) -> list[DeskHealth]:
     """One row per desk (default-locale rows; all of them unless ``desks`` is given)."""
-    from wagtail.models import Locale
-
-    from appeals.choices import Status
-    from appeals.models import AppealPage, Desk
-
     if desks is None:
         desks = Desk.objects.filter(locale=Locale.get_default()).order_by("name")
     rows = {d.pk: DeskHealth(desk=d) for d in desks}
@@ -162,16 +160,11 @@ def desk_health(desks=None) -> list[DeskHealth]:
 
 def tip_line_warnings() -> list[str]:
     """Warning codes for the dashboard and ``/healthz`` (empty when all is well)."""
-    from .keys import active_recovery_key
-
     warnings = []
     if active_recovery_key() is None:
         warnings.append(WARN_NO_RECOVERY_KEY)
-    else:
-        from .trust import problems
-
-        if problems():
-            warnings.append(WARN_UNTRUSTED)
+    elif problems():
+        warnings.append(WARN_UNTRUSTED)
     if default_desk() is None:
         warnings.append(WARN_NO_DEFAULT_DESK)
     if any(row.alert for row in desk_health()):

@@ -91,9 +91,6 @@ class TipPermissionPolicy(BasePermissionPolicy):
         facts = self._facts(user)
         return facts["supervisor"] or bool(facts["desks"]) or bool(facts["reader_of"])
 
-    def needs_second_factor(self, user) -> bool:
-        return self.can_access_area(user)
-
     # ----- listing and reading
     def visible_tips(self, user, queryset=None):
         """The tips ``user`` may see in the queue (metadata)."""
@@ -128,13 +125,6 @@ class TipPermissionPolicy(BasePermissionPolicy):
             return None
         return self.member_desk_ids(user)
 
-    def can_list(self, user, desk=None) -> bool:
-        if not self.can_access_area(user):
-            return False
-        if desk is None or self.is_supervisor(user):
-            return True
-        return self.is_member(user, getattr(desk, "pk", desk))
-
     def can_view(self, user, tip) -> bool:
         """Metadata of the tip (the locked detail page)."""
         if not _active(user):
@@ -159,13 +149,6 @@ class TipPermissionPolicy(BasePermissionPolicy):
 
     def can_add_reader(self, user, tip) -> bool:
         return self.can_change(user, tip)
-
-    def can_assign_to(self, user, tip, assignee) -> bool:
-        if not self.can_change(user, tip):
-            return False
-        if assignee is None:
-            return True
-        return self.is_member(assignee, tip.desk_id)
 
     def can_export(self, user, tip) -> bool:
         return _active(user) and self.is_member(user, tip.desk_id)

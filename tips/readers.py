@@ -1,4 +1,4 @@
-"""Info-only readers can be removed (issue 14); they also expire (``TipReader.expires_at``).
+"""Info-only readers can be removed; they also expire (``TipReader.expires_at``).
 
 A member of the tip's desk or a supervisor removes a reader: their sealed copy of the tip is
 deleted with the row, so nothing is left for them to open.

@@ -4,7 +4,7 @@ A receipt is 28 random decimal digits shown as 7 groups of 4 (``1234-5678-...``)
 of entropy from :mod:`secrets`, easy to copy by hand or read out over the phone. Only an
 Argon2id lookup digest of it is stored (``Tip.receipt_digest``, installation-wide salt:
 see :func:`tips.crypto.hash_receipt` for why the cost can be low), plus a per-tip salt and
-the public half of a key pair derived from it (issue 6: messages to the tipster).
+the public half of a key pair derived from it (for messages to the tipster).
 """
 
 import re

@@ -1,4 +1,4 @@
-"""The offline recovery tool: the recovery private key never touches the server (issue 14).
+"""The offline recovery tool: the recovery private key never touches the server.
 
 Runs with Python and this repository only: no Django settings, no database, no network.
 On an offline machine::

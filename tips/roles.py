@@ -1,7 +1,7 @@
 """The tip roles cannot be handed out through Wagtail's generic user and group screens.
 
 A superuser (or anyone with "change user" permission) could otherwise put themself in
-Supervisors or Investigators from Settings → Users (issue 14). While a request is served by
+Supervisors or Investigators from Settings → Users. While a request is served by
 those screens (``/admin/users/``, ``/admin/groups/``), any change to the membership,
 permissions, name or existence of the tip groups is refused. Roles are given by the
 operator with ``manage.py set_tip_role`` (shell access is the trust root anyway), and desk

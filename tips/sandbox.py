@@ -74,18 +74,15 @@ class Limits:
     def from_settings(cls) -> Limits:
         from django.conf import settings
 
-        def get(name, default):
-            return getattr(settings, name, default)
-
         return cls(
-            cpu_seconds=int(get("TIP_SANDBOX_CPU_SECONDS", cls.cpu_seconds)),
-            memory_bytes=int(get("TIP_SANDBOX_MEMORY_MB", cls.memory_bytes // 2**20)) * 2**20,
-            wall_seconds=float(get("TIP_SANDBOX_WALL_SECONDS", cls.wall_seconds)),
-            max_pixels=int(get("TIP_MAX_IMAGE_PIXELS", cls.max_pixels)),
-            max_edge=int(get("TIP_IMAGE_MAX_EDGE", cls.max_edge)),
-            max_decoded_pixels=int(get("TIP_IMAGE_MAX_DECODED_PIXELS", cls.max_decoded_pixels)),
-            max_scans=int(get("TIP_IMAGE_MAX_SCANS", cls.max_scans)),
-            max_pixels_per_byte=int(get("TIP_IMAGE_MAX_PIXELS_PER_BYTE", cls.max_pixels_per_byte)),
+            cpu_seconds=int(settings.TIP_SANDBOX_CPU_SECONDS),
+            memory_bytes=int(settings.TIP_SANDBOX_MEMORY_MB) * 2**20,
+            wall_seconds=float(settings.TIP_SANDBOX_WALL_SECONDS),
+            max_pixels=int(settings.TIP_MAX_IMAGE_PIXELS),
+            max_edge=int(settings.TIP_IMAGE_MAX_EDGE),
+            max_decoded_pixels=int(settings.TIP_IMAGE_MAX_DECODED_PIXELS),
+            max_scans=int(settings.TIP_IMAGE_MAX_SCANS),
+            max_pixels_per_byte=int(settings.TIP_IMAGE_MAX_PIXELS_PER_BYTE),
         )
 
 

@@ -56,6 +56,8 @@ from typing import BinaryIO
 
 from PIL import Image, ImageCms
 
+from .jpeg_scans import count_jpeg_scans
+
 # Pillow's plugins log EXIF tags *with their values* (GPS, owner, description) and PNG chunk
 # details at DEBUG level. A tipster's photo metadata must never reach a log, whatever
 # LOG_LEVEL an operator chooses, so Pillow is capped at WARNING here.
@@ -217,54 +219,6 @@ class _Budget:
     def check_decoded(self, width: int, height: int) -> None:
         if width * height > self.max_decoded_pixels:
             raise ImageRejected(TOO_MANY_PIXELS)
-
-
-#: JPEG markers without a length field: TEM, RST0-7, SOI.
-_STANDALONE_MARKERS = frozenset({0x01, *range(0xD0, 0xD9)})
-
-
-def count_jpeg_scans(data: bytes, *, limit: int) -> int:
-    """How many scans (SOS segments) the JPEG ``data`` has, counting up to ``limit + 1``.
-
-    Walks the segments from the start (so an embedded EXIF thumbnail's scans inside an
-    APP1 segment do not count) and skips each scan's entropy-coded data up to the next
-    marker (``FF 00`` is a stuffed byte, ``FF D0``-``FF D7`` restart markers). Damaged
-    structure stops the count: the decoder then judges the file.
-    """
-    pos, end, scans = 2, len(data), 0
-    while pos + 4 <= end:
-        if data[pos] != 0xFF:
-            break
-        marker = data[pos + 1]
-        if marker == 0xFF:  # fill byte before a marker
-            pos += 1
-            continue
-        if marker in _STANDALONE_MARKERS:
-            pos += 2
-            continue
-        if marker == 0xD9:  # EOI
-            break
-        length = int.from_bytes(data[pos + 2 : pos + 4], "big")
-        if length < 2:
-            break
-        pos += 2 + length
-        if marker != 0xDA:
-            continue
-        scans += 1
-        if scans > limit:
-            break
-        while True:  # entropy-coded data up to the next real marker
-            pos = data.find(b"\xff", pos)
-            if pos < 0 or pos + 1 >= end:
-                return scans
-            following = data[pos + 1]
-            if following == 0x00 or 0xD0 <= following <= 0xD7:
-                pos += 2
-            elif following == 0xFF:
-                pos += 1
-            else:
-                break
-    return scans
 
 
 def _read_all(source: BinaryIO) -> bytes:

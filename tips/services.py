@@ -42,8 +42,8 @@ tip_open = sealing.open_tip_document
 tip_open_with_recovery = sealing.open_tip_document_with_recovery
 
 DOCUMENT_SCHEMA = 1
-EXPORT_FORMAT = "mostwanted-tip-export"
-EXPORT_VERSION = 1
+RECOVERY_EXPORT_FORMAT = "mostwanted-tip-export"
+RECOVERY_EXPORT_VERSION = 1
 # Crockford's base32 without I, L, O, U: unambiguous when read aloud or copied.
 _REF_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -197,7 +197,7 @@ def _check_trust_anchors(desk_key, recovery) -> None:
 
     try:
         # The tipster's receipt key pair is made with the default suite: in production no
-        # silent X25519 fallback when this build of cryptography lacks ML-KEM (issue 14).
+        # silent X25519 fallback when this build of cryptography lacks ML-KEM.
         trust.check_new_key_suite(crypto.DEFAULT_SUITE)
         trust.check_recovery_key(recovery)
         if desk_key.recovery_key_id != recovery.pk:
@@ -226,12 +226,12 @@ def _queue_notification(tip_id: int, urgent: bool) -> None:
 # Opened offline by ``manage.py decrypt_export`` with the recovery key file.
 
 
-def write_tip_export(tip: Tip, out: BinaryIO) -> None:
+def write_recovery_export(tip: Tip, out: BinaryIO) -> None:
     """Write the recovery export of ``tip`` to ``out`` (attachments streamed)."""
     atts = list(tip.attachments.order_by("ordinal"))
     manifest = {
-        "format": EXPORT_FORMAT,
-        "version": EXPORT_VERSION,
+        "format": RECOVERY_EXPORT_FORMAT,
+        "version": RECOVERY_EXPORT_VERSION,
         "reference": tip.reference,
         "context": sealing.tip_context(tip).decode(),
         "received_at": tip.received_at.isoformat(),
@@ -264,7 +264,7 @@ def write_tip_export(tip: Tip, out: BinaryIO) -> None:
 
 
 def export_tip_for_recovery(tip: Tip) -> bytes:
-    """The recovery export of ``tip`` as bytes (ciphertext only; see write_tip_export)."""
+    """The recovery export of ``tip`` as bytes (ciphertext only; see write_recovery_export)."""
     buf = io.BytesIO()
-    write_tip_export(tip, buf)
+    write_recovery_export(tip, buf)
     return buf.getvalue()

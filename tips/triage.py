@@ -57,7 +57,7 @@ def tip_set_status(*, tip: Tip, actor, status: str, duplicate_of: Tip | None = N
     old = tip.status
     if status == S.CLOSED_DUPLICATE:
         # One answer whether the reference is unknown or on another desk: the error must not
-        # tell whether a reference exists elsewhere (issue 14).
+        # tell whether a reference exists elsewhere.
         if (
             duplicate_of is None
             or duplicate_of.pk == tip.pk
@@ -110,21 +110,21 @@ def tip_assign(*, tip: Tip, actor, assignee) -> Tip:
 
 @transaction.atomic
 def tip_set_starred(*, tip: Tip, actor, starred: bool) -> Tip:
-    _require(tip_policy.can_change(actor, tip))
-    if tip.starred != starred:
-        tip.starred = starred
-        tip.save(update_fields=["starred"])
-        audit.record(tip, "tips.star", user=actor, data={"starred": starred})
-    return tip
+    return _set_flag(tip, actor, "starred", starred, action="tips.star")
 
 
 @transaction.atomic
 def tip_set_unread(*, tip: Tip, actor, unread: bool) -> Tip:
+    return _set_flag(tip, actor, "unread", unread, action="tips.read_marker")
+
+
+def _set_flag(tip: Tip, actor, field: str, value: bool, *, action: str) -> Tip:
+    """A personal marker of the desk (star, read marker): audited, no history event."""
     _require(tip_policy.can_change(actor, tip))
-    if tip.unread != unread:
-        tip.unread = unread
-        tip.save(update_fields=["unread"])
-        audit.record(tip, "tips.read_marker", user=actor, data={"unread": unread})
+    if getattr(tip, field) != value:
+        setattr(tip, field, value)
+        tip.save(update_fields=[field])
+        audit.record(tip, action, user=actor, data={field: value})
     return tip
 
 

@@ -1,4 +1,4 @@
-"""Trust anchors outside the database: which keys the server may seal to (issue 14).
+"""Trust anchors outside the database: which keys the server may seal to.
 
 Key material is read from the database, and whoever can write the database could otherwise
 insert a recovery key or swap a desk's or a member's public key so that the next tip, or
@@ -69,10 +69,10 @@ def _decode_key(value: str) -> bytes:
 
 def trust_key() -> bytes:
     """The root secret of the bindings and of the TOTP encryption (not in the database)."""
-    configured = getattr(settings, "TIP_TRUST_KEY", "")
+    configured = settings.TIP_TRUST_KEY
     if configured:
         return _decode_key(configured)
-    if getattr(settings, "TIP_TRUST_KEY_REQUIRED", False):
+    if settings.TIP_TRUST_KEY_REQUIRED:
         _alert("TIP_TRUST_KEY is not set: no key can be checked, tips are refused")
         raise TrustNotConfigured("TIP_TRUST_KEY is not set")
     # Development and tests only: derived from SECRET_KEY (see docs/trust.md).
@@ -156,11 +156,9 @@ def check_investigator_key(personal) -> None:
 def trusted_recovery_fingerprints() -> frozenset[str]:
     """Key ids of the recovery keys the server may seal to (setting and file)."""
     found = set()
-    for item in (
-        str(getattr(settings, "TIP_RECOVERY_KEY_FINGERPRINT", "")).replace(",", " ").split()
-    ):
+    for item in str(settings.TIP_RECOVERY_KEY_FINGERPRINT).replace(",", " ").split():
         found.add(item.strip().lower())
-    path = getattr(settings, "TIP_RECOVERY_KEY_FINGERPRINT_FILE", "")
+    path = settings.TIP_RECOVERY_KEY_FINGERPRINT_FILE
     if path:
         try:
             text = Path(path).read_text()
@@ -192,8 +190,8 @@ def check_recovery_key(recovery) -> None:
 def trust_recovery_fingerprint(key_id: str) -> bool:
     """Development and tests: add ``key_id`` to the fingerprint file. Returns False (and
     does nothing) where the operator sets the anchor (production)."""
-    path = getattr(settings, "TIP_RECOVERY_KEY_FINGERPRINT_FILE", "")
-    if not (getattr(settings, "TIP_RECOVERY_KEY_AUTO_TRUST", False) and path):
+    path = settings.TIP_RECOVERY_KEY_FINGERPRINT_FILE
+    if not (settings.TIP_RECOVERY_KEY_AUTO_TRUST and path):
         return False
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -250,7 +248,7 @@ def check_new_key_suite(suite: str) -> None:
     silently falling back to X25519 when the installed ``cryptography`` lacks ML-KEM."""
     from .crypto import SUITE_HYBRID
 
-    if getattr(settings, "TIP_REQUIRE_HYBRID_SUITE", False) and suite != SUITE_HYBRID:
+    if settings.TIP_REQUIRE_HYBRID_SUITE and suite != SUITE_HYBRID:
         _alert("new key would use %s (ML-KEM unavailable): refused", suite)
         raise TrustError(
             "ML-KEM is not available in this installation of cryptography: new keys are "

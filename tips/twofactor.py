@@ -44,7 +44,7 @@ def pending_totp(user) -> TOTPDevice:
 
 
 def provisioning_uri(device: TOTPDevice) -> str:
-    issuer = getattr(settings, "WAGTAIL_SITE_NAME", "mostwanted")
+    issuer = settings.WAGTAIL_SITE_NAME
     label = quote(f"{issuer}:{device.user.get_username()}")
     query = urlencode({"secret": secret_base32(device), "issuer": issuer, "digits": device.digits})
     return f"otpauth://totp/{label}?{query}"

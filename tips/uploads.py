@@ -112,9 +112,9 @@ class EncryptingUploadHandler(FileUploadHandler):
         # a grace period) or past the deadline, the upload stops and the form is shown again
         # with the text received so far (the fields before the photos).
         self._started = time.monotonic()
-        self.min_rate = int(getattr(settings, "TIP_UPLOAD_MIN_BYTES_PER_SECOND", 1024))
-        self.grace = float(getattr(settings, "TIP_UPLOAD_GRACE_SECONDS", 60))
-        self.deadline = float(getattr(settings, "TIP_UPLOAD_DEADLINE_SECONDS", 1800))
+        self.min_rate = int(settings.TIP_UPLOAD_MIN_BYTES_PER_SECOND)
+        self.grace = float(settings.TIP_UPLOAD_GRACE_SECONDS)
+        self.deadline = float(settings.TIP_UPLOAD_DEADLINE_SECONDS)
 
     def _check_pace(self, arriving: int = 0):
         elapsed = time.monotonic() - self._started

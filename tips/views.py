@@ -14,21 +14,24 @@ import logging
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import DatabaseError
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from wagtail.models import Page
 
 from mostwanted.storage import STORAGE_ERRORS
 
-from . import antispam, forms, ratelimit, receipt_files, receipts, replay
+from . import antispam, forms, ratelimit, replay, selectors, services
+from .attachments import discard_staged
 from .http import close_uploads, no_store
+from .questions import specs_for
+from .receipt_views import _render_receipt, receipt_download  # noqa: F401  (URLs, incident form)
+from .uploads import EncryptingUploadHandler, stage_photos
 
 logger = logging.getLogger(__name__)
 
@@ -63,8 +66,6 @@ def _resolve_appeal(appeal_id):
     """The live appeal page ``appeal_id``, or None for the general tip line; 404 otherwise."""
     if appeal_id is None:
         return None
-    from wagtail.models import Page
-
     try:
         page = Page.objects.get(id=appeal_id).specific
     except Page.DoesNotExist:
@@ -120,8 +121,6 @@ def _render_form(
 
 def _questions(appeal) -> list[dict]:
     """The appeal's own questions in the active language; none if they cannot be read."""
-    from .questions import specs_for
-
     try:
         return specs_for(appeal)
     except DatabaseError as exc:
@@ -160,8 +159,6 @@ def submit(request, appeal_id=None):
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
     if request.method == "POST":
-        from .uploads import EncryptingUploadHandler
-
         # Must happen before anything reads request.POST / request.FILES.
         request.upload_handlers = [EncryptingUploadHandler(request)]
     try:
@@ -274,10 +271,6 @@ def _rate_refusal(request, appeal, admission, *, photos_not_kept):
 
 
 def _admitted_post(request, appeal, token, photos, had_photos):
-    from . import selectors, services
-    from .attachments import discard_staged
-    from .uploads import stage_photos
-
     file_errors = [
         forms.attachment_error_message(name, code)
         for name, code in getattr(request, "tip_upload_errors", [])
@@ -358,47 +351,6 @@ def csrf_refused(request, appeal_id=None):
         status=403,
         notices=[forms.SESSION_EXPIRED_MESSAGE],
     )
-
-
-def _followup_url(request) -> str:
-    return request.build_absolute_uri(reverse("tips:followup"))
-
-
-def _render_receipt(request, receipt: str, *, urgent: bool, resent: bool = False):
-    context = {
-        "resent": resent,
-        "receipt": receipt,
-        "receipt_groups": receipt.split("-"),
-        "urgent": urgent,
-        "followup_url": _followup_url(request),
-    }
-    return no_store(render(request, "tips/receipt.html", context))
-
-
-@require_POST
-@sensitive_post_parameters()
-@never_cache
-@csrf_protect
-def receipt_download(request):
-    """The receipt as a text, PDF or PNG file, from the code posted back by the receipt page.
-
-    Nothing is stored or logged; the response is an attachment that must not be cached.
-    """
-    fmt = request.POST.get("format", "txt")
-    if fmt not in receipt_files.FORMATS:
-        fmt = "txt"
-    try:
-        receipt = receipts.format_receipt(request.POST.get("receipt", "")[:100])
-    except receipts.InvalidReceipt:
-        response = HttpResponse(
-            _("This is not a receipt code."), status=400, content_type="text/plain; charset=utf-8"
-        )
-        return no_store(response)
-    content_type, extension = receipt_files.FORMATS[fmt]
-    body = receipt_files.render(receipt, _followup_url(request), fmt)
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="tip-receipt.{extension}"'
-    return no_store(response)
 
 
 @never_cache

@@ -15,7 +15,7 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.components import Component
 
 from tips import audit, vault  # noqa: F401 - vault connects the logout signal
-from tips import canned_guard as _canned_guard  # noqa: F401, E402 - issue 14: own desks only
+from tips import canned_guard as _canned_guard  # noqa: F401, E402 - own desks only
 from tips.admin.viewsets import tip_viewset
 from tips.followup import wagtail_hooks as _followup_hooks  # noqa: F401 - follow-up wiring
 from tips.models import TipPriority, TipStatus
@@ -62,7 +62,7 @@ class TipMenuItem(MenuItem):
         self.url = reverse(self.url_name) + self.query
         label = str(self.base_label)
         if not request.user.is_verified():
-            pass  # counts only after the second factor (issue 14)
+            pass  # counts only after the second factor
         elif self.status == "__open__":
             counts = _counts(request)
             label = f"{label} ({sum(counts.values())})"

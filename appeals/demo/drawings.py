@@ -130,7 +130,7 @@ DRAWINGS = {
     "belongings": belongings,
     "object": obj,
     "place": place,
-    "scene": place,  # the incident appeal's street (issue 18)
+    "scene": place,  # the incident appeal's street
     "efit": efit,
     "reconstruction": reconstruction,
 }

@@ -7,6 +7,7 @@ from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from ..storage_settings import s3_enabled, s3_storages
 from .env import env_bool, env_int, env_list, env_str
+from .tipline import *  # noqa: F403  (the tip line's settings: every TIP_* default)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent  # site/
 BASE_DIR = PROJECT_DIR.parent  # repository root
@@ -395,109 +396,5 @@ LOGGING = {
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 
-# --- Tip line (tips/): limits, Argon2id costs, routing. See tips/crypto.py for the reasoning.
-TIP_MAX_FILES = env_int("TIP_MAX_FILES", 10)
-TIP_MAX_FILE_BYTES = env_int("TIP_MAX_FILE_BYTES", 25 * 1024 * 1024)
-TIP_MAX_TOTAL_BYTES = env_int("TIP_MAX_TOTAL_BYTES", 60 * 1024 * 1024)
-# A slow body holds a worker thread: uploads slower than this on average (after the grace
-# period) or longer than the deadline are stopped, the text kept (tips/uploads.py).
-TIP_UPLOAD_MIN_BYTES_PER_SECOND = env_int("TIP_UPLOAD_MIN_BYTES_PER_SECOND", 1024)
-TIP_UPLOAD_GRACE_SECONDS = env_int("TIP_UPLOAD_GRACE_SECONDS", 60)
-TIP_UPLOAD_DEADLINE_SECONDS = env_int("TIP_UPLOAD_DEADLINE_SECONDS", 1800)
-# Vault passphrases (human-chosen): strong Argon2id, memory in KiB.
-TIP_PASSPHRASE_ARGON2 = {
-    "memory_cost": env_int("TIP_PASSPHRASE_ARGON2_MEMORY_KIB", 64 * 1024),
-    "iterations": env_int("TIP_PASSPHRASE_ARGON2_ITERATIONS", 3),
-    "lanes": env_int("TIP_PASSPHRASE_ARGON2_LANES", 4),
-}
-# Receipts (>= 93 random bits): a cheap Argon2id is enough and keeps submission fast.
-TIP_RECEIPT_ARGON2 = {
-    "memory_cost": env_int("TIP_RECEIPT_ARGON2_MEMORY_KIB", 2 * 1024),
-    "iterations": env_int("TIP_RECEIPT_ARGON2_ITERATIONS", 1),
-    "lanes": 1,
-}
-# Installation-wide receipt lookup salt (hex). Empty: a random salt kept in the database.
-TIP_RECEIPT_SALT = env_str("TIP_RECEIPT_SALT")
-# Desk receiving general tips (no appeal, or a resolved one). Empty: the supervisors' choice
-# in Settings → Tip line. Never a fallback to another desk (tips.selectors).
-TIP_DEFAULT_DESK_ID = env_int("TIP_DEFAULT_DESK_ID", 0) or None
-# Public intake (tips/views.py, tips/ratelimit.py, tips/antispam.py). Rates use
-# django-ratelimit's syntax; the client address is REMOTE_ADDR (the proxy must set it), or
-# the X-Forwarded-For entry added by the nearest of TIP_TRUSTED_PROXY_COUNT trusted proxies.
-TIP_RATE_PER_SOURCE = env_str("TIP_RATE_PER_SOURCE", "5/h")
-TIP_RATE_GLOBAL = env_str("TIP_RATE_GLOBAL", "600/m")
-# Attempts (accepted or not) one source may make: empty = 6 times TIP_RATE_PER_SOURCE.
-# An IPv6 source is its /TIP_IPV6_PREFIX network.
-TIP_ATTEMPTS_PER_SOURCE = env_str("TIP_ATTEMPTS_PER_SOURCE", "")
-TIP_IPV6_PREFIX = env_int("TIP_IPV6_PREFIX", 64)
-# ... except Tor circuits of the onion service (fake addresses from Tor's circuit ids, see
-# docs/tor.md): each one is its own source.
-TIP_TOR_CIRCUIT_NETWORK = env_str("TIP_TOR_CIRCUIT_NETWORK", "fc00:dead:beef:4dad::/64")
-# Where the daily rate-limit secret lives: "memory" (per gunicorn master, never stored:
-# seizure-safe) or "cache" (shared by every node through Redis). tips/ratelimit.py.
-TIP_RATELIMIT_SECRET_STORE = env_str("TIP_RATELIMIT_SECRET_STORE", "memory")
-TIP_TRUSTED_PROXY_COUNT = env_int("TIP_TRUSTED_PROXY_COUNT", 0)
-TIP_FORM_MIN_SECONDS = env_int("TIP_FORM_MIN_SECONDS", 3)
-# On the onion host (ONION_HOST) a longer wait before a form can be sent: the application's
-# own no-JavaScript cost per tip for circuits, which are cheap to make (docs/tor.md).
-TIP_ONION_FORM_MIN_SECONDS = env_int("TIP_ONION_FORM_MIN_SECONDS", 20)
-TIP_FORM_MAX_AGE = env_int("TIP_FORM_MAX_AGE", 2 * 3600)
-TIP_MAX_TEXT_CHARS = env_int("TIP_MAX_TEXT_CHARS", 20_000)
-TIP_MAX_IMAGE_PIXELS = env_int("TIP_MAX_IMAGE_PIXELS", 50_000_000)
-# Stored photos are re-encoded at most this many pixels on the long edge (tips/sanitize.py
-# explains the choice: investigator detail vs. worker memory and time).
-TIP_IMAGE_MAX_EDGE = env_int("TIP_IMAGE_MAX_EDGE", 4096)
-# Photos are decoded in a sandbox process (tips/sandbox.py) with these limits, after budgets
-# checked before decoding (tips/sanitize.py): together any allowed file costs < 2 s, 256 MB.
-TIP_IMAGE_MAX_DECODED_PIXELS = env_int("TIP_IMAGE_MAX_DECODED_PIXELS", 32_000_000)
-TIP_IMAGE_MAX_SCANS = env_int("TIP_IMAGE_MAX_SCANS", 40)
-TIP_IMAGE_MAX_PIXELS_PER_BYTE = env_int("TIP_IMAGE_MAX_PIXELS_PER_BYTE", 250)
-TIP_SANDBOX_CPU_SECONDS = env_int("TIP_SANDBOX_CPU_SECONDS", 4)
-TIP_SANDBOX_MEMORY_MB = env_int("TIP_SANDBOX_MEMORY_MB", 384)
-TIP_SANDBOX_WALL_SECONDS = env_int("TIP_SANDBOX_WALL_SECONDS", 10)
-# Incident media (tips/resumable.py, tips/video_sandbox.py): largest file through the
-# resumable endpoint, unfinished uploads' lifetime, the video sandbox's limits.
-TIP_INCIDENT_MAX_FILE_BYTES = env_int("TIP_INCIDENT_MAX_FILE_BYTES", 4 * 1024**3)
-TIP_UPLOAD_EXPIRY_HOURS = env_int("TIP_UPLOAD_EXPIRY_HOURS", 24)
-TIP_UPLOAD_CREATE_RATE = env_str("TIP_UPLOAD_CREATE_RATE", "60/h")  # files begun per source
-# Bytes per PATCH the browser sends (under the proxy's body limit): a cut costs at most one.
-TIP_UPLOAD_CHUNK_BYTES = env_int("TIP_UPLOAD_CHUNK_BYTES", 8 * 1024 * 1024)
-TIP_VIDEO_SANDBOX_CPU_SECONDS = env_int("TIP_VIDEO_SANDBOX_CPU_SECONDS", 300)
-TIP_VIDEO_SANDBOX_MEMORY_MB = env_int("TIP_VIDEO_SANDBOX_MEMORY_MB", 1024)
-TIP_VIDEO_SANDBOX_WALL_SECONDS = env_int("TIP_VIDEO_SANDBOX_WALL_SECONDS", 900)
-# Follow-up through the receipt (tips/followup): session idle/absolute lifetime in the shared
-# cache (key only in an HttpOnly SameSite=Strict cookie), receipt attempts per source/site.
-TIP_FOLLOWUP_IDLE_SECONDS = env_int("TIP_FOLLOWUP_IDLE_SECONDS", 10 * 60)
-TIP_FOLLOWUP_MAX_SECONDS = env_int("TIP_FOLLOWUP_MAX_SECONDS", 3600)
-TIP_FOLLOWUP_RATE_PER_SOURCE = env_str("TIP_FOLLOWUP_RATE_PER_SOURCE", "10/h")
-TIP_FOLLOWUP_RATE_GLOBAL = env_str("TIP_FOLLOWUP_RATE_GLOBAL", "120/m")
-TIP_FOLLOWUP_RATE_PER_PREFIX = env_str("TIP_FOLLOWUP_RATE_PER_PREFIX", "10/h")
-
-# --- Triage (Wagtail admin "Tips" area): vault expiry, retention.
 # No third-party request from the admin either: no Gravatar avatars.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
-VAULT_IDLE_SECONDS = env_int("VAULT_IDLE_SECONDS", 15 * 60)
-VAULT_MAX_SECONDS = env_int("VAULT_MAX_SECONDS", 8 * 3600)
-TIP_RETENTION_DAYS = env_int("TIP_RETENTION_DAYS", 365)
-TIP_SPAM_RETENTION_DAYS = env_int("TIP_SPAM_RETENTION_DAYS", 30)
-# requeue_notifications: tips still not notified this long after arrival are queued again,
-# and notification claims / running notification tasks this old count as dead.
-TIP_NOTIFY_RETRY_AFTER_SECONDS = env_int("TIP_NOTIFY_RETRY_AFTER_SECONDS", 120)
-# URL names tried for the admin link of a notification, in order (the queue's detail first).
-TIP_ADMIN_URL_NAMES = ("tips_admin:detail", "tips_tip:inspect", "tips_tip:edit")
-# --- Trust anchors (tips/trust.py, docs/trust.md): what a database writer cannot change.
-# Fingerprints (key ids) of the recovery public keys the server may seal to, comma-separated
-# (the active one plus any older one still named by a desk key). Printed by
-# `manage.py import_recovery_key`. Every seal checks the recovery key against this list.
-TIP_RECOVERY_KEY_FINGERPRINT = env_str("TIP_RECOVERY_KEY_FINGERPRINT")
-# Optional file of trusted fingerprints (one a line), deployed with the code, or written
-# into var/ by the demo and by dev/test recovery keys (TIP_RECOVERY_KEY_AUTO_TRUST).
-TIP_RECOVERY_KEY_FINGERPRINT_FILE = env_str("TIP_RECOVERY_KEY_FINGERPRINT_FILE")
-TIP_RECOVERY_KEY_AUTO_TRUST = False
-# Secret (>= 32 random bytes, base64 or hex) outside the database: authenticates desk and
-# member public keys (a swapped key is refused) and encrypts TOTP secrets at rest. Empty:
-# derived from SECRET_KEY in development and tests; required in production.
-TIP_TRUST_KEY = env_str("TIP_TRUST_KEY")
-TIP_TRUST_KEY_REQUIRED = False
-# Refuse new keys without ML-KEM (no silent fallback to X25519); on in production.
-TIP_REQUIRE_HYBRID_SUITE = False

@@ -37,7 +37,7 @@ STATIC_ROOT = _TEST_ROOT / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-# Tip line: tiny Argon2id costs so tests run fast (production values are in base.py).
+# Tip line: tiny Argon2id costs so tests run fast (production values are in tipline.py).
 TIP_PASSPHRASE_ARGON2 = {"memory_cost": 64, "iterations": 1, "lanes": 1}
 TIP_RECEIPT_ARGON2 = {"memory_cost": 64, "iterations": 1, "lanes": 1}
 # The app-level page cache would serve one test's page to the next: off unless a test enables

@@ -43,8 +43,7 @@ def _cache_key() -> str:
         "*/migrations/*.py",
         "appeals/demo/*.py",
         "appeals/management/commands/*.py",
-        "tips/demo.py",
-        "tips/demo_incident.py",
+        "tips/demo*.py",
     ]
     for pattern in patterns:
         for path in sorted(REPO.glob(pattern)):

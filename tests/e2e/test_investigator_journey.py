@@ -14,9 +14,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from django_otp.oath import totp
 
-from tests.e2e.conftest import assert_clean_console
+from tests.e2e.conftest import assert_clean_console, pass_totp
 from tips import demo
 
 SHOTS = Path("/tmp/shots/investigator")
@@ -35,10 +34,6 @@ def shot(page, name):
     page.set_viewport_size({"width": size["width"], "height": min(max(height, 600), 6000)})
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
     page.set_viewport_size(size)
-
-
-def totp_code(secret: str) -> str:
-    return f"{totp(base64.b32decode(secret)):06d}"
 
 
 CONTRAST_JS = """el => {
@@ -63,8 +58,7 @@ def admin_login(page, base, account):
     page.goto(base + "/admin/tips/")
     assert "/admin/tips/2fa/verify/" in page.url, page.url
     assert_clean_console(page)
-    page.fill("input[name=token]", totp_code(account.totp_secret))
-    page.click("main button[type=submit]")
+    pass_totp(page, base64.b32decode(account.totp_secret))
     page.wait_for_url(re.compile(r"/admin/tips/(\?.*)?$"))
     assert_clean_console(page)
 

@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.triage.conftest import PASSPHRASE, world  # noqa: F401 - fixture
 
-from .conftest import assert_clean_console
+from .conftest import assert_clean_console, pass_totp
 
 
 def _code(device) -> str:
@@ -27,8 +27,7 @@ def _login_verified(page, base, user):
     device = TOTPDevice.objects.create(user=user, name="tips", confirmed=True)
     _login(page, base, user.username)
     page.wait_for_url(re.compile(r"/admin/tips/2fa/verify/"))
-    page.fill("input[name=token]", _code(device))
-    page.click("main button[type=submit]")
+    pass_totp(page, device.bin_key)
     page.wait_for_url(re.compile(r"/admin/"))
     assert_clean_console(page)
 

@@ -4,34 +4,20 @@ import base64
 import os
 
 import pytest
-from django.core.cache import cache
 
-from tips import ratelimit
+from tests.factories import make_tipline, open_intake
 
 UPLOAD_URL = "/en/tip/upload/"
 
 
 @pytest.fixture(autouse=True)
 def _intake_settings(settings):
-    settings.TIP_FORM_MIN_SECONDS = 0
-    settings.TIP_RATE_PER_SOURCE = "1000/h"
-    settings.TIP_RATE_GLOBAL = "1000/m"
-    cache.clear()
-    ratelimit.reset_state()
-    yield
-    ratelimit.reset_state()
+    yield from open_intake(settings, clear_after=False)
 
 
 @pytest.fixture
 def tipline(db):
-    from appeals.models import Desk
-    from tests.tips_core.helpers import make_tip_line_ready
-    from tips import keys
-
-    desk = Desk.objects.create(name="Incident desk")
-    _rk, recovery_private = keys.create_recovery_key()
-    make_tip_line_ready(desk)
-    return desk, recovery_private
+    return make_tipline("Incident desk")
 
 
 @pytest.fixture

@@ -6,14 +6,13 @@ import re
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from tests.tips_core.helpers import make_tip_line_ready
-from tips import antispam, forms, ratelimit
+from tests.factories import make_tipline, open_intake
+from tips import antispam, forms
 from tips.models import Tip
 
 TEXT = "Je l'ai vu ce matin rue Neuve, veste rouge <b>&</b> sac noir"
@@ -23,25 +22,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _intake(settings):
-    settings.TIP_FORM_MIN_SECONDS = 0
-    settings.TIP_RATE_PER_SOURCE = "1000/h"
-    settings.TIP_RATE_GLOBAL = "1000/m"
-    cache.clear()
-    ratelimit.reset_state()
-    yield
-    cache.clear()
-    ratelimit.reset_state()
+    yield from open_intake(settings)
 
 
 @pytest.fixture
 def tipline(db):
-    from appeals.models import Desk
-    from tips import keys
-
-    desk = Desk.objects.create(name="Fugitive search")
-    keys.create_recovery_key()
-    make_tip_line_ready(desk)  # a member holds the key; general tips go to this desk
-    return desk
+    return make_tipline("Fugitive search")[0]
 
 
 def _in(language, message):

@@ -21,6 +21,8 @@ import hmac
 import ipaddress
 import pickle
 import re
+import time
+import zlib
 
 import pytest
 from django.conf import settings
@@ -162,24 +164,42 @@ def _candidate_secrets(cache_values) -> list[bytes]:
     return list(dict.fromkeys(candidates))
 
 
-def _limiter_keys(value: str) -> set[bytes]:
-    """The cache keys django-ratelimit (the old limiter) makes of ``value`` for the tip
-    line's groups: the attacker knows the code."""
-    from django_ratelimit.core import _get_window, _make_cache_key, _split_rate
+def _limiter_key_maker():
+    """A function giving the cache keys django-ratelimit (the old limiter) makes of a value
+    for the tip line's groups: the attacker knows the code. It is django-ratelimit's own
+    ``_get_window`` and ``_make_cache_key``, with the settings they read looked up once
+    (the search calls it millions of times)."""
+    from django.utils.module_loading import import_string
+    from django_ratelimit.core import _split_rate
 
-    made = set()
+    now = int(time.time())
+    prefix = getattr(settings, "RATELIMIT_CACHE_PREFIX", "rl:")
+    algorithm = getattr(settings, "RATELIMIT_HASH_ALGORITHM", hashlib.sha256)
+    algorithm = import_string(algorithm) if isinstance(algorithm, str) else algorithm
+    groups = []
     for group, rate in (
         ("tips.submit.source", settings.TIP_RATE_PER_SOURCE),
         ("tips.followup.source", settings.TIP_FOLLOWUP_RATE_PER_SOURCE),
     ):
-        window = _get_window(value, _split_rate(rate)[1])
-        made.add(_make_cache_key(group, window, rate, value, None).split(":")[-1].encode())
-    return made
+        count, period = _split_rate(rate)
+        groups.append((group, f"{count}/{period}s", period))
+
+    def keys(value: str) -> set[bytes]:
+        made = set()
+        for group, safe_rate, period in groups:
+            window = now - (now % period) + (zlib.crc32(value.encode()) % period)
+            window = window + period if window < now else window
+            digest = algorithm(f"{group}{safe_rate}{value}{window}".encode()).hexdigest()
+            made.add(f"{prefix}{digest}".split(":")[-1].encode())
+        return made
+
+    return keys
 
 
 def _recover(haystack: bytes, secrets_to_try: list[bytes]) -> set[str]:
     """Exhaustive search over the /16: the addresses whose key appears in the copy."""
     tokens = set(HEX64.findall(haystack))
+    limiter_keys = _limiter_key_maker()
     found = set()
     for ip in NETWORK:
         address = str(ip).encode()
@@ -192,7 +212,7 @@ def _recover(haystack: bytes, secrets_to_try: list[bytes]) -> set[str]:
             continue
         for secret in secrets_to_try:
             value = hmac.new(secret, address, hashlib.sha256).hexdigest()
-            if value.encode() in tokens or _limiter_keys(value) & tokens:
+            if value.encode() in tokens or limiter_keys(value) & tokens:
                 found.add(str(ip))
                 break
     return found
@@ -275,3 +295,20 @@ def test_the_citizens_csrf_cookie_dies_with_the_browser_session(tipline):
     assert not cookie["max-age"] and not cookie["expires"]
     header = response.cookies.output()
     assert "Max-Age" not in header and "expires" not in header.lower()
+
+
+def test_the_search_makes_the_same_keys_as_the_old_limiter():
+    """The search's fast key maker is django-ratelimit's own derivation."""
+    from django_ratelimit.core import _get_window, _make_cache_key, _split_rate
+
+    keys = _limiter_key_maker()
+    for value in ("10.77.0.9", hashlib.sha256(b"10.77.13.37").hexdigest()):
+        expected = set()
+        for group, rate in (
+            ("tips.submit.source", settings.TIP_RATE_PER_SOURCE),
+            ("tips.followup.source", settings.TIP_FOLLOWUP_RATE_PER_SOURCE),
+        ):
+            window = _get_window(value, _split_rate(rate)[1])
+            key = _make_cache_key(group, window, rate, value, None)
+            expected.add(key.split(":")[-1].encode())
+        assert keys(value) == expected

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.migrated_sqlite import migrated_sqlite
 
 ROOT = Path(__file__).resolve().parents[2]
 SLOW_CLIENTS = 6
@@ -37,14 +37,7 @@ def gunicorn_server(tmp_path):
         "VAR_DIR": str(tmp_path),
     }
     env.pop("REDIS_URL", None)
-    subprocess.run(  # noqa: S603 - our own manage.py
-        [sys.executable, "manage.py", "migrate", "--noinput"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
+    migrated_sqlite(tmp_path / "db.sqlite3", env)
     proc = services.gunicorn(env, port, 2, tmp_path / "gunicorn.log")
     try:
         yield port

@@ -3,14 +3,13 @@ default desk, never another one; when that desk cannot read, the form says the l
 unavailable (503) and keeps the citizen's text."""
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tests.conftest import login_verified
-from tests.tips_core.helpers import make_tip_line_ready
+from tests.factories import make_tip_line_ready, open_intake
 from tests.triage.conftest import make_user, world  # noqa: F401 - fixtures
-from tips import antispam, ratelimit, selectors, services
+from tips import antispam, selectors, services
 from tips.models import DeskMembership, Tip, TipLineSettings
 
 TEXT = "ROUTING-CANARY the man from the poster is at the bakery on Rue Haute"
@@ -18,14 +17,7 @@ TEXT = "ROUTING-CANARY the man from the poster is at the bakery on Rue Haute"
 
 @pytest.fixture(autouse=True)
 def _open_form(settings):
-    settings.TIP_FORM_MIN_SECONDS = 0
-    settings.TIP_RATE_PER_SOURCE = "1000/h"
-    settings.TIP_RATE_GLOBAL = "1000/m"
-    cache.clear()
-    ratelimit.reset_state()
-    yield
-    cache.clear()
-    ratelimit.reset_state()
+    yield from open_intake(settings)
 
 
 def _post(client, url="/en/tip/"):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from mostwanted.storage import STORAGE_ERRORS
-from tips import audit, crypto, vault
+from tips import audit, crypto
 from tips.admin import content
 from tips.admin.detail import visible_tip_or_404
 from tips.attachments import (
@@ -72,19 +72,20 @@ def serve_decrypted(
     )
 
 
-@never_cache
-def attachment(request, pk, ordinal, download=False):
-    """Stream a decrypted attachment (inline image, or download). Same-origin, no-store."""
+def viewable_attachment(request, pk, ordinal):
+    """(tip, attachment, opened tip document) for a view that serves the attachment: 404 for
+    a tip or attachment not there (or not visible), 403 without the right or the key."""
     tip = visible_tip_or_404(request, pk)
     if not tip_policy.can_view_attachment(request.user, tip):
         raise PermissionDenied
     item = get_object_or_404(tip.attachments, ordinal=ordinal)
-    try:
-        document = content.open_tip(request, tip)
-    except vault.VaultUnavailable:
-        document = None
-    if document is None:
-        raise PermissionDenied  # locked: no key, no content
+    return tip, item, content.open_tip_or_403(request, tip)
+
+
+@never_cache
+def attachment(request, pk, ordinal, download=False):
+    """Stream a decrypted attachment (inline image, or download). Same-origin, no-store."""
+    tip, item, document = viewable_attachment(request, pk, ordinal)
     try:
         entry = attachment_entry(item, document)
     except crypto.CryptoError:

@@ -1,4 +1,4 @@
-"""Ordering an incident's tips by when their photos and videos were taken (issue 18).
+"""Ordering an incident's tips by when their photos and videos were taken.
 
 The capture time is sealed in the tip, and only there when the citizen agreed to share it
 (``tips.incident``): the queue cannot ask the database to sort on it. Like the filter on

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from django.core.exceptions import PermissionDenied
+
 from tips import crypto, sealing, vault
 from tips.permissions import tip_policy
 
@@ -33,6 +35,18 @@ def open_tip(request, tip) -> dict | None:
     except crypto.CryptoError as exc:
         logger.warning("tip %s did not open: %s", tip.pk, type(exc).__name__)
     return None
+
+
+def open_tip_or_403(request, tip) -> dict:
+    """The decrypted tip document for a view that serves its content: locked (no key, no
+    content) or the vault unavailable is a 403."""
+    try:
+        document = open_tip(request, tip)
+    except vault.VaultUnavailable:
+        document = None
+    if document is None:
+        raise PermissionDenied
+    return document
 
 
 def text_fields(document: dict) -> dict:

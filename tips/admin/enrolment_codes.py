@@ -1,5 +1,5 @@
 """Tips → Enrolment codes: a supervisor issues the one-time code a staff account needs for
-its first second factor (issue 14). The code is shown once, on the answer to the POST, and
+its first second factor. The code is shown once, on the answer to the POST, and
 only its HMAC is stored (tips.enrolment.issue_code); every issue is in the tip audit."""
 
 from __future__ import annotations

@@ -2,10 +2,16 @@
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Page
 
+from appeals.models import AppealPage, Desk
 from tips.models import Tip, TipPriority, TipStatus
 from tips.permissions import tip_policy
 
@@ -106,13 +112,6 @@ class TipFilterSet(WagtailFilterSet):
         # The choices are bounded by the number of desks, appeals and members, never by the
         # number of tips: no subquery over the tips table here (the queue must stay fast
         # with 100 000 tips).
-        from django.conf import settings
-        from django.db.models import Q
-        from wagtail.coreutils import get_supported_content_language_variant
-        from wagtail.models import Page
-
-        from appeals.models import AppealPage, Desk
-
         user = request.user if request else None
         desk_ids = tip_policy.listable_desk_ids(user) if user else frozenset()
         # Tip-side records reference the default-locale row of a desk.
@@ -146,9 +145,6 @@ class TipFilterSet(WagtailFilterSet):
 def one_page_per_appeal(appeals) -> list[int]:
     """For each appeal (translation key), the pk of its page in the active language, else
     in the default language, else any translation. Bounded by the number of appeals."""
-    from django.conf import settings
-    from django.utils.translation import get_language
-    from wagtail.coreutils import get_supported_content_language_variant
 
     def variant(code):
         try:

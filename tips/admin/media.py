@@ -14,17 +14,14 @@ from __future__ import annotations
 import logging
 import re
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from mostwanted.storage import STORAGE_ERRORS
-from tips import audit, crypto, vault
-from tips.admin import content
+from tips import audit, crypto
+from tips.admin.attachments import viewable_attachment
 from tips.attachments import attachment_entry, tip_storage
-from tips.permissions import tip_policy
 
 logger = logging.getLogger(__name__)
 
@@ -104,18 +101,7 @@ def _stream(reader, start: int, length: int):
 
 @never_cache
 def video(request, pk, ordinal):
-    from tips.admin.detail import visible_tip_or_404
-
-    tip = visible_tip_or_404(request, pk)
-    if not tip_policy.can_view_attachment(request.user, tip):
-        raise PermissionDenied
-    item = get_object_or_404(tip.attachments, ordinal=ordinal)
-    try:
-        document = content.open_tip(request, tip)
-    except vault.VaultUnavailable:
-        document = None
-    if document is None:
-        raise PermissionDenied
+    tip, item, document = viewable_attachment(request, pk, ordinal)
     try:
         entry = attachment_entry(item, document)
         if entry.get("kind") != "video":

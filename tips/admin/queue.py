@@ -175,7 +175,7 @@ class TipIndexView(IndexView):
                 tip._preview = content.preview(document) if document else ""
                 tip._answered_yes = questions.answered_yes(document) if document else None
                 tip._captured_at = capture_order.earliest_capture(document)
-            # Every preview is a decryption: one audit entry per tip opened (issue 14).
+            # Every preview is a decryption: one audit entry per tip opened.
             audit.record_many(decrypted, "tips.preview_decrypt", user=self.request.user)
         wanted = self.answered_yes_filter
         if wanted is not None and self.unlocked:

@@ -15,19 +15,28 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
+from wagtail.models import Locale
 
-from tips import audit, fingerprints, retention, triage, trust, vault
+from appeals.models import Desk
+from tips import audit, fingerprints, health, memberships, retention, triage, trust, vault
+from tips import keys as keys_module
 from tips.admin import audit_display
 from tips.admin.forms import VaultSetupForm
-from tips.models import DeskKey, DeskKeyWrap, DeskMembership, InvestigatorKey, Tip
+from tips.memberships import eligible_members
+from tips.models import (
+    DeskKey,
+    DeskKeyWrap,
+    DeskMembership,
+    InvestigatorKey,
+    MembershipProposal,
+    Tip,
+    TipAuditEntry,
+)
 from tips.permissions import tip_policy
+from tips.readers import remove_view
 
 
 def _desks_for(user):
-    from wagtail.models import Locale
-
-    from appeals.models import Desk
-
     desks = Desk.objects.filter(locale=Locale.get_default())
     if not tip_policy.is_supervisor(user):
         desks = desks.filter(pk__in=tip_policy.member_desk_ids(user))
@@ -54,7 +63,7 @@ def members(request):
     rows = []
     for desk in desks:
         dk = active_keys.get(desk.pk)
-        memberships = DeskMembership.objects.filter(desk=desk).select_related("user")
+        desk_memberships = DeskMembership.objects.filter(desk=desk).select_related("user")
         rows.append(
             {
                 "desk": desk,
@@ -67,11 +76,10 @@ def members(request):
                         "has_vault": m.user_id in with_vault,
                         "has_key": dk is not None and (dk.pk, m.user_id) in wrapped,
                     }
-                    for m in memberships
+                    for m in desk_memberships
                 ],
             }
         )
-    from tips import memberships
 
     candidates = _eligible_members().order_by("username")
     proposals = [
@@ -101,7 +109,6 @@ def members(request):
 
 def _eligible_members():
     """Only active members of the Investigators group may join a desk: never an editor."""
-    from tips.memberships import eligible_members
 
     return eligible_members()
 
@@ -109,7 +116,6 @@ def _eligible_members():
 def _target(request, *, joining: bool):
     """The desk and the person of a grant (an eligible investigator) or of a revocation
     (a current member: revoking anyone else is a 404 and never rotates the key)."""
-    from appeals.models import Desk
 
     desk = get_object_or_404(Desk, pk=request.POST.get("desk")).canonical()
     if joining:
@@ -127,8 +133,6 @@ def grant(request):
     """A key holder proposes a new member (a different supervisor approves, see
     tips.memberships), or wraps the desk keys they hold to an approved member (after
     typing the member's short key fingerprint, tips.fingerprints)."""
-    from tips import keys as keys_module
-    from tips import memberships
 
     user = request.user
     desk, member = _target(request, joining=True)
@@ -149,7 +153,7 @@ def grant(request):
             messages.success(request, _("Proposed. A supervisor (not you) must approve."))
         return redirect(reverse("tips_admin:members"))
     if not fingerprints.confirmed(member, request.POST.get("fingerprint", "")):
-        # The granter confirms which key the desk key goes to (issue 14).
+        # The granter confirms which key the desk key goes to.
         messages.error(request, memberships.FINGERPRINT_REFUSED)
         return redirect(reverse("tips_admin:members"))
     try:
@@ -188,8 +192,6 @@ def grant(request):
 @require_POST
 def decide(request, pk):
     """A supervisor other than the proposer and the candidate approves or rejects."""
-    from tips import memberships
-    from tips.models import MembershipProposal
 
     proposal = get_object_or_404(MembershipProposal, pk=pk, state="pending")
     if not memberships.can_decide(request.user, proposal):
@@ -214,8 +216,6 @@ def decide(request, pk):
 
 @require_POST
 def revoke(request):
-    from tips import keys as keys_module
-
     user = request.user
     desk, member = _target(request, joining=False)
     if not tip_policy.can_manage_members(user, desk):
@@ -234,7 +234,6 @@ def revoke(request):
 def reset_vault(request, user_pk):
     """Forgotten passphrase: a supervisor who holds the desk keys gives the member a new
     key pair under a temporary passphrase, and re-wraps the desk keys to it."""
-    from tips import keys as keys_module
 
     user = request.user
     member = get_object_or_404(get_user_model(), pk=user_pk, is_active=True)
@@ -276,7 +275,6 @@ def audit_log(request):
     """Tip audit entries, per tip (``?tip=<id>``) or per user (``?user=<id>``)."""
     if not tip_policy.can_view_audit(request.user):
         raise PermissionDenied
-    from tips.models import TipAuditEntry
 
     entries = (
         TipAuditEntry.objects.all()
@@ -348,7 +346,6 @@ def retention_view(request):
 @never_cache
 def desk_health(request):
     """Supervisors: can every desk that receives tips read them? (metadata only)."""
-    from tips import health
 
     if not tip_policy.is_supervisor(request.user):
         raise PermissionDenied
@@ -366,8 +363,6 @@ def desk_health(request):
 
 
 def _remove_reader(request, pk, user_pk):
-    from tips.readers import remove_view
-
     return remove_view(request, pk, user_pk)
 
 

@@ -1,4 +1,4 @@
-"""Follow-up: the anonymous two-way conversation between a tipster and the desk (issue 6).
+"""Follow-up: the anonymous two-way conversation between a tipster and the desk.
 
 * **Keys.** A question is sealed twice: to the tipster's public key derived from the receipt
   (``Tip.receipt_public_key``; only the receipt re-derives the private half, so the server

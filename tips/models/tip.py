@@ -90,7 +90,7 @@ class Tip(models.Model):
     attachment_count = models.PositiveSmallIntegerField(_("attachments"), default=0)
     #: Argon2id lookup digest of the receipt (installation salt), see tips.receipts.
     receipt_digest = models.BinaryField(_("receipt digest"), unique=True)
-    #: Per-tip salt for the receipt-derived key pair (issue 6).
+    #: Per-tip salt for the receipt-derived key pair.
     receipt_salt = models.BinaryField(_("receipt salt"))
     receipt_public_key = models.BinaryField(_("receipt public key"))
     receipt_suite = models.CharField(_("receipt suite"), max_length=64)
@@ -177,7 +177,7 @@ def reader_expiry():
 
     from django.utils import timezone
 
-    return timezone.now() + timedelta(days=int(getattr(settings, "TIP_READER_DAYS", 30)))
+    return timezone.now() + timedelta(days=int(settings.TIP_READER_DAYS))
 
 
 class TipReader(models.Model):
@@ -210,7 +210,7 @@ class TipReader(models.Model):
     )
     sealed_document = models.BinaryField(_("sealed document"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    #: Access ends then (issue 14): TIP_READER_DAYS after being added (or added again).
+    #: Access ends then: TIP_READER_DAYS after being added (or added again).
     expires_at = models.DateTimeField(_("expires at"), default=reader_expiry, db_index=True)
 
     class Meta:

@@ -88,7 +88,7 @@ class MembershipProposal(models.Model):
 
 
 class TipAuditEntry(models.Model):
-    """One entry of the tip audit trail (issue 14): its own table, out of Wagtail's site
+    """One entry of the tip audit trail: its own table, out of Wagtail's site
     history, shown only in Tips → Audit log to verified supervisors. Same fields as Wagtail's
     log entries (reference label and routing values only, never content)."""
 

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, help="file to create for the private key")
 
     def handle(self, *args, out, **options):
-        if not getattr(settings, "TIP_RECOVERY_KEY_AUTO_TRUST", False):
+        if not settings.TIP_RECOVERY_KEY_AUTO_TRUST:
             raise CommandError(
                 "The recovery key is never made on the server: run `python -m "
                 "tips.recovery_tool create` offline, then `manage.py import_recovery_key`."

@@ -1,7 +1,7 @@
 """Open a tip export offline with the recovery private key.
 
 Runs without a database: the export (written by ``manage.py export_sealed_tips``, see
-``tips.services.write_tip_export``) holds the envelope and the encrypted attachments; the
+``tips.services.write_recovery_export``) holds the envelope and the encrypted attachments; the
 recovery key file holds the private key. ``--in`` is one export or a directory of them.
 Writes ``<REFERENCE>/tip.json`` and the decrypted attachments to ``--out``, or prints the
 tip document when ``--out`` is not given. Do this on an offline machine.
@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tips import crypto
 from tips.keys import KeyManagementError, load_recovery_key_file
-from tips.services import EXPORT_FORMAT
+from tips.services import RECOVERY_EXPORT_FORMAT
 
 _EXTENSIONS = {
     "image/jpeg": ".jpg",
@@ -102,7 +102,7 @@ class Command(BaseCommand):
             envelope = zf.read("envelope.bin")
         except (OSError, KeyError, ValueError, zipfile.BadZipFile):
             raise CommandError(_NOT_SEALED % {"file": export}) from None
-        if manifest.get("format") != EXPORT_FORMAT:
+        if manifest.get("format") != RECOVERY_EXPORT_FORMAT:
             raise CommandError(_NOT_SEALED % {"file": export})
         if manifest.get("recovery_key_id") not in (None, key_id):
             raise CommandError("This export is sealed to another recovery key.")

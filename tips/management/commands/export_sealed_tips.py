@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tips import audit
 from tips.models import Tip
-from tips.services import write_tip_export
+from tips.services import write_recovery_export
 
 
 class Command(BaseCommand):
@@ -39,7 +39,7 @@ class Command(BaseCommand):
                 raise CommandError(f"{path} exists: refusing to overwrite.") from None
             try:
                 with os.fdopen(fd, "wb") as fh:
-                    write_tip_export(tip, fh)
+                    write_recovery_export(tip, fh)
             except BaseException:
                 path.unlink(missing_ok=True)
                 raise

@@ -1,4 +1,5 @@
-"""Every periodic job of the site in one command, for one timer or one cron line.
+"""Every periodic job of the site (appeals, Wagtail, the tip line) in one command, for one
+timer or one cron line: the project's own command, since it runs every app's jobs.
 
 Each job runs even when an earlier one failed; a failure is logged by exception class only
 (messages can carry data) and makes the command exit non-zero at the end, so the timer or

@@ -1,6 +1,6 @@
-"""Export for the case file: a ZIP (tip as text and JSON, attachments, notes, the
-conversation with the tipster and its photos, history), built in memory only and streamed;
-audited."""
+"""The case file, the investigators' export (not the recovery export of ``tips.services``):
+a ZIP (tip as text and JSON, attachments, notes, the conversation with the tipster and its
+photos, history), built in memory only and streamed; audited."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import zipfile
 
 from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
@@ -21,16 +21,16 @@ from mostwanted.storage import STORAGE_ERRORS
 from tips import crypto, questions, sealing, triage, vault
 from tips.admin import content
 from tips.admin.detail import _history, visible_tip_or_404
-from tips.attachments import tip_storage
+from tips.attachments import open_attachment, storage_unavailable_response, tip_storage
+from tips.followup.selectors import messages_of
 from tips.models import MessageDirection, TipNote
 from tips.permissions import tip_policy
 
 logger = logging.getLogger(__name__)
 
 
-def build_export(request, tip, document: dict) -> bytes:
+def build_case_file(request, tip, document: dict) -> bytes:
     """The ZIP's bytes (kept in memory; never written to disk)."""
-    from tips.attachments import open_attachment
 
     keys = vault.desk_keys(request) or {}
     key_ids = sealing.desk_key_ids(keys)
@@ -153,7 +153,6 @@ def _safe_name(name) -> str:
 def _conversation(tip, keys: dict, key_ids: dict) -> list[dict]:
     """The follow-up messages, decrypted in memory with the exporter's desk keys; each
     answer photo becomes a file of the ZIP (``_files``: name, storage name, key)."""
-    from tips.followup.selectors import messages_of
 
     rows = []
     for message in messages_of(tip):
@@ -185,25 +184,16 @@ def _conversation(tip, keys: dict, key_ids: dict) -> list[dict]:
 
 
 @never_cache
-def export_tip(request, pk):
+def download_case_file(request, pk):
     tip = visible_tip_or_404(request, pk)
     if request.method != "POST" or not tip_policy.can_export(request.user, tip):
         raise PermissionDenied
+    document = content.open_tip_or_403(request, tip)
     try:
-        document = content.open_tip(request, tip)
-    except vault.VaultUnavailable:
-        document = None
-    if document is None:
-        raise PermissionDenied
-    try:
-        data = build_export(request, tip, document)
+        data = build_case_file(request, tip, document)
     except crypto.CryptoError:
         raise PermissionDenied from None
     except STORAGE_ERRORS as exc:  # an attachment cannot be read: no export, a clear message
-        from django.urls import reverse
-
-        from tips.attachments import storage_unavailable_response
-
         logger.error("export: storage unavailable (%s)", type(exc).__name__)
         back = reverse("tips_admin:detail", args=[tip.pk])
         return storage_unavailable_response(request, back_url=back, inline=False)
@@ -222,4 +212,4 @@ def export_tip(request, pk):
     return response
 
 
-urlpatterns = [path("<int:pk>/export/", export_tip, name="export")]
+urlpatterns = [path("<int:pk>/export/", download_case_file, name="export")]
