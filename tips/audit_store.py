@@ -17,3 +17,21 @@ def write(instance, action: str, *, user=None, data: dict | None = None):
         user=user if user is not None and getattr(user, "pk", None) else None,
         timestamp=timezone.now(),
     )
+
+
+def write_many(instances, action: str, *, user):
+    from .models import TipAuditEntry
+
+    now = timezone.now()
+    return TipAuditEntry.objects.bulk_create(
+        TipAuditEntry(
+            content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
+            object_id=str(instance.pk),
+            label=str(instance)[:255],
+            action=action,
+            data={},
+            user=user if user is not None and getattr(user, "pk", None) else None,
+            timestamp=now,
+        )
+        for instance in instances
+    )

@@ -3,8 +3,9 @@
 * **First enrolment** needs a one-time code issued out of band (a supervisor in Tips →
   Members, or ``manage.py issue_enrolment_code``): the password alone never leads to a new
   authenticator, so whoever learns a password cannot enrol their own phone.
-* **Before any admin page** (:class:`SecondFactorMiddleware`): superusers, supervisors,
-  investigators and anyone with tip access must be verified in this session.
+* **Before any admin page** (:class:`SecondFactorMiddleware`): every staff account
+  (superusers, editors and anyone else who may open Wagtail's admin, supervisors,
+  investigators, anyone with tip access) must be verified in this session.
 * **TOTP secrets encrypted at rest**: AES-256-GCM under a key derived from
   ``TIP_TRUST_KEY`` (never in the database), bound to the user. django-otp reads the key
   through ``TOTPDevice.bin_key``, which :func:`install` makes decrypt.
@@ -41,12 +42,15 @@ SESSION_KEY = "tips_enrolment_user"
 
 
 def needs_second_factor(user) -> bool:
-    """Superusers, the tip roles and anyone with tip access (editors: see docs/trust.md)."""
+    """Every staff account: superusers, anyone who may open Wagtail's admin (editors
+    included), the tip roles and anyone with tip access."""
     from .permissions import INVESTIGATORS, SUPERVISORS, tip_policy
 
     if not (user and user.is_authenticated and user.is_active):
         return False
-    if user.is_superuser or tip_policy.can_access_area(user):
+    if user.is_superuser or user.is_staff or user.has_perm("wagtailadmin.access_admin"):
+        return True
+    if tip_policy.can_access_area(user):
         return True
     return user.groups.filter(name__in=[INVESTIGATORS, SUPERVISORS]).exists()
 
@@ -217,3 +221,33 @@ def redirect_to_enrol(request):
     return redirect(
         f"{reverse('tips_admin:2fa_enrol')}?{urlencode({'next': request.GET.get('next', '')})}"
     )
+
+
+# --------------------------------------------------------------------------- supervisors
+
+
+def staff_awaiting_enrolment(exclude=None):
+    """Active staff accounts (see :func:`needs_second_factor`) with no confirmed
+    authenticator: those a supervisor may issue an enrolment code for."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .permissions import INVESTIGATORS, SUPERVISORS
+
+    access = Permission.objects.filter(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    staff = (
+        Q(is_superuser=True)
+        | Q(is_staff=True)
+        | Q(groups__permissions__in=access)
+        | Q(user_permissions__in=access)
+        | Q(groups__name__in=[INVESTIGATORS, SUPERVISORS])
+    )
+    enrolled = TOTPDevice.objects.filter(confirmed=True).values("user_id")
+    users = get_user_model().objects.filter(staff, is_active=True).exclude(pk__in=enrolled)
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+    return users.distinct().order_by("username")

@@ -27,6 +27,12 @@ from .permissions import INVESTIGATORS, tip_policy
 logger = logging.getLogger(__name__)
 
 
+FINGERPRINT_REFUSED = _(
+    "Type the member's key fingerprint as they read it on their own vault page: "
+    "nothing was changed."
+)
+
+
 def eligible_members():
     """Only active members of the Investigators group may join a desk: never an editor."""
     return get_user_model().objects.filter(is_active=True, groups__name=INVESTIGATORS).distinct()
@@ -91,12 +97,22 @@ def can_decide(user, proposal) -> bool:
 
 
 @transaction.atomic
-def decide(proposal, *, supervisor, approve: bool) -> MembershipProposal:
+def decide(proposal, *, supervisor, approve: bool, fingerprint: str = "") -> MembershipProposal:
+    """Approve or reject. Approving a candidate who has a vault key needs the candidate's
+    short key fingerprint, typed by the supervisor (tips.fingerprints)."""
+    from . import fingerprints
+
     proposal = MembershipProposal.objects.select_for_update().get(pk=proposal.pk)
     if not can_decide(supervisor, proposal):
         raise PermissionDenied("a different supervisor decides")
     if approve and not eligible_members().filter(pk=proposal.user_id).exists():
         raise ValidationError(_("Only investigators can join a desk."), code="ineligible")
+    if (
+        approve
+        and fingerprints.has_key(proposal.user)
+        and not fingerprints.confirmed(proposal.user, fingerprint)
+    ):
+        raise ValidationError(FINGERPRINT_REFUSED, code="fingerprint")
     proposal.state = (
         MembershipProposal.State.APPROVED if approve else MembershipProposal.State.REJECTED
     )

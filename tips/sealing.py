@@ -8,9 +8,12 @@ what                        sealed to                         context
 tip document                the tip's desk key + recovery     ``tip:<reference>``
 note of an investigator     desk's active key + its recovery  ``tip-note:<reference>``
 reader copy of a document   the reader's personal key         ``tip-reader:<ref>:<user id>``
-message, tipster copy       the receipt-derived public key    ``tip-message:<ref>:<nonce>``
-message, desk copy          desk's active key + its recovery  ``tip-message:<ref>:<nonce>``
+message, tipster copy       the receipt-derived public key    ``tip-message/v2:…`` (below)
+message, desk copy          desk's active key + its recovery  ``tip-message/v2:…`` (below)
 ==========================  ================================  ==============================
+
+A message's context is ``tip-message/v2:<ref>:<nonce>:<direction>:<author id or ->``: the
+direction and the author are bound, so a database writer cannot flip them undetected.
 
 Documents are JSON, padded to a size bucket (:mod:`tips.padding`) before sealing so the
 sealed size says only a bucket. The wraps of desk private keys (``tips.keys``) and the
@@ -53,8 +56,41 @@ def _reader_context(tip: Tip, user) -> bytes:
     return f"tip-reader:{tip.reference}:{user.pk}".encode()
 
 
-def message_context(tip: Tip, nonce: str) -> bytes:
+def message_context(tip: Tip, nonce: str, direction: str, author_id) -> bytes:
+    """Binds a follow-up message to its tip, its nonce, its direction and its author (issue
+    14): a database writer who flips who asked or who answered makes it fail to open."""
+    author = "-" if author_id is None else str(int(author_id))
+    return f"tip-message/v2:{tip.reference}:{nonce}:{direction}:{author}".encode()
+
+
+def _legacy_message_context(tip: Tip, nonce: str) -> bytes:
+    """Messages sealed before direction and author were bound (opened, never sealed)."""
     return f"tip-message:{tip.reference}:{nonce}".encode()
+
+
+def _message_contexts(message, tip: Tip) -> tuple[bytes, bytes]:
+    return (
+        message_context(tip, message.nonce, message.direction, message.author_id),
+        _legacy_message_context(tip, message.nonce),
+    )
+
+
+class MessageTampered(crypto.DecryptionError):
+    """A follow-up message opens under none of its contexts with the right key: its
+    direction, author or tip was changed in the database."""
+
+
+def alert_tampered(message, tip: Tip) -> None:
+    """Tell the operator (CRITICAL ``tips.trust``): the right key did not open a message."""
+    import logging
+
+    logging.getLogger("tips.trust").critical(
+        "TRUST ALERT: follow-up message %s of tip %s fails its envelope check: its direction, "
+        "author or tip was changed in the database (the stored row no longer matches what was "
+        "sealed); investigate",
+        message.pk,
+        tip.pk,
+    )
 
 
 # --------------------------------------------------------------------------- recipients
@@ -220,46 +256,72 @@ def _decode_message(raw: bytes) -> dict:
     return document
 
 
-def seal_message_for_tipster(tip: Tip, nonce: str, document: dict) -> bytes:
+def seal_message_for_tipster(
+    tip: Tip, nonce: str, document: dict, *, direction: str, author_id=None
+) -> bytes:
     return crypto.seal(
-        _encode_message(document), [tipster_recipient(tip)], context=message_context(tip, nonce)
+        _encode_message(document),
+        [tipster_recipient(tip)],
+        context=message_context(tip, nonce, direction, author_id),
     )
 
 
-def seal_message_for_desk(tip: Tip, nonce: str, document: dict) -> tuple[bytes, str]:
+def seal_message_for_desk(
+    tip: Tip, nonce: str, document: dict, *, direction: str, author_id=None
+) -> tuple[bytes, str]:
     """(envelope, suite of the desk key)."""
     recipients = desk_recipients(tip)
     envelope = crypto.seal(
-        _encode_message(document), recipients, context=message_context(tip, nonce)
+        _encode_message(document),
+        recipients,
+        context=message_context(tip, nonce, direction, author_id),
     )
     return envelope, recipients[0].suite
 
 
+def _open_message(message, tip: Tip, envelope: bytes, key_id: str, private_key: bytes) -> bytes:
+    """Open with the bound context (or, for messages sealed before it, the legacy one);
+    :class:`MessageTampered` if neither opens (or the key is not the right one: the callers
+    that know the key is right call :func:`alert_tampered`)."""
+    for context in _message_contexts(message, tip):
+        try:
+            return crypto.open_sealed(
+                envelope, key_id=key_id, private_key=private_key, context=context
+            )
+        except crypto.CryptoError:
+            continue
+    raise MessageTampered(f"follow-up message {message.pk} does not match its envelope")
+
+
 def open_message_for_tipster(message, tip: Tip, private_key: bytes) -> dict:
     """The tipster copy of ``message`` opened with the receipt-derived private key."""
-    return _decode_message(
-        crypto.open_sealed(
-            bytes(message.tipster_ciphertext),
-            key_id=tipster_recipient(tip).key_id,
-            private_key=private_key,
-            context=message_context(tip, message.nonce),
-        )
+    raw = _open_message(
+        message,
+        tip,
+        bytes(message.tipster_ciphertext),
+        tipster_recipient(tip).key_id,
+        private_key,
     )
+    return _decode_message(raw)
 
 
 def open_message_for_desk(
     message, tip: Tip, desk_keys: Mapping[int, bytes], key_ids: dict[str, int]
 ) -> dict | None:
-    """The desk copy opened with an unlocked vault's desk keys, or None if none opens it."""
-    raw = open_with_desk_keys(
-        message.desk_ciphertext,
-        context=message_context(tip, message.nonce),
-        desk_keys=desk_keys,
-        key_ids=key_ids,
-    )
-    if raw is None:
-        return None
-    try:
-        return _decode_message(raw)
-    except crypto.CryptoError:
-        return None
+    """The desk copy opened with an unlocked vault's desk keys, or None if none opens it
+    (no key of this vault, or a message changed in the database: then an alert is logged)."""
+    envelope = bytes(message.desk_ciphertext)
+    for key_id, _suite in crypto.envelope_recipients(envelope):
+        pk = key_ids.get(key_id)
+        if pk is None or pk not in desk_keys:
+            continue
+        try:
+            raw = _open_message(message, tip, envelope, key_id, desk_keys[pk])
+        except MessageTampered:
+            alert_tampered(message, tip)  # the desk key the envelope names did not open it
+            return None
+        try:
+            return _decode_message(raw)
+        except crypto.CryptoError:
+            return None
+    return None

@@ -193,9 +193,12 @@ def tip_submit(
 def _check_trust_anchors(desk_key, recovery) -> None:
     """The desk key and the active recovery key, both checked against the trust anchors
     (tips.trust): a key inserted or swapped in the database refuses the tip, never seals it."""
-    from . import trust
+    from . import crypto, trust
 
     try:
+        # The tipster's receipt key pair is made with the default suite: in production no
+        # silent X25519 fallback when this build of cryptography lacks ML-KEM.
+        trust.check_new_key_suite(crypto.DEFAULT_SUITE)
         trust.check_recovery_key(recovery)
         if desk_key.recovery_key_id != recovery.pk:
             trust.check_recovery_key(desk_key.recovery_key)

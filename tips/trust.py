@@ -226,7 +226,18 @@ def problems() -> list[str]:
             check_recovery_key(recovery)
         except TrustError as exc:
             out.append(str(exc))
+    if not hybrid_suite_available() and getattr(settings, "TIP_REQUIRE_HYBRID_SUITE", False):
+        out.append(
+            "ML-KEM is not available in this installation of cryptography: new keys and tips "
+            "are refused (TIP_REQUIRE_HYBRID_SUITE)"
+        )
     return out
+
+
+def hybrid_suite_available() -> bool:
+    from . import crypto
+
+    return crypto.DEFAULT_SUITE == crypto.SUITE_HYBRID
 
 
 # --------------------------------------------------------------------------- smaller holes

@@ -106,6 +106,13 @@ def _tips_menu_items():
             check=tip_policy.is_supervisor,
         ),
         _item(
+            gettext_lazy("Enrolment codes"),
+            "tips_admin:enrolment_codes",
+            order=44,
+            name="tips-enrolment-codes",
+            check=tip_policy.is_supervisor,
+        ),
+        _item(
             gettext_lazy("Audit log"),
             "tips_admin:audit",
             order=42,

@@ -83,6 +83,14 @@ def _check_demo_accounts_have_working_totp_and_vaults(demo_loaded, django_user_m
         device = TOTPDevice.objects.get(user=user, confirmed=True)
         assert device.verify_token(totp(base64.b32decode(account.totp_secret)))
         keys.open_personal_key(user, account.vault_passphrase)  # raises if wrong
+    # The demo editor too: every staff account passes a second factor (issue 14).
+    from appeals.management.commands import load_demo_content as command
+
+    assert command.EDITOR_TOTP_SECRET in demo_loaded
+    editor = django_user_model.objects.get(username=command.EDITOR_USERNAME)
+    device = TOTPDevice.objects.get(user=editor, confirmed=True)
+    assert device.key.startswith("e1:")  # encrypted at rest like the others
+    assert device.verify_token(totp(base64.b32decode(command.EDITOR_TOTP_SECRET)))
 
 
 def _check_each_investigator_reads_every_tip_of_their_desk(demo_loaded, django_user_model):

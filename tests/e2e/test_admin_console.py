@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.triage.conftest import PASSPHRASE, submit_tip, world  # noqa: F401 - fixture
 
 from .conftest import assert_clean_console
+from .test_editor_journey import log_in as log_in_editor
 
 SHOTS = Path("/tmp/shots/admincsp")
 
@@ -48,11 +49,7 @@ def first_id(page, pattern: str) -> str:
 def test_editor_admin_pages_are_console_clean(live_url, browser_page):
     page = browser_page(viewport={"width": 1400, "height": 1000})
     base = live_url
-    page.goto(base + "/admin/login/")
-    page.fill("input[name=username]", "editor")
-    page.fill("input[name=password]", "demo-editor-password")
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
+    log_in_editor(page, base)  # password and the demo editor's TOTP code (issue 14)
     visit(page, base + "/admin/", "sweep-dashboard-editor")
 
     visit(page, base + "/admin/pages/search/?q=Tous+les+avis")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from appeals.management.commands.load_demo_content import EDITOR_TOTP_SECRET
 from tests.e2e.conftest import (
     _manage,
     _prepare_database,
@@ -92,6 +93,7 @@ def test_editor_cannot_publish_an_appeal_whose_desk_cannot_read(server, browser_
     url, info = server
     page = browser_page(viewport={"width": 1280, "height": 900})
     _login(page, url, "editor", "demo-editor-password")
+    pass_totp(page, base64.b32decode(EDITOR_TOTP_SECRET))  # editors pass it too (issue 14)
     page.goto(url + f"/admin/pages/{info['draft']}/edit/")
     page.locator("footer .dropdown-toggle, footer [data-w-dropdown-target=toggle]").first.click()
     page.locator("button[name=action-publish]").click()

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import assert_clean_console
+from appeals.management.commands.load_demo_content import EDITOR_TOTP_SECRET
+
+from .conftest import assert_clean_console, pass_totp
 
 SHOTS = Path("/tmp/shots/admincsp")
 EDITOR = ("editor", "demo-editor-password")
@@ -43,10 +45,16 @@ def shot(page, name: str) -> None:
 
 
 def log_in(page, base: str) -> None:
+    """Password, then the demo editor's TOTP code: every staff account passes a second
+    factor before any admin page (issue 14)."""
+    import base64
+
     page.goto(base + "/admin/login/")
     page.fill("input[name=username]", EDITOR[0])
     page.fill("input[name=password]", EDITOR[1])
     page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/tips/2fa/verify/"))
+    pass_totp(page, base64.b32decode(EDITOR_TOTP_SECRET))
     page.wait_for_url(re.compile(r"/admin/$"))
 
 

@@ -74,6 +74,7 @@ def test_membership_takes_a_key_holder_and_another_supervisor(
     browser_page,
     world,  # noqa: F811
 ):
+    from tips import fingerprints
     from tips.models import DeskKeyWrap, DeskMembership, MembershipProposal
 
     base = live_server.url
@@ -93,6 +94,8 @@ def test_membership_takes_a_key_holder_and_another_supervisor(
     boss = browser_page()
     _login_verified(boss, base, world.supervisor)
     boss.goto(base + "/admin/tips/members/")
+    # The supervisor types the fingerprint the candidate reads on their own vault page.
+    boss.fill("#proposals input[name=fingerprint]", fingerprints.short(world.reader))
     boss.click("#proposals button[value=approve]")
     boss.wait_for_load_state("networkidle")
     assert boss.locator("#proposals").count() == 0
@@ -103,7 +106,58 @@ def test_membership_takes_a_key_holder_and_another_supervisor(
 
     # The key holder now passes on the key.
     holder.goto(base + "/admin/tips/members/")
-    holder.click(f"form:has(input[name=user][value='{world.reader.pk}']) button[type=submit]")
+    grant_form = f"form:has(input[name=user][value='{world.reader.pk}'])"
+    holder.click(f"{grant_form} button[type=submit]")  # without the fingerprint: refused
+    holder.wait_for_load_state("networkidle")
+    assert not DeskKeyWrap.objects.filter(user=world.reader).exists()
+    holder.fill(f"{grant_form} input[name=fingerprint]", fingerprints.short(world.reader))
+    holder.click(f"{grant_form} button[type=submit]")
     holder.wait_for_load_state("networkidle")
     assert_clean_console(holder)
     assert DeskKeyWrap.objects.filter(user=world.reader, desk_key__desk=world.desk_a).exists()
+
+
+@pytest.mark.e2e
+def test_supervisor_issues_a_code_in_the_admin_and_the_editor_enrols_with_it(
+    live_server,
+    browser_page,
+    world,  # noqa: F811
+):
+    """Every staff account needs a second factor: the supervisor's button (Tips →
+    Enrolment codes) shows the code once; the editor enrols with it, then edits pages."""
+    from appeals.permissions import ensure_editors_group
+    from tips.models import TipAuditEntry
+
+    world.editor.groups.add(ensure_editors_group())  # with its admin rights
+    base = live_server.url
+    boss = browser_page()
+    _login_verified(boss, base, world.supervisor)
+    boss.goto(base + "/admin/tips/members/enrolment-codes/")
+    with boss.expect_navigation():
+        boss.click(f"button[data-issue-code='{world.editor.username}']")
+    code = boss.locator("#issued-code code").inner_text().strip()
+    assert re.fullmatch(r"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}", code)
+    assert_clean_console(boss)
+    assert TipAuditEntry.objects.filter(action="tips.enrolment_code", user=world.supervisor)
+    boss.goto(base + "/admin/tips/members/enrolment-codes/")
+    assert code not in boss.content()  # shown once
+
+    editor = browser_page()
+    _login(editor, base, "editor")
+    editor.wait_for_url(re.compile(r"/admin/tips/2fa/enrol/"))
+    assert "otpauth" not in editor.content()
+    editor.fill("input[name=code]", code)
+    with editor.expect_navigation():
+        editor.click("main button[type=submit]")
+    editor.wait_for_url(re.compile(r"/admin/tips/2fa/setup/"))
+    assert_clean_console(editor)
+    device = TOTPDevice.objects.get(user=world.editor, confirmed=False)
+    editor.locator("input[name=token]:visible").first.fill(_code(device))
+    with editor.expect_navigation():
+        editor.locator("form:has(input[name=token]:visible) button[type=submit]").first.click()
+    assert TOTPDevice.objects.get(user=world.editor).confirmed
+    assert_clean_console(editor)
+    editor.goto(base + "/admin/")
+    assert editor.url.endswith("/admin/")  # the dashboard, no longer the second factor
+    assert "/2fa/" not in editor.url
+    assert_clean_console(editor)

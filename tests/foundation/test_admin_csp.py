@@ -205,10 +205,11 @@ def test_carrier_attributes_are_escaped():
 
 def editor_client(client, django_user_model):
     from appeals.permissions import ensure_editors_group
+    from tests.conftest import login_verified
 
     user = django_user_model.objects.create_user("ed", password="ed-password-0123456")
     user.groups.add(ensure_editors_group())
-    client.force_login(user)
+    login_verified(client, user)  # editors pass a second factor too (issue 14)
     return client
 
 

@@ -39,12 +39,17 @@ DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 EDITOR_PASSWORD = "two-nodes-editor-pw-0123"
 
 EDITOR_CODE = r"""
+import os
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-# An editor (Wagtail's Editors group), as in the demo; superusers need a second factor.
+from django_otp.plugins.otp_totp.models import TOTPDevice
+# An editor (Wagtail's Editors group), as in the demo, with a second factor (every staff
+# account passes one before any admin page).
 user = get_user_model().objects.create_user("two-nodes-editor", "ed@example.org", sys.argv[1])
 user.groups.add(Group.objects.get(name="Editors"))
-print(json.dumps({"ok": True}))
+key = os.urandom(20).hex()
+TOTPDevice.objects.create(user=user, name="tips", key=key, confirmed=True)
+print(json.dumps({"totp_key": key}))
 """
 
 IMAGE_CODE = r"""
@@ -93,11 +98,19 @@ http {{
     return subprocess.Popen([binary, "-c", str(conf), "-p", str(root), "-g", "daemon off;"])
 
 
-def _admin_login(browser: Browser, base: str) -> None:
+def _admin_login(browser: Browser, base: str, totp_key: str) -> None:
+    from django_otp.oath import totp
+
     status, _h, page = browser.get(f"{base}/admin/login/")
     assert status == 200
     fields = {**hidden_fields(page), "username": "two-nodes-editor", "password": EDITOR_PASSWORD}
     status, _h, body = browser.post(f"{base}/admin/login/", fields)
+    assert status == 200, status
+    verify = f"{base}{reverse('tips_admin:2fa_verify')}"
+    status, _h, page = browser.get(verify)
+    assert status == 200, status
+    token = f"{totp(bytes.fromhex(totp_key)):06d}"
+    status, _h, body = browser.post(verify, {**hidden_fields(page), "token": token})
     assert status == 200 and b"two-nodes-editor" in body, status
 
 
@@ -108,7 +121,7 @@ def test_two_nodes_one_object_store(stack, tmp_path):
         pytest.skip("nginx is not installed")
     store = SeaweedFS(tmp_path / "weed").start()
     env = stack.env(**store.env(), S3_TEST_PREFIX=f"two-nodes-{uuid.uuid4().hex[:8]}")
-    run_django(EDITOR_CODE, env, EDITOR_PASSWORD)
+    editor_totp_key = run_django(EDITOR_CODE, env, EDITOR_PASSWORD)["totp_key"]
     a = WebServer(env, tmp_path / "a.log")
     b = WebServer(env, tmp_path / "b.log")
     proxy_port = free_port()
@@ -141,7 +154,7 @@ def test_two_nodes_one_object_store(stack, tmp_path):
 
         # An image uploaded through node A's admin, served by node B and through nginx.
         editor = Browser()
-        _admin_login(editor, a.base)
+        _admin_login(editor, a.base, editor_totp_key)
         status, _h, form = editor.get(f"{a.base}/admin/images/add/")
         assert status == 200
         fields = {**hidden_fields(form), "title": "Two nodes portrait"}

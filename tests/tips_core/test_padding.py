@@ -50,8 +50,10 @@ def test_a_tip_sealed_before_padding_still_opens(ready_desk):
 
 def test_followup_messages_of_different_lengths_seal_to_one_size(ready_desk):
     tip = services.tip_submit(desk=ready_desk["desk"], fields={"what": "x"}, language="fr").tip
-    short, _ = sealing.seal_message_for_desk(tip, "n1", {"text": "yes"})
-    long, _ = sealing.seal_message_for_desk(tip, "n2", {"text": "The car was parked there. " * 10})
+    short, _ = sealing.seal_message_for_desk(tip, "n1", {"text": "yes"}, direction="from_tipster")
+    long, _ = sealing.seal_message_for_desk(
+        tip, "n2", {"text": "The car was parked there. " * 10}, direction="from_tipster"
+    )
     assert len(short) == len(long)
     assert sealing._decode_message(padding.pad_json(b'{"text": "yes"}')) == {"text": "yes"}
     assert sealing._decode_message(b'{"text": "old"}') == {"text": "old"}

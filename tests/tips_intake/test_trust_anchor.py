@@ -68,3 +68,23 @@ def test_production_without_trust_key_refuses(client, tipline, settings, require
     settings.TIP_TRUST_KEY = ""
     settings.TIP_TRUST_KEY_REQUIRED = required
     assert_refused(post(client), 503, "temporarily unavailable")
+
+
+def test_production_without_ml_kem_refuses_the_tip_instead_of_falling_back(
+    client, tipline, settings, monkeypatch, caplog
+):
+    """A build of cryptography without ML-KEM makes the default suite X25519: production
+    (TIP_REQUIRE_HYBRID_SUITE) refuses the tip, whose receipt key pair would use it, and
+    says why on /healthz's warnings; development goes on with X25519."""
+    from tips import trust
+
+    assert post(client).status_code == 200
+    monkeypatch.setattr(crypto, "DEFAULT_SUITE", crypto.SUITE_X25519)  # what such a build has
+    settings.TIP_REQUIRE_HYBRID_SUITE = True
+    with caplog.at_level(logging.CRITICAL, logger="tips.trust"):
+        assert_refused(post(client), 503, "temporarily unavailable")
+    assert Tip.objects.count() == 1
+    assert any("ML-KEM unavailable" in r.getMessage() for r in caplog.records)
+    assert any("ML-KEM" in problem for problem in trust.problems())
+    settings.TIP_REQUIRE_HYBRID_SUITE = False
+    assert not any("ML-KEM" in problem for problem in trust.problems())

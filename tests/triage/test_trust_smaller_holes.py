@@ -77,3 +77,24 @@ def test_tip_audit_trail_is_out_of_wagtails_site_history(client, world):
     verified_login(client, world.supervisor)
     page = client.get(reverse("tips_admin:audit"))
     assert page.status_code == 200 and tip.reference in page.content.decode()
+
+
+def test_duplicate_of_answer_in_the_admin_is_the_same_for_unknown_and_other_desk(client, world):
+    """Through the tip page: the answer for a reference on another desk is the answer for a
+    reference that does not exist (status, page, message), so it tells nothing."""
+    tip = submit_tip(world.desk_a, "one", photo=False)
+    other_desk = submit_tip(world.desk_b, "two", photo=False)
+    triage.tip_set_status(tip=tip, actor=world.inv_a, status=TipStatus.IN_REVIEW)
+    verified_login(client, world.inv_a)
+    url = reverse("tips_admin:action", args=[tip.pk])
+    answers = []
+    for ref in ("ZZZZ-0000-NOPE", other_desk.reference):
+        data = {"action": "status", "status": TipStatus.CLOSED_DUPLICATE, "duplicate_of": ref}
+        response = client.post(url, data, follow=True)
+        shown = [str(m) for m in response.context["messages"]]
+        answers.append((response.status_code, response.redirect_chain, shown))
+    assert answers[0] == answers[1]
+    assert len(answers[0][2]) == 1  # one error, the same words
+    assert other_desk.reference not in str(answers[1])
+    tip.refresh_from_db()
+    assert tip.status == TipStatus.IN_REVIEW and tip.duplicate_of is None

@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from tips import keys
+from tips import fingerprints, keys
 from tips.models import DeskKeyWrap, DeskMembership, MembershipProposal
 
 from .conftest import PASSPHRASE, make_user, unlock, verified_login
@@ -21,7 +21,16 @@ def _denied(response) -> bool:
 
 
 def _propose(client, world, user):
-    return client.post(reverse("tips_admin:grant"), {"desk": world.desk_a.pk, "user": user.pk})
+    """Propose ``user`` (or, once a member, grant them the key: the granter types the
+    member's short key fingerprint)."""
+    return client.post(
+        reverse("tips_admin:grant"),
+        {"desk": world.desk_a.pk, "user": user.pk, "fingerprint": fingerprints.short(user)},
+    )
+
+
+def _approval(proposal):
+    return {"decision": "approve", "fingerprint": fingerprints.short(proposal.user)}
 
 
 def test_key_holder_proposes_another_supervisor_approves_then_key_is_granted(
@@ -41,7 +50,7 @@ def test_key_holder_proposes_another_supervisor_approves_then_key_is_granted(
 
     # The proposer cannot approve (not a supervisor); the candidate neither.
     assert _denied(
-        client.post(reverse("tips_admin:decide", args=[proposal.pk]), {"decision": "approve"})
+        client.post(reverse("tips_admin:decide", args=[proposal.pk]), _approval(proposal))
     )
 
     boss = world.supervisor
@@ -49,7 +58,7 @@ def test_key_holder_proposes_another_supervisor_approves_then_key_is_granted(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("tips_admin:decide", args=[proposal.pk]), {"decision": "approve"}
+            reverse("tips_admin:decide", args=[proposal.pk]), _approval(proposal)
         )
     assert response.status_code == 302
     assert DeskMembership.objects.filter(user=world.reader, desk=world.desk_a).exists()
@@ -76,7 +85,7 @@ def test_supervisor_alone_can_neither_add_nor_approve_own_proposal(client, world
     unlock(client)
     _propose(client, world, world.inv_b)
     proposal = MembershipProposal.objects.get()
-    denied = client.post(reverse("tips_admin:decide", args=[proposal.pk]), {"decision": "approve"})
+    denied = client.post(reverse("tips_admin:decide", args=[proposal.pk]), _approval(proposal))
     assert _denied(denied)
     assert not DeskMembership.objects.filter(user=world.inv_b, desk=world.desk_a).exists()
 
@@ -89,7 +98,7 @@ def test_a_supervisor_proposed_cannot_approve_themself(client, world):
     proposal = MembershipProposal.objects.get()
     verified_login(client, other)
     assert _denied(
-        client.post(reverse("tips_admin:decide", args=[proposal.pk]), {"decision": "approve"})
+        client.post(reverse("tips_admin:decide", args=[proposal.pk]), _approval(proposal))
     )
 
 

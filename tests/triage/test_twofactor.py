@@ -82,7 +82,7 @@ def test_wrong_codes_are_rate_limited(client, world):
 
 @pytest.mark.django_db
 def test_editor_has_no_tips_menu_and_no_access(client, world):
-    client.force_login(world.editor)
+    verified_login(client, world.editor)  # editors pass the second factor too
     home = client.get(reverse("wagtailadmin_home")).content.decode()
     assert reverse("tips_admin:index") not in home
     assert client.get(reverse("tips_admin:index")).status_code == 302

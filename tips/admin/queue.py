@@ -164,14 +164,19 @@ class TipIndexView(IndexView):
         object_list = list(object_list)
         page.object_list = object_list
         if self.unlocked:
+            decrypted = []
             for tip in object_list:
                 try:
                     document = content.open_tip(self.request, tip)
                 except vault.VaultUnavailable:
                     document = None
+                if document is not None:
+                    decrypted.append(tip)
                 tip._preview = content.preview(document) if document else ""
                 tip._answered_yes = questions.answered_yes(document) if document else None
                 tip._captured_at = capture_order.earliest_capture(document)
+            # Every preview is a decryption: one audit entry per tip opened.
+            audit.record_many(decrypted, "tips.preview_decrypt", user=self.request.user)
         wanted = self.answered_yes_filter
         if wanted is not None and self.unlocked:
             # Filtering on sealed answers happens here, in memory, on this page only.

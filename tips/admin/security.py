@@ -13,7 +13,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from tips import audit, enrolment, trust, twofactor, vault
+from tips import audit, enrolment, fingerprints, trust, twofactor, vault
 from tips.admin import throttle
 from tips.admin.forms import (
     EnrolmentCodeForm,
@@ -35,6 +35,14 @@ def _index_url():
     return reverse("tips_admin:index")
 
 
+def _home_url(user):
+    """Where the second-factor pages lead by default: the Tips area for those with tip
+    access, the admin dashboard for every other staff account (editors)."""
+    from tips.permissions import tip_policy
+
+    return _index_url() if tip_policy.can_access_area(user) else reverse("wagtailadmin_home")
+
+
 # --------------------------------------------------------------------------- second factor
 
 
@@ -46,14 +54,14 @@ def twofactor_setup(request):
     if not enrolment.needs_second_factor(user):
         raise PermissionDenied
     if twofactor.confirmed_totp(user) and not user.is_verified():
-        return redirect(f"{reverse('tips_admin:2fa_verify')}?next={_index_url()}")
+        return redirect(f"{reverse('tips_admin:2fa_verify')}?next={_home_url(user)}")
     if not enrolment.enrolment_allowed(request):
         # The password alone never shows a new secret: the handed-over code first.
         return redirect(f"{reverse('tips_admin:2fa_enrol')}?next={_next_param(request)}")
     if twofactor.confirmed_totp(user) and request.method != "POST":
         # Re-enrolment (e.g. a new phone) from a verified session only.
         if request.GET.get("renew") != "1":
-            return redirect(_index_url())
+            return redirect(_home_url(user))
     device = twofactor.pending_totp(user)
     form = OTPConfirmForm(request.POST or None, initial={"next": request.GET.get("next", "")})
     if request.method == "POST":
@@ -70,7 +78,7 @@ def twofactor_setup(request):
                 {
                     "page_title": _("Recovery codes"),
                     "codes": codes,
-                    "next": twofactor.safe_next(request, _index_url()),
+                    "next": twofactor.safe_next(request, _home_url(user)),
                 },
             )
         throttle.record_failure(request, "otp", user.get_username())
@@ -129,7 +137,7 @@ def twofactor_verify(request):
         raise PermissionDenied
     if not twofactor.confirmed_totp(user):
         return twofactor.second_factor_redirect(request)
-    next_url = twofactor.safe_next(request, _index_url())
+    next_url = twofactor.safe_next(request, _home_url(user))
     if user.is_verified():
         return redirect(next_url)
     form = OTPTokenForm(request.POST or None, initial={"next": request.GET.get("next", "")})
@@ -164,7 +172,7 @@ def twofactor_recovery_codes(request):
     return _render(
         request,
         "tips/admin/twofactor_codes.html",
-        {"page_title": _("Recovery codes"), "codes": codes, "next": _index_url()},
+        {"page_title": _("Recovery codes"), "codes": codes, "next": _home_url(user)},
     )
 
 
@@ -269,6 +277,7 @@ def vault_unlock(request):
             "page_title": _("Unlock the vault"),
             "form": form,
             "idle_minutes": vault.idle_seconds() // 60,
+            "fingerprint": fingerprints.short(user),
         },
         status=status,
     )

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Locale
 
 from appeals.models import Desk
-from tips import audit, health, memberships, retention, triage, trust, vault
+from tips import audit, fingerprints, health, memberships, retention, triage, trust, vault
 from tips import keys as keys_module
 from tips.admin import audit_display
 from tips.admin.forms import VaultSetupForm
@@ -86,13 +86,11 @@ def members(request):
         {"proposal": p, "can_decide": memberships.can_decide(user, p)}
         for p in memberships.pending_for(desks)
     ]
-    fingerprints = dict(
-        (ik.user_id, ik.key_id[:16])
-        for ik in InvestigatorKey.objects.filter(user__desk_memberships__desk__in=desks)
-    )
     for row in rows:
         for m in row["members"]:
-            m["fingerprint"] = fingerprints.get(m["user"].pk, "")
+            m["fingerprint"] = fingerprints.short(m["user"]) if m["has_vault"] else ""
+    for item in proposals:
+        item["fingerprint"] = fingerprints.short(item["proposal"].user)
     response = TemplateResponse(
         request,
         "tips/admin/members.html",
@@ -133,7 +131,8 @@ def _target(request, *, joining: bool):
 @require_POST
 def grant(request):
     """A key holder proposes a new member (a different supervisor approves, see
-    tips.memberships), or wraps the desk keys they hold to an approved member."""
+    tips.memberships), or wraps the desk keys they hold to an approved member (after
+    typing the member's short key fingerprint, tips.fingerprints)."""
 
     user = request.user
     desk, member = _target(request, joining=True)
@@ -152,6 +151,10 @@ def grant(request):
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Proposed. A supervisor (not you) must approve."))
+        return redirect(reverse("tips_admin:members"))
+    if not fingerprints.confirmed(member, request.POST.get("fingerprint", "")):
+        # The granter confirms which key the desk key goes to.
+        messages.error(request, memberships.FINGERPRINT_REFUSED)
         return redirect(reverse("tips_admin:members"))
     try:
         wraps = keys_module.grant_desk_access(
@@ -194,7 +197,16 @@ def decide(request, pk):
     if not memberships.can_decide(request.user, proposal):
         raise PermissionDenied
     approve = request.POST.get("decision") == "approve"
-    memberships.decide(proposal, supervisor=request.user, approve=approve)
+    try:
+        memberships.decide(
+            proposal,
+            supervisor=request.user,
+            approve=approve,
+            fingerprint=request.POST.get("fingerprint", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(reverse("tips_admin:members"))
     if approve:
         messages.success(request, _("Approved: a member holding the desk key can now grant it."))
     else:

@@ -65,9 +65,9 @@ class TipViewSet(ModelViewSet):
         return guarded + open_patterns
 
     def extra_guarded_urlpatterns(self):
-        from tips.admin import case_file, supervision
+        from tips.admin import case_file, enrolment_codes, supervision
 
-        return case_file.urlpatterns + supervision.urlpatterns
+        return case_file.urlpatterns + supervision.urlpatterns + enrolment_codes.urlpatterns
 
 
 tip_viewset = TipViewSet()

@@ -60,6 +60,11 @@ def tipster_view(tip: Tip, private_key: bytes) -> list[dict]:
             continue
         try:
             document = sealing.open_message_for_tipster(message, tip, private_key)
+        except sealing.MessageTampered:
+            # The receipt was checked: its key is right, so the row was changed. The tipster
+            # sees the other messages; the operator gets the alert.
+            sealing.alert_tampered(message, tip)
+            continue
         except crypto.CryptoError as exc:
             logger.warning("follow-up message %s did not open: %s", message.pk, type(exc).__name__)
             continue

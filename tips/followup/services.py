@@ -114,12 +114,13 @@ def question_send(*, tip: Tip, actor, text: str) -> Message:
         raise ValidationError(_("The question is too long."), code="long")
     nonce = secrets.token_hex(16)
     document = {"text": text}
-    desk_copy, suite = sealing.seal_message_for_desk(tip, nonce, document)
+    bound = {"direction": MessageDirection.TO_TIPSTER, "author_id": actor.pk}
+    desk_copy, suite = sealing.seal_message_for_desk(tip, nonce, document, **bound)
     message = Message.objects.create(
         tip=tip,
         direction=MessageDirection.TO_TIPSTER,
         author=actor,
-        tipster_ciphertext=sealing.seal_message_for_tipster(tip, nonce, document),
+        tipster_ciphertext=sealing.seal_message_for_tipster(tip, nonce, document, **bound),
         desk_ciphertext=desk_copy,
         suite=suite,
         nonce=nonce,
@@ -152,11 +153,18 @@ def answer_submit(
             if tip is None or tip.is_closed:
                 raise ConversationEnded
             nonce = secrets.token_hex(16)
+            bound = {"direction": MessageDirection.FROM_TIPSTER, "author_id": None}
             desk_copy, suite = sealing.seal_message_for_desk(
-                tip, nonce, {"text": text, "attachments": [a.document_entry() for a in attachments]}
+                tip,
+                nonce,
+                {"text": text, "attachments": [a.document_entry() for a in attachments]},
+                **bound,
             )
             tipster_copy = sealing.seal_message_for_tipster(
-                tip, nonce, {"text": text, "attachments": [{"name": a.name} for a in attachments]}
+                tip,
+                nonce,
+                {"text": text, "attachments": [{"name": a.name} for a in attachments]},
+                **bound,
             )
             message = Message.objects.create(
                 tip=tip,

@@ -63,8 +63,9 @@ class Message(models.Model):
         related_name="+",
         verbose_name=_("author"),
     )
-    #: Envelope sealed to the tipster's receipt key (context ``tip-message:<ref>:<nonce>``);
-    #: emptied when the tipster deletes their copy.
+    #: Envelope sealed to the tipster's receipt key; its context binds the tip, the nonce,
+    #: the direction and the author (``tips.sealing.message_context``: a flipped row does not
+    #: open). Emptied when the tipster deletes their copy.
     tipster_ciphertext = models.BinaryField(_("tipster copy"), null=True, blank=True)
     #: Envelope sealed to the desk key and the recovery key (same context).
     desk_ciphertext = models.BinaryField(_("desk copy"))

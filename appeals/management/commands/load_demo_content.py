@@ -32,6 +32,9 @@ from appeals.regions import seed_regions
 
 EDITOR_USERNAME = "editor"
 EDITOR_PASSWORD = "demo-editor-password"  # noqa: S105 - development demo account, documented
+#: The demo editor's second factor (every staff account needs one): a fixed, documented
+#: base32 TOTP secret, as for the tip line's demo accounts (tips.demo).
+EDITOR_TOTP_SECRET = "DEMOEDITORTOTPSECRETKEY234567ABC"  # noqa: S105 - documented demo account
 
 
 class Command(BaseCommand):
@@ -54,7 +57,7 @@ class Command(BaseCommand):
                 "(DEMO_CONTENT_ALLOWED is off, as in production)."
             )
         if codes:
-            self.stdout.write("\n".join(tip_demo.current_codes()))
+            self.stdout.write("\n".join([self._editor_code(), *tip_demo.current_codes()]))
             return
         for name in ("django_tasks", "wagtail", "tips"):  # one line per object is just noise
             logging.getLogger(name).setLevel(logging.WARNING)
@@ -110,9 +113,31 @@ class Command(BaseCommand):
             user.set_password(EDITOR_PASSWORD)
             user.save()
         user.groups.add(group)
+        self._editor_totp(user)
+
+    def _editor_totp(self, user):
+        """A confirmed TOTP device with the documented secret (made if missing)."""
+        import base64
+
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            TOTPDevice.objects.create(
+                user=user,
+                name="tips",
+                key=base64.b32decode(EDITOR_TOTP_SECRET).hex(),  # encrypted on save
+                confirmed=True,
+            )
+
+    def _editor_code(self) -> str:
+        import base64
+
+        from django_otp.oath import totp
+
+        return f"  {EDITOR_USERNAME:<28} {totp(base64.b32decode(EDITOR_TOTP_SECRET)):06d}"
 
     def _print_credentials(self):
         self.stdout.write(
             f"Demo editor (development only): username '{EDITOR_USERNAME}', "
-            f"password '{EDITOR_PASSWORD}' at /admin/"
+            f"password '{EDITOR_PASSWORD}', TOTP secret {EDITOR_TOTP_SECRET} at /admin/"
         )
