@@ -59,10 +59,23 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             replace = {"frame-ancestors": [SELF]}
         elif request.path_info.startswith(settings.ADMIN_URL_PREFIX):
             replace = dict(settings.CONTENT_SECURITY_POLICY_ADMIN)
+            if _preview_panel_answer(request, response):
+                # The panel's own "preview not available" page (Wagtail answers it while the
+                # editor's first form data is not stored yet): framed by the same panel.
+                replace["frame-ancestors"] = [SELF]
         else:
             return parts
         parts.replace = {**replace, **(parts.replace or {})}
         return parts
+
+
+def _preview_panel_answer(request, response) -> bool:
+    """An admin answer to the preview panel's iframe: asked with ``in_preview_panel`` and
+    marked by Wagtail's preview view as frameable by its own origin."""
+    return (
+        request.GET.get("in_preview_panel") == "true"
+        and response.get("X-Frame-Options") == "SAMEORIGIN"
+    )
 
 
 class SessionIdleTimeoutMiddleware:

@@ -273,6 +273,24 @@ def test_only_the_preview_panel_may_be_framed_by_the_admin(admin_client, make_ap
     assert policy["script-src"] == "'self'" and policy["style-src"] == "'self'"
 
 
+def test_the_preview_panels_not_available_page_may_be_framed_by_the_admin(
+    admin_client,
+    make_appeal,  # noqa: F811
+):
+    """Before the editor's form data is stored, Wagtail answers the panel's iframe with its
+    "preview not available" page, an admin page: framed by the panel, not refused (a loaded
+    machine showed the refusal in the editor's console). Without ``in_preview_panel`` the
+    same URL stays unframeable."""
+    page = make_appeal()
+    url = f"/admin/pages/{page.pk}/edit/preview/"
+    in_panel = admin_client.get(url, {"in_preview_panel": "true", "mode": ""})
+    assert in_panel.status_code == 200
+    assert b"preview" in in_panel.content.lower()
+    assert policy_of(in_panel)["frame-ancestors"] == "'self'"
+    assert policy_of(in_panel)["script-src"] == "'self'"
+    assert policy_of(admin_client.get(url, {"mode": ""}))["frame-ancestors"] == "'none'"
+
+
 def test_middleware_leaves_a_spoofed_public_request_alone(settings):
     from django.http import HttpResponse
 
