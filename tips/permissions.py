@@ -10,7 +10,9 @@ checks groups or memberships itself. Rules (need to know):
 - Editors, superusers without a membership and everyone else: nothing.
 
 It also implements Wagtail's permission-policy interface so the ``ModelViewSet`` listing,
-menu item and generic views use the same decisions.
+menu item and generic views use the same decisions. :class:`CannedQuestionPolicy`, the
+canned-question snippets' policy, is built on the same decisions and lives here too, so every
+permission policy is in this module.
 """
 
 from __future__ import annotations
@@ -216,3 +218,44 @@ class TipPermissionPolicy(BasePermissionPolicy):
 
 #: The policy instance every view uses.
 tip_policy = TipPermissionPolicy()
+
+
+class CannedQuestionPolicy(BasePermissionPolicy):
+    """Desk members edit their desks' canned questions; supervisors edit all of them."""
+
+    def __init__(self):
+        from tips.models import CannedQuestion  # lazily, like TipPermissionPolicy.model
+
+        super().__init__(CannedQuestion)
+
+    def _desks(self, user):
+        return tip_policy.listable_desk_ids(user)  # None: every desk (supervisors)
+
+    def user_has_permission(self, user, action):
+        if action not in ("add", "change", "delete", "view"):
+            return False
+        return bool(user.is_verified()) and (
+            tip_policy.is_supervisor(user) or bool(tip_policy.member_desk_ids(user))
+        )
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, a) for a in actions)
+
+    def users_with_any_permission(self, actions):
+        return tip_policy.users_with_any_permission(["view"])
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if not self.user_has_permission(user, action):
+            return False
+        desks = self._desks(user)
+        return desks is None or instance.desk_id in desks
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if not self.user_has_any_permission(user, actions):
+            return self.model.objects.none()
+        desks = self._desks(user)
+        qs = self.model.objects.all()
+        return qs if desks is None else qs.filter(desk_id__in=desks)
+
+    def users_with_any_permission_for_instance(self, actions, instance):
+        return self.users_with_any_permission(actions)
