@@ -160,6 +160,12 @@ PHOTOS_NOT_KEPT = _(
 )
 
 
+def attachment_error_messages(refused) -> list[str]:
+    """One message per ``(file name, code)`` pair: ``request.tip_upload_errors`` or
+    ``uploads.stage_photos``'s ``PhotoBatch.refused``."""
+    return [attachment_error_message(name, code) for name, code in refused]
+
+
 def attachment_error_message(name: str, code: str) -> str:
     """A translated message naming the file ``name`` and why it was refused."""
     limits = upload_limits()

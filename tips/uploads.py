@@ -52,7 +52,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from . import crypto
 from .sandbox import sanitize_in_sandbox
-from .sanitize import ImageRejected, SanitizedImage
+from .sanitize import CORRUPT, ImageRejected, SanitizedImage
 
 logger = logging.getLogger(__name__)
 
@@ -213,12 +213,14 @@ def display_name(index: int, extension: str) -> str:
 class PhotoBatch:
     """What :func:`stage_photos` made of the uploaded photos.
 
-    ``staged``: the encrypted files now in storage (empty whenever ``file_errors`` is not:
-    the whole batch is refused). ``file_errors``: one translated message per refused file.
+    ``staged``: the encrypted files now in storage (empty whenever ``refused`` is not: the
+    whole batch is refused). ``refused``: one ``(file name, code)`` pair per refused file,
+    the code one of ``tips.sanitize``'s; the view turns them into messages
+    (``forms.attachment_error_messages``), as it does ``request.tip_upload_errors``.
     """
 
     staged: list = field(default_factory=list)
-    file_errors: list[str] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)
 
 
 def stage_photos(
@@ -228,31 +230,30 @@ def stage_photos(
 
     The batch is all or nothing: if any photo is refused, the photos already staged are
     deleted and ``PhotoBatch.staged`` is empty; the remaining photos are still checked so
-    every refused file gets its message. Each clean photo is staged as soon as it is
+    every refused file is reported. Each clean photo is staged as soon as it is
     sanitised, so at most one re-encoded photo is in memory at a time. If staging raises
     (storage down), the files staged so far are deleted before the exception propagates.
 
     A damaged encrypted spool is logged (exception class only) on ``log`` as
     ``"<log_label>: unreadable upload spool (<class>)"`` and reported as a corrupt file.
     """
-    from . import forms
     from .attachments import discard_staged, stage_attachment
 
     log = log or logger
     staged = []
-    file_errors = []
+    refused = []
     try:
         for uploaded in uploaded_files:
             try:
                 image = sanitize_upload(uploaded)
             except ImageRejected as rejected:
-                file_errors.append(forms.attachment_error_message(uploaded.name, rejected.code))
+                refused.append((uploaded.name, rejected.code))
                 continue
             except crypto.CryptoError as exc:  # the encrypted spool file was damaged
                 log.error("%s: unreadable upload spool (%s)", log_label, type(exc).__name__)
-                file_errors.append(forms.attachment_error_message(uploaded.name, "corrupt"))
+                refused.append((uploaded.name, CORRUPT))
                 continue
-            if file_errors:  # the batch is refused anyway: do not store this one
+            if refused:  # the batch is refused anyway: do not store this one
                 continue
             staged.append(
                 stage_attachment(
@@ -265,9 +266,9 @@ def stage_photos(
     except BaseException:
         discard_staged(staged)
         raise
-    if file_errors:
+    if refused:
         discard_staged(staged)
-        return PhotoBatch(staged=[], file_errors=file_errors)
+        return PhotoBatch(staged=[], refused=refused)
     return PhotoBatch(staged=staged)
 
 

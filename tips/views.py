@@ -271,10 +271,7 @@ def _rate_refusal(request, appeal, admission, *, photos_not_kept):
 
 
 def _admitted_post(request, appeal, token, photos, had_photos):
-    file_errors = [
-        forms.attachment_error_message(name, code)
-        for name, code in getattr(request, "tip_upload_errors", [])
-    ]
+    file_errors = forms.attachment_error_messages(getattr(request, "tip_upload_errors", []))
     form = forms.TipForm(data=request.POST, questions=_questions(appeal))
     if file_errors or not form.is_valid():
         return _render_form(
@@ -292,13 +289,13 @@ def _admitted_post(request, appeal, token, photos, had_photos):
     try:
         batch = stage_photos(photos, log_label="tip form", log=logger)
         staged = batch.staged
-        if batch.file_errors:
+        if batch.refused:
             return _render_form(
                 request,
                 appeal,
                 _refill(request, appeal),
                 status=400,
-                file_errors=batch.file_errors,
+                file_errors=forms.attachment_error_messages(batch.refused),
                 photos_not_kept=True,
             )
 

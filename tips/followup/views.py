@@ -255,10 +255,7 @@ def _answer_post(request):
             % {"minutes": session.idle_seconds() // 60},
             draft=text,
         )
-    file_errors = [
-        tip_forms.attachment_error_message(name, code)
-        for name, code in getattr(request, "tip_upload_errors", [])
-    ]
+    file_errors = tip_forms.attachment_error_messages(getattr(request, "tip_upload_errors", []))
     if not form.is_valid():
         return _conversation_page(
             request,
@@ -276,9 +273,10 @@ def _answer_post(request):
     try:
         batch = stage_photos(photos, log_label="follow-up", log=logger)
         staged = batch.staged
-        if batch.file_errors:
+        if batch.refused:
+            file_errors = tip_forms.attachment_error_messages(batch.refused)
             return _conversation_page(
-                request, sess, file_errors=batch.file_errors, draft=text, status=400
+                request, sess, file_errors=file_errors, draft=text, status=400
             )
         services.answer_submit(
             tip_id=sess.tip_id, text=form.cleaned_data["text"], attachments=staged
