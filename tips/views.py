@@ -152,7 +152,11 @@ def _uploaded_photos(request) -> list:
 # --------------------------------------------------------------------------- views
 
 
-@csrf_exempt  # CSRF is checked by _submit_post, after the upload handler is installed
+# Not ``uploads.encrypting_uploads`` (which checks CSRF before the view): the body is parsed
+# here first, so an unreadable or too large request gets the form again with its message
+# (400/413, tests/security/test_csrf_failure.py, tests/tips_intake/test_submit.py) rather
+# than the CSRF refusal. CSRF is checked by _submit_post, after the upload handler is installed.
+@csrf_exempt
 @sensitive_post_parameters()
 @never_cache
 def submit(request, appeal_id=None):
