@@ -149,7 +149,7 @@ def _row_padding(ctx: Context) -> int:
         "how_known": "I saw him myself",
     }
     tip = tip_services.tip_submit(
-        desk=selectors.desk_for_appeal(None), fields=fields, language="fr"
+        desk_key=selectors.desk_key_for_appeal(None), fields=fields, language="fr"
     ).tip
     real = (
         len(bytes(tip.ciphertext))

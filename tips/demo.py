@@ -290,7 +290,6 @@ def _submit_one(n: int, demo: DemoTip, users_by_desk_id) -> services.SubmittedTi
     desk_key = selectors.desk_key_for_appeal(appeal)
     staged = [_stage_photo(demo.photo, n)] if demo.photo else []
     submitted = services.tip_submit(
-        desk=desk_key.desk if desk_key is not None else None,
         desk_key=desk_key,
         appeal=appeal,
         fields={

@@ -162,7 +162,6 @@ def submit_incident_tips() -> list[services.SubmittedTip]:
         desk_key = selectors.desk_key_for_appeal(appeal)
         # tip_submit deletes the staged files itself if it fails.
         submitted = services.tip_submit(
-            desk=desk_key.desk if desk_key is not None else None,
             desk_key=desk_key,
             appeal=appeal,
             fields={

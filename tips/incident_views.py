@@ -160,7 +160,6 @@ def _post(request, appeal):
         contact = data.pop("contact", "")
         desk_key = selectors.desk_key_for_appeal(appeal)
         submitted = services.tip_submit(
-            desk=desk_key.desk if desk_key is not None else None,
             desk_key=desk_key,
             appeal=appeal,
             fields=data,

@@ -82,7 +82,7 @@ def _appeal_entry(appeal) -> dict | None:
 
 def tip_submit(
     *,
-    desk,
+    desk_key,
     appeal=None,
     fields: Mapping[str, str],
     attachments: Sequence[StagedAttachment] = (),
@@ -90,7 +90,6 @@ def tip_submit(
     language: str,
     contact: Mapping[str, str] | None = None,
     questions: Sequence[Mapping] = (),
-    desk_key=None,
 ) -> SubmittedTip:
     """Seal and store a tip, in one transaction; queue the desk notification after commit.
 
@@ -100,18 +99,18 @@ def tip_submit(
     staged (encrypted into storage) by the caller; on any failure they are deleted and the
     exception re-raised, so nothing is left behind.
 
-    ``desk_key``: the desk's active key if the caller already has it (as returned by
-    ``selectors.desk_key_for_appeal``); otherwise it is looked up.
+    ``desk_key``: the receiving desk's active key, its ``.desk`` selected
+    (``selectors.desk_key_for_appeal``, or ``keys.active_desk_key(desk)`` for a given
+    desk); the tip goes to that desk, so the desk is decided once, with its key. None
+    (no desk, or a desk without a key) refuses the tip.
 
-    Raises :class:`TipLineNotReady` if there is no desk, no desk key, no active member
-    holding that key, or no recovery key.
+    Raises :class:`TipLineNotReady` if there is no desk key, no active member holding that
+    key, or no recovery key.
     """
     committed = commit_sent = False
     try:
-        if desk is None:
-            raise TipLineNotReady("no desk")
-        if not (desk_key is not None and desk_key.active and desk_key.desk_id == desk.pk):
-            desk_key = keys.active_desk_key(desk)  # of the desk's default-locale row
+        if desk_key is not None and not desk_key.active:  # replaced since it was selected
+            desk_key = keys.active_desk_key(desk_key.desk)
         recovery = keys.active_recovery_key()
         if desk_key is None or recovery is None:
             raise TipLineNotReady("desk key or recovery key missing")
@@ -119,7 +118,7 @@ def tip_submit(
         if not selectors.readers(desk_key).exists():
             # A tip nobody can open is a lost tip: refuse it (the form keeps the text).
             raise TipLineNotReady("no member of the desk holds its key")
-        desk = desk_key.desk  # that canonical row (selected with the key: no query)
+        desk = desk_key.desk  # the desk's canonical row (selected with the key: no query)
 
         received_at = timezone.now().replace(second=0, microsecond=0)
         reference = new_reference()

@@ -310,7 +310,6 @@ def _admitted_post(request, appeal, token, photos, had_photos):
         routing = appeal if getattr(appeal, "asks_for_help", True) else None
         desk_key = selectors.desk_key_for_appeal(routing)  # its desk selected with it
         submitted = services.tip_submit(
-            desk=desk_key.desk if desk_key is not None else None,
             desk_key=desk_key,
             appeal=appeal,
             fields=data,

@@ -14,6 +14,7 @@ from tests.tips_intake import images
 from tests.tips_intake.test_no_plaintext import LOGGERS, assert_nowhere, db_blobs, everywhere
 from tips import crypto, receipts, sealing
 from tips.followup import services
+from tips.keys import active_desk_key
 from tips.models import Message, MessageDirection, Tip
 
 from .conftest import open_conversation, send_tip_through_form
@@ -83,7 +84,9 @@ def _tip_for(world):
 def test_only_the_receipt_opens_a_question(world):
     from tips.services import tip_submit
 
-    submitted = tip_submit(desk=world.desk_a, fields={"what": "x"}, language="fr")
+    submitted = tip_submit(
+        desk_key=active_desk_key(world.desk_a), fields={"what": "x"}, language="fr"
+    )
     question = services.question_send(tip=submitted.tip, actor=world.inv_a, text="Colour?")
     pair = receipts.receipt_keypair(
         submitted.receipt, bytes(submitted.tip.receipt_salt), submitted.tip.receipt_suite

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from tips import receipts
 from tips.followup import services
+from tips.keys import active_desk_key
 from tips.models import TipStatus
 
 from .conftest import open_conversation, send_tip_through_form
@@ -27,7 +28,9 @@ def _purged_receipt(world):
     from tips.retention import purge_tip
     from tips.services import tip_submit
 
-    submitted = tip_submit(desk=world.desk_a, fields={"what": "gone"}, language="fr")
+    submitted = tip_submit(
+        desk_key=active_desk_key(world.desk_a), fields={"what": "gone"}, language="fr"
+    )
     purge_tip(submitted.tip)
     return submitted.receipt
 
@@ -65,7 +68,9 @@ def test_wrong_receipt_runs_the_same_key_derivations(world, monkeypatch):
         runs.append((length, tuple(sorted((params or {}).items()))))
         return real(secret, salt, length, params)
 
-    right = tip_submit(desk=world.desk_a, fields={"what": "x"}, language="fr").receipt
+    right = tip_submit(
+        desk_key=active_desk_key(world.desk_a), fields={"what": "x"}, language="fr"
+    ).receipt
     monkeypatch.setattr(crypto.kdf, "_argon2", counting)
     seen = []
     for receipt in (right, receipts.new_receipt(), "garbage", ""):

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from tips import incident
+from tips.keys import active_desk_key
 from tips.models import TipAuditEntry
 from tips.services import tip_submit
 
@@ -31,8 +32,8 @@ def video_tip(desk, original, keep=True):
     incoming = incident.Incoming("video", "mp4", lambda: _Plain(original), lambda: _Plain(original))
     batch = incident.clean_all([incoming], keep_when_where=keep)
     assert not batch.errors
-    return tip_submit(desk=desk, fields={"what": "video"}, attachments=batch.staged,
-                      language="en").tip  # fmt: skip
+    return tip_submit(desk_key=active_desk_key(desk), fields={"what": "video"},
+                      attachments=batch.staged, language="en").tip  # fmt: skip
 
 
 def test_detail_plays_and_seeks(client, world):

@@ -89,13 +89,14 @@ import io
 from PIL import Image
 from appeals.models import Desk
 from tips.attachments import stage_attachment
+from tips.keys import active_desk_key
 from tips.services import tip_submit
 out = io.BytesIO()
 Image.new("RGB", (40, 30), (10, 200, 30)).save(out, "JPEG")
 out.seek(0)
 staged = [stage_attachment(out, name="photo.jpg", content_type="image/jpeg")]
 desk = Desk.objects.get(name="Reliability desk")
-tip = tip_submit(desk=desk, fields={"what": sys.argv[1]}, attachments=staged,
+tip = tip_submit(desk_key=active_desk_key(desk), fields={"what": sys.argv[1]}, attachments=staged,
                  language="fr").tip
 print(json.dumps({"pk": tip.pk, "desk_key": tip.desk_key_id}))
 """
@@ -239,6 +240,7 @@ def test_documented_recovery_check_runs_as_written(tmp_path, monkeypatch, settin
 
     from tips import keys
     from tips.attachments import stage_attachment
+    from tips.keys import active_desk_key
     from tips.models import DeskMembership, Tip
     from tips.services import tip_submit
 
@@ -260,7 +262,9 @@ def test_documented_recovery_check_runs_as_written(tmp_path, monkeypatch, settin
     png.seek(0)
     photo = stage_attachment(png, name="p.png", content_type="image/png")
     canary = "DOC-CANARY opened offline"
-    tip_submit(desk=desk, fields={"what": canary}, attachments=[photo], language="fr")
+    tip_submit(
+        desk_key=active_desk_key(desk), fields={"what": canary}, attachments=[photo], language="fr"
+    )
     assert Tip.objects.count() == 1
 
     workdir = tmp_path / "operator"

@@ -35,6 +35,7 @@ from django.utils.crypto import salted_hmac
 from tests.tips_core.helpers import make_tip_line_ready
 from tips import antispam, ratelimit, services
 from tips.followup import session as followup_session
+from tips.keys import active_desk_key
 
 NETWORK = ipaddress.ip_network("10.77.0.0/16")
 SOURCES = [
@@ -91,7 +92,9 @@ def _activity(desk):
                 {"receipt": "1111-2222-3333-4444-5555-6666-7777"},
                 REMOTE_ADDR=address,
             )
-    submitted = services.tip_submit(desk=desk, fields={"what": "Followed up"}, language="en")
+    submitted = services.tip_submit(
+        desk_key=active_desk_key(desk), fields={"what": "Followed up"}, language="en"
+    )
     tipster = Client()
     opened = tipster.post(
         reverse("tips:followup"), {"receipt": submitted.receipt}, REMOTE_ADDR=SOURCES[4]

@@ -9,6 +9,7 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from tips import audit, services
+from tips.keys import active_desk_key
 from tips.models import Tip
 from tips.models import TipAuditEntry as ModelLogEntry  # issue 14: own table
 from tips.tasks import notify_desk_new_tip
@@ -19,7 +20,9 @@ def _on_the_minute(moment):
 
 
 def _tip(desk):
-    return services.tip_submit(desk=desk, fields={"what": "seen at the market"}, language="fr").tip
+    return services.tip_submit(
+        desk_key=active_desk_key(desk), fields={"what": "seen at the market"}, language="fr"
+    ).tip
 
 
 def test_notification_times_are_rounded(ready_desk):

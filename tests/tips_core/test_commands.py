@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from tips import services
 from tips.attachments import stage_attachment
+from tips.keys import active_desk_key
 from tips.models import DeskKey, RecoveryKey
 
 CANARY = "CANARY-91aa-commands-end-to-end"
@@ -44,7 +45,7 @@ def test_recovery_desk_submit_export_and_offline_decrypt(
         io.BytesIO(PHOTO), name="../../etc/evil.png", content_type="image/png"
     )
     sub = services.tip_submit(
-        desk=desk, fields={"what": CANARY}, attachments=[staged], language="nl"
+        desk_key=active_desk_key(desk), fields={"what": CANARY}, attachments=[staged], language="nl"
     )
     export = tmp_path / "export.zip"
     export.write_bytes(services.export_tip_for_recovery(sub.tip))
@@ -74,7 +75,7 @@ def test_decrypt_export_with_the_wrong_key_or_damaged_attachment(desk, make_inve
     _run("create_desk_key", "--desk", str(desk.pk))
     staged = stage_attachment(io.BytesIO(PHOTO), name="p.png", content_type="image/png")
     sub = services.tip_submit(
-        desk=desk, fields={"what": CANARY}, attachments=[staged], language="fr"
+        desk_key=active_desk_key(desk), fields={"what": CANARY}, attachments=[staged], language="fr"
     )
     export = tmp_path / "export.zip"
     export.write_bytes(services.export_tip_for_recovery(sub.tip))

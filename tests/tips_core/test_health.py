@@ -12,11 +12,14 @@ from tests.triage.conftest import (  # noqa: F401 - fixtures
     world,
 )
 from tips import health, keys, services
+from tips.keys import active_desk_key
 from tips.models import DeskMembership, TipLineSettings
 
 
 def _submit(desk, *, urgent=False):
-    return services.tip_submit(desk=desk, fields={"what": "seen"}, urgent=urgent, language="fr")
+    return services.tip_submit(
+        desk_key=active_desk_key(desk), fields={"what": "seen"}, urgent=urgent, language="fr"
+    )
 
 
 def _row(desk):

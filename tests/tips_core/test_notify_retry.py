@@ -11,13 +11,16 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tips import services
+from tips.keys import active_desk_key
 from tips.models import Tip
 from tips.tasks import notify_desk_new_tip
 
 
 def _tip(desk, *, age_seconds=600):
     """A stored tip whose notification was lost (no on-commit callback ran)."""
-    tip = services.tip_submit(desk=desk, fields={"what": "seen at the market"}, language="fr").tip
+    tip = services.tip_submit(
+        desk_key=active_desk_key(desk), fields={"what": "seen at the market"}, language="fr"
+    ).tip
     Tip.objects.filter(pk=tip.pk).update(
         received_at=timezone.now() - timedelta(seconds=age_seconds)
     )

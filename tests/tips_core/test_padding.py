@@ -6,6 +6,7 @@ import json
 import pytest
 
 from tips import crypto, keys, padding, sealing, services
+from tips.keys import active_desk_key
 from tips.models import Tip
 
 from .conftest import PASS
@@ -26,9 +27,13 @@ def test_pad_reaches_the_bucket_and_unpad_restores(size):
 
 
 def test_short_and_long_tips_have_the_same_sealed_size(ready_desk):
-    short = services.tip_submit(desk=ready_desk["desk"], fields={"what": "red car"}, language="fr")
+    short = services.tip_submit(
+        desk_key=active_desk_key(ready_desk["desk"]), fields={"what": "red car"}, language="fr"
+    )
     long = services.tip_submit(
-        desk=ready_desk["desk"], fields={"what": "He wore a red jacket. " * 20}, language="fr"
+        desk_key=active_desk_key(ready_desk["desk"]),
+        fields={"what": "He wore a red jacket. " * 20},
+        language="fr",
     )
     assert short.tip.document_size == long.tip.document_size
     unlocked = _unlock(ready_desk["alice"])
@@ -36,7 +41,9 @@ def test_short_and_long_tips_have_the_same_sealed_size(ready_desk):
 
 
 def test_a_tip_sealed_before_padding_still_opens(ready_desk):
-    tip = services.tip_submit(desk=ready_desk["desk"], fields={"what": "x"}, language="fr").tip
+    tip = services.tip_submit(
+        desk_key=active_desk_key(ready_desk["desk"]), fields={"what": "x"}, language="fr"
+    ).tip
     old_document = {"schema": 1, "reference": tip.reference, "fields": {"what": "unpadded"}}
     envelope = crypto.seal(
         json.dumps(old_document).encode(),
@@ -49,7 +56,9 @@ def test_a_tip_sealed_before_padding_still_opens(ready_desk):
 
 
 def test_followup_messages_of_different_lengths_seal_to_one_size(ready_desk):
-    tip = services.tip_submit(desk=ready_desk["desk"], fields={"what": "x"}, language="fr").tip
+    tip = services.tip_submit(
+        desk_key=active_desk_key(ready_desk["desk"]), fields={"what": "x"}, language="fr"
+    ).tip
     short, _ = sealing.seal_message_for_desk(tip, "n1", {"text": "yes"}, direction="from_tipster")
     long, _ = sealing.seal_message_for_desk(
         tip, "n2", {"text": "The car was parked there. " * 10}, direction="from_tipster"

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tips import recovery_tool, services, trust
+from tips.keys import active_desk_key
 from tips.models import RecoveryKey
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,7 +68,9 @@ def test_split_key_made_offline_imported_and_opening_a_tip(tmp_path, desk, make_
 
     make_investigator("member", desks=[desk])
     _run("create_desk_key", "--desk", str(desk.pk))
-    sub = services.tip_submit(desk=desk, fields={"what": CANARY}, language="en")
+    sub = services.tip_submit(
+        desk_key=active_desk_key(desk), fields={"what": CANARY}, language="en"
+    )
     export = tmp_path / "export.zip"
     export.write_bytes(services.export_tip_for_recovery(sub.tip))
 
@@ -139,4 +142,6 @@ def test_imported_key_without_the_fingerprint_setting_refuses_tips(
     settings.TIP_RECOVERY_KEY_FINGERPRINT = RecoveryKey.objects.get().key_id
     make_investigator("member", desks=[desk])
     _run("create_desk_key", "--desk", str(desk.pk))
-    assert services.tip_submit(desk=desk, fields={"what": "x"}, language="en").tip.pk
+    assert services.tip_submit(
+        desk_key=active_desk_key(desk), fields={"what": "x"}, language="en"
+    ).tip.pk

@@ -10,6 +10,7 @@ from tests.conftest import login_verified
 from tests.factories import make_tip_line_ready, open_intake
 from tests.triage.conftest import make_user, world  # noqa: F401 - fixtures
 from tips import antispam, selectors, services
+from tips.keys import active_desk_key
 from tips.models import DeskMembership, Tip, TipLineSettings
 
 TEXT = "ROUTING-CANARY the man from the poster is at the bakery on Rue Haute"
@@ -118,7 +119,7 @@ def test_service_refuses_a_desk_nobody_can_read(make_desk):
     reader = make_tip_line_ready(desk)
     DeskMembership.objects.filter(user=reader).delete()
     with pytest.raises(services.TipLineNotReady):
-        services.tip_submit(desk=desk, fields={"what": TEXT}, language="fr")
+        services.tip_submit(desk_key=active_desk_key(desk), fields={"what": TEXT}, language="fr")
     assert not Tip.objects.exists()
 
 

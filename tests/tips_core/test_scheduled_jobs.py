@@ -15,6 +15,7 @@ from django.utils import timezone
 from appeals.models import AppealPage
 from tests.appeals.conftest import days_ago, make_appeal, site_tree  # noqa: F401 - fixtures
 from tips import services
+from tips.keys import active_desk_key
 from tips.models import Tip, TipStatus
 
 
@@ -25,7 +26,9 @@ def run_on_commit(monkeypatch):
 
 
 def _tip(desk, **fields):
-    tip = services.tip_submit(desk=desk, fields={"what": "seen at the market"}, language="fr").tip
+    tip = services.tip_submit(
+        desk_key=active_desk_key(desk), fields={"what": "seen at the market"}, language="fr"
+    ).tip
     Tip.objects.filter(pk=tip.pk).update(**fields)
     return tip
 

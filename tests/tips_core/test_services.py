@@ -10,6 +10,7 @@ from django.db import DatabaseError
 
 from tips import crypto, keys, receipts, selectors, services
 from tips.attachments import discard_staged, open_attachment, stage_attachment, tip_storage
+from tips.keys import active_desk_key
 from tips.models import Attachment, Tip, TipPriority
 
 from .conftest import PASS
@@ -31,7 +32,7 @@ def _stage(data=IMAGE_BYTES, name="photo.png"):
 def _submit(desk, **kw):
     kw.setdefault("fields", {"what": f"I saw him {CANARY}", "where": "Gare du Midi"})
     kw.setdefault("language", "fr")
-    return services.tip_submit(desk=desk, **kw)
+    return services.tip_submit(desk_key=active_desk_key(desk), **kw)
 
 
 def _raw_rows():

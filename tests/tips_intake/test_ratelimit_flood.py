@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tips import services
+from tips.keys import active_desk_key
 from tips.models import Tip
 
 from .conftest import tip_data
@@ -113,7 +114,9 @@ def test_receipt_guessing_does_not_lock_out_a_genuine_tipster(tipline, settings)
     settings.TIP_FOLLOWUP_RATE_PER_SOURCE = "10/h"
     settings.TIP_FOLLOWUP_RATE_PER_PREFIX = "10/h"
     settings.TIP_FOLLOWUP_RATE_GLOBAL = "120/h"  # an hour window: no boundary inside the test
-    submitted = services.tip_submit(desk=desk, fields={"what": "Seen at the market"}, language="en")
+    submitted = services.tip_submit(
+        desk_key=active_desk_key(desk), fields={"what": "Seen at the market"}, language="en"
+    )
     guesser = Client()
     url = reverse("tips:followup")
     statuses = []
@@ -133,7 +136,9 @@ def test_receipt_guessing_does_not_lock_out_a_genuine_tipster(tipline, settings)
 def test_the_right_receipt_is_never_used_up(tipline, settings):
     desk, _recovery = tipline
     settings.TIP_FOLLOWUP_RATE_PER_SOURCE = "3/h"
-    submitted = services.tip_submit(desk=desk, fields={"what": "Seen"}, language="en")
+    submitted = services.tip_submit(
+        desk_key=active_desk_key(desk), fields={"what": "Seen"}, language="en"
+    )
     url = reverse("tips:followup")
     tipster = Client()
     for _ in range(6):  # opening again and again costs nothing

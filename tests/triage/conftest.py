@@ -85,6 +85,7 @@ def world(db):
 
 def submit_tip(desk, text="I saw him at the station", *, photo=True, urgent=False):
     from tips.attachments import stage_attachment
+    from tips.keys import active_desk_key
     from tips.services import tip_submit
 
     staged = []
@@ -93,7 +94,7 @@ def submit_tip(desk, text="I saw him at the station", *, photo=True, urgent=Fals
             stage_attachment(io.BytesIO(png_bytes()), name="photo.png", content_type="image/png")
         )
     return tip_submit(
-        desk=desk,
+        desk_key=active_desk_key(desk),
         fields={"what": text, "place": "Gare du Midi", "how_known": "I was there"},
         attachments=staged,
         urgent=urgent,

@@ -11,6 +11,7 @@ from django.utils.html import escape
 
 from tips import demo_incident, incident
 from tips.admin import capture_order
+from tips.keys import active_desk_key
 from tips.services import tip_submit
 
 from .conftest import unlock, verified_login
@@ -20,7 +21,12 @@ def _media_tip(desk, what, incoming, *, keep):
     """A tip whose file went through the real cleaning (sandbox) and sealing."""
     batch = incident.clean_all([incoming], keep_when_where=keep)
     assert not batch.errors, batch.errors
-    return tip_submit(desk=desk, fields={"what": what}, attachments=batch.staged, language="en").tip
+    return tip_submit(
+        desk_key=active_desk_key(desk),
+        fields={"what": what},
+        attachments=batch.staged,
+        language="en",
+    ).tip
 
 
 def _photo(captured, seed=0):

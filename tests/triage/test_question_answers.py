@@ -8,6 +8,7 @@ import zipfile
 
 from django.urls import reverse
 
+from tips.keys import active_desk_key
 from tips.services import tip_submit
 
 from .conftest import unlock, verified_login
@@ -15,7 +16,7 @@ from .conftest import unlock, verified_login
 
 def _tip(desk, answer):
     return tip_submit(
-        desk=desk,
+        desk_key=active_desk_key(desk),
         fields={"what": f"tip answering {answer}"},
         questions=[
             {"id": "q1", "type": "yes_no", "label": "Était-il armé ?", "help": "",
