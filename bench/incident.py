@@ -1,4 +1,4 @@
-"""Scenarios of issue 18's incident media: "tus-upload", "tus-resume" (and the helpers of
+"""Incident media scenarios: "tus-upload", "tus-resume" (and the helpers of
 "tus-upload-s3" and "tus-concurrent" in ``bench.incident_load``, "video-remux" in
 ``bench.incident_video``).
 

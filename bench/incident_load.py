@@ -1,4 +1,4 @@
-"""Scenarios of issue 18 at scale: "tus-upload-s3" and "tus-concurrent".
+"""Incident media scenarios at scale: "tus-upload-s3" and "tus-concurrent".
 
 - tus-upload-s3: "tus-upload" with the tip store on S3 (a SeaweedFS started on loopback, as
   the "store" scenario does): the bench's gunicorn is restarted on the same port with the

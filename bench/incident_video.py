@@ -1,4 +1,4 @@
-"""Scenario "video-remux" of issue 18: a large generated H.264 MP4 (intra-only noise frames,
+"""Scenario "video-remux": a large generated H.264 MP4 (intra-only noise frames,
 fast to make at any size) re-muxed in the video sandbox (``tips.video_sandbox``), in a fresh
 process so its peak and its child's peak are its own: seconds and peak RSS of both.
 Size: ``BENCH_INCIDENT_VIDEO_MB`` (full 500, quick 20).

@@ -1,4 +1,4 @@
-"""Second factor for every privileged account, enrolled with a handed-over code (issue 14).
+"""Second factor for every privileged account, enrolled with a handed-over code.
 
 * **First enrolment** needs a one-time code issued out of band (a supervisor in Tips →
   Members, or ``manage.py issue_enrolment_code``): the password alone never leads to a new

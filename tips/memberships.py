@@ -1,4 +1,4 @@
-"""Desk memberships need two people (issue 14).
+"""Desk memberships need two people.
 
 * A member of the desk who holds its key (vault unlocked) **proposes** an eligible person
   (an active member of the Investigators group, not already a member).
