@@ -360,6 +360,25 @@ def hidden_fields(body: bytes) -> dict:
 RECEIPT_RE = re.compile(rb"\b\d{4}(?:-\d{4}){6}\b")
 
 
+def pass_second_factor(browser: Browser, verify_url: str, totp_key: str) -> bytes:
+    """POST the TOTP code of ``totp_key`` (hex) to the 2FA page; the page after it.
+
+    The session's tests share their accounts and a code is accepted once per 30 s window:
+    when this window's code was already used, wait for the next window and send that one."""
+    from django_otp.oath import totp
+
+    for _attempt in range(3):
+        status, _h, page = browser.get(verify_url)
+        assert status == 200, status
+        token = f"{totp(bytes.fromhex(totp_key)):06d}"
+        status, _h, body = browser.post(verify_url, {**hidden_fields(page), "token": token})
+        assert status == 200, status
+        if b'name="token"' not in body:
+            return body
+        time.sleep(31 - time.time() % 30)
+    raise AssertionError("the second factor was refused three times")
+
+
 def submit_tip(browser: Browser, base: str, text: str, photo: bytes | None = None):
     """GET the form, POST a tip. Returns (status, body); status 0 when the connection failed."""
     try:

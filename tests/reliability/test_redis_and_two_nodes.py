@@ -14,10 +14,17 @@ import sys
 
 import pytest
 from django.urls import reverse
-from django_otp.oath import totp
 
 from .conftest import PASSPHRASE, PASSWORD
-from .harness import RECEIPT_RE, Browser, WebServer, hidden_fields, run_django, submit_tip
+from .harness import (
+    RECEIPT_RE,
+    Browser,
+    WebServer,
+    hidden_fields,
+    pass_second_factor,
+    run_django,
+    submit_tip,
+)
 
 pytestmark = pytest.mark.services
 
@@ -55,12 +62,7 @@ def _login(browser: Browser, base: str, totp_key: str):
     fields = {**hidden_fields(page), "username": "investigator", "password": PASSWORD}
     status, _h, body = browser.post(f"{base}/admin/login/", fields)
     assert status == 200 and b"investigator" in body.lower() or status == 200, status
-    verify = f"{base}{reverse('tips_admin:2fa_verify')}"
-    status, _h, page = browser.get(verify)
-    assert status == 200, status
-    token = f"{totp(bytes.fromhex(totp_key)):06d}"
-    status, _h, body = browser.post(verify, {**hidden_fields(page), "token": token})
-    assert status == 200, status
+    pass_second_factor(browser, f"{base}{reverse('tips_admin:2fa_verify')}", totp_key)
 
 
 def _unlock(browser: Browser, base: str):

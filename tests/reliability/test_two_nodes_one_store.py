@@ -28,6 +28,7 @@ from .harness import (
     WebServer,
     free_port,
     hidden_fields,
+    pass_second_factor,
     run_django,
     small_jpeg,
     submit_tip,
@@ -99,19 +100,13 @@ http {{
 
 
 def _admin_login(browser: Browser, base: str, totp_key: str) -> None:
-    from django_otp.oath import totp
-
     status, _h, page = browser.get(f"{base}/admin/login/")
     assert status == 200
     fields = {**hidden_fields(page), "username": "two-nodes-editor", "password": EDITOR_PASSWORD}
     status, _h, body = browser.post(f"{base}/admin/login/", fields)
     assert status == 200, status
-    verify = f"{base}{reverse('tips_admin:2fa_verify')}"
-    status, _h, page = browser.get(verify)
-    assert status == 200, status
-    token = f"{totp(bytes.fromhex(totp_key)):06d}"
-    status, _h, body = browser.post(verify, {**hidden_fields(page), "token": token})
-    assert status == 200 and b"two-nodes-editor" in body, status
+    body = pass_second_factor(browser, f"{base}{reverse('tips_admin:2fa_verify')}", totp_key)
+    assert b"two-nodes-editor" in body
 
 
 def test_two_nodes_one_object_store(stack, tmp_path):
