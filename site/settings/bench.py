@@ -13,6 +13,8 @@ Only the benchmark uses this module. Differences from production, and why:
   minimum fill time set to 0 (a load generator sends
   thousands of tips from one address); the token is still issued, signed, checked and
   marked used;
+* e-mail goes nowhere (Django's dummy backend; ``EMAIL_BACKEND`` overrides it): there is no
+  mail server on loopback, and the desk notification tasks still run, render and "send";
 * an extra app, ``bench.plain``: a plain unencrypted Django form storing a row of the same
   size as a real tip, the reference for the ``tips`` scenario. It exists in no other settings.
 """
@@ -95,3 +97,5 @@ ROOT_URLCONF = "bench.urls"
 TIP_TRUST_KEY_REQUIRED = False
 TIP_RECOVERY_KEY_AUTO_TRUST = True
 TIP_RECOVERY_KEY_FINGERPRINT_FILE = str(BENCH_DIR / "trust-recovery-fingerprints")
+
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.dummy.EmailBackend")
