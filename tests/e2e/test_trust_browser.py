@@ -16,6 +16,18 @@ def _code(device) -> str:
     return f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}"
 
 
+def _confirm_authenticator(page, user):
+    """On the set-up page shown after a valid enrolment code: enter the new authenticator's
+    code, and check it is confirmed with a clean console. Returns the device."""
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    page.locator("input[name=token]:visible").first.fill(_code(device))
+    with page.expect_navigation():
+        page.locator("form:has(input[name=token]:visible) button[type=submit]").first.click()
+    assert TOTPDevice.objects.get(user=user).confirmed
+    assert_clean_console(page)
+    return device
+
+
 def _login(page, base, username):
     page.goto(base + "/admin/login/")
     page.fill("input[name=username]", username)
@@ -56,13 +68,8 @@ def test_first_enrolment_needs_the_handed_over_code(live_server, browser_page, w
     page.wait_for_url(re.compile(r"/admin/tips/2fa/setup/"))
     assert page.locator("main svg path").count() >= 1  # the QR code and secret, only now
     assert_clean_console(page)
-    device = TOTPDevice.objects.get(user=world.inv_b, confirmed=False)
+    device = _confirm_authenticator(page, world.inv_b)
     assert device.key.startswith("e1:")  # encrypted at rest
-    page.locator("input[name=token]:visible").first.fill(_code(device))
-    with page.expect_navigation():
-        page.locator("form:has(input[name=token]:visible) button[type=submit]").first.click()
-    assert TOTPDevice.objects.get(user=world.inv_b).confirmed
-    assert_clean_console(page)
     page.goto(base + "/admin/")
     assert page.url.rstrip("/").endswith("/admin")
     assert_clean_console(page)
@@ -151,12 +158,7 @@ def test_supervisor_issues_a_code_in_the_admin_and_the_editor_enrols_with_it(
         editor.click("main button[type=submit]")
     editor.wait_for_url(re.compile(r"/admin/tips/2fa/setup/"))
     assert_clean_console(editor)
-    device = TOTPDevice.objects.get(user=world.editor, confirmed=False)
-    editor.locator("input[name=token]:visible").first.fill(_code(device))
-    with editor.expect_navigation():
-        editor.locator("form:has(input[name=token]:visible) button[type=submit]").first.click()
-    assert TOTPDevice.objects.get(user=world.editor).confirmed
-    assert_clean_console(editor)
+    _confirm_authenticator(editor, world.editor)
     editor.goto(base + "/admin/")
     assert editor.url.endswith("/admin/")  # the dashboard, no longer the second factor
     assert "/2fa/" not in editor.url
