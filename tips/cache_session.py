@@ -10,6 +10,11 @@ alone holds no ciphertext; ending the session deletes the entry and the cookie i
 
 The associated data binds the ciphertext to its id (and to an owner, when there is one: the
 vault's user). Any cache failure raises the session's own "unavailable" exception.
+
+A session may keep named *extras* beside its entry (the vault keeps the queue's capture-time
+index): each sealed under the same cookie key, bound to the session id, the owner and its
+name, read only while the session itself is alive, never outliving its idle or absolute
+expiry, and deleted with it.
 """
 
 from __future__ import annotations
@@ -58,6 +63,8 @@ class CacheSession:
     jitter_seconds: int = 0
     #: The start time is stored rounded down to this many seconds.
     start_resolution: int = 1
+    #: Names of the extras this session may keep (deleted with it).
+    extras: tuple[str, ...] = ()
 
     def cookie_name(self, request) -> str:
         return f"__Host-{self.name}" if request.is_secure() else self.name
@@ -125,10 +132,59 @@ class CacheSession:
         return session_id, payload
 
     def destroy(self, value: str | None) -> None:
-        """Delete the entry of a cookie value (if it is one)."""
+        """Delete the entry of a cookie value (if it is one), and its extras."""
         parsed = self.parse(value)
         if parsed is not None:
-            self._call(cache.delete, self.prefix + parsed[0])
+            keys = [self.prefix + parsed[0]] + [self._extra_key(parsed[0], n) for n in self.extras]
+            self._call(cache.delete_many, keys)
+
+    # ----- extras: more sealed data of the same session, under the same cookie key
+
+    def _extra_key(self, session_id: str, name: str) -> str:
+        if name not in self.extras:
+            raise ValueError(f"unknown extra {name!r} of the {self.what} session")
+        return f"{self.prefix}{session_id}:{name}"
+
+    def _alive(self, value: str | None, owner) -> tuple[str, bytes, int] | None:
+        """(session id, key, seconds left) of a live session's cookie value, or None."""
+        parsed = self.parse(value)
+        if parsed is None:
+            return None
+        session_id, key = parsed
+        entry = self._call(cache.get, self.prefix + session_id)
+        if not entry or entry.get("u") != owner:
+            return None
+        left = self.max_seconds() - (int(time.time()) - int(entry["c"]))
+        return (session_id, key, min(self._lifetime(), left)) if left > 0 else None
+
+    def get_extra(self, value: str | None, name: str, *, owner=None) -> bytes | None:
+        """The payload of the extra ``name`` of a live session, or None."""
+        alive = self._alive(value, owner)
+        if alive is None:
+            return None
+        session_id, key, left = alive
+        blob = self._call(cache.get, self._extra_key(session_id, name))
+        if blob is None:
+            return None
+        aad = self._aad(session_id, owner) + f":{name}".encode()
+        try:
+            payload = crypto.secret_open(key, blob, aad=aad)
+        except crypto.DecryptionError:
+            return None
+        self._call(cache.touch, self._extra_key(session_id, name), left)
+        return payload
+
+    def set_extra(self, value: str | None, name: str, payload: bytes, *, owner=None) -> bool:
+        """Seal ``payload`` as the extra ``name`` of a live session (False: no session).
+        It expires no later than the session would without another request."""
+        alive = self._alive(value, owner)
+        if alive is None:
+            return False
+        session_id, key, left = alive
+        aad = self._aad(session_id, owner) + f":{name}".encode()
+        blob = crypto.secret_seal(key, payload, aad=aad)
+        self._call(cache.set, self._extra_key(session_id, name), blob, left)
+        return True
 
     def set_cookie(self, request, response, value: str, *, max_age: int | None = None) -> None:
         response.set_cookie(

@@ -51,6 +51,7 @@ _SESSION = CacheSession(
     unavailable=VaultUnavailable,
     idle_seconds=idle_seconds,
     max_seconds=max_seconds,
+    extras=("capture",),  # the queue's capture-time index (tips.admin.capture_index)
 )
 
 
@@ -126,6 +127,26 @@ def is_unlocked(request) -> bool:
         return desk_keys(request) is not None
     except VaultUnavailable:
         return False
+
+
+def load_extra(request, name: str) -> bytes | None:
+    """A payload this browser's vault keeps beside its keys (sealed under the same cookie
+    key, deleted with the vault), or None. Raises :class:`VaultUnavailable`."""
+    if not getattr(request.user, "is_authenticated", False):
+        return None
+    return _SESSION.get_extra(
+        request.COOKIES.get(cookie_name(request)), name, owner=request.user.pk
+    )
+
+
+def store_extra(request, name: str, payload: bytes) -> bool:
+    """Keep ``payload`` beside this browser's vault (False: no vault). Raises
+    :class:`VaultUnavailable`."""
+    if not getattr(request.user, "is_authenticated", False):
+        return False
+    return _SESSION.set_extra(
+        request.COOKIES.get(cookie_name(request)), name, payload, owner=request.user.pk
+    )
 
 
 def set_cookie(request, response, value: str) -> None:

@@ -89,6 +89,9 @@ VAULT_IDLE_SECONDS = env_int("VAULT_IDLE_SECONDS", 15 * 60)
 VAULT_MAX_SECONDS = env_int("VAULT_MAX_SECONDS", 8 * 3600)
 TIP_RETENTION_DAYS = env_int("TIP_RETENTION_DAYS", 365)
 TIP_SPAM_RETENTION_DAYS = env_int("TIP_SPAM_RETENTION_DAYS", 30)
+# The queue's capture-time order opens every listed tip once per vault session (the times
+# are sealed): above this many tips it asks for a filter and orders the page shown only.
+TIP_CAPTURE_ORDER_MAX = env_int("TIP_CAPTURE_ORDER_MAX", 5000)
 # Days a reader copy (a tip shared with a reader) stays open; hours an enrolment code lasts.
 TIP_READER_DAYS = 30
 TIP_ENROLMENT_CODE_HOURS = 72

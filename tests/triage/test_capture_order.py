@@ -1,6 +1,6 @@
 """Issue 18: an incident's tips listed by when their photos and videos were taken, as the
-citizens shared it. The times are sealed: the order is offered in the unlocked vault only and
-applies to the page shown (like the filter on sealed answers)."""
+citizens shared it. The times are sealed: the order is offered in the unlocked vault only (its
+index over every page: test_capture_index.py)."""
 
 import re
 
@@ -105,13 +105,13 @@ def test_queue_orders_an_incidents_tips_by_capture_time_in_the_unlocked_vault(cl
     index = reverse("tips_admin:index")
     locked = client.get(index + "?captured=earliest").content.decode()
     assert _t("Unlock the vault to order by capture time: it is sealed in the tips.") in locked
-    assert _t("Capture time (this page)") not in locked  # not offered while sealed
+    assert f">{_t('Capture time')}</a>" not in locked  # not offered while sealed
     assert "tips-captured" not in locked
 
     unlock(client)
     newest = client.get(index + "?ordering=-received_at").content.decode()
     assert _refs_in_order(newest, tips) == [t.reference for t in reversed(tips)]
-    assert _t("Capture time (this page)") in newest
+    assert _t("Capture time") in newest
 
     html = client.get(index + "?ordering=-received_at&captured=earliest").content.decode()
     assert _refs_in_order(html, tips) == [
@@ -122,8 +122,8 @@ def test_queue_orders_an_incidents_tips_by_capture_time_in_the_unlocked_vault(cl
     ]
     assert (
         _t(
-            "Ordered by when the photos and videos were taken, as the citizens shared it "
-            "(earliest first, then the tips without one): this page only."
+            "Ordered by when the photos and videos were taken, as the citizens shared it: "
+            "earliest first over every page, then the tips without one, in the order they came."
         )
         in html
     )
@@ -134,4 +134,4 @@ def test_queue_orders_an_incidents_tips_by_capture_time_in_the_unlocked_vault(cl
         _t("Taken %(when)s", when="2026-11-28 21:30:00"),
     ]
     # The sort link is the active one.
-    assert f'aria-current="true">{_t("Capture time (this page)")}<' in html
+    assert f'aria-current="true">{_t("Capture time")}<' in html

@@ -1,9 +1,10 @@
 """Ordering an incident's tips by when their photos and videos were taken.
 
 The capture time is sealed in the tip, and only there when the citizen agreed to share it
-(``tips.incident``): the queue cannot ask the database to sort on it. Like the filter on
-sealed answers, the queue view orders the rows of the page being shown, after opening them
-in the unlocked vault (``TipIndexView.paginate_queryset``).
+(``tips.incident``): the queue cannot ask the database to sort on it. In the unlocked vault
+the queue orders every page from an index of the listed tips' times
+(``tips.admin.capture_index``); when there are too many tips for it, only the rows of the
+page shown (:func:`by_capture_time`).
 """
 
 from __future__ import annotations

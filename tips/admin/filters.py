@@ -85,14 +85,14 @@ class TipFilterSet(WagtailFilterSet):
     )
 
     # Capture times are sealed too (and only there when the citizen shared them): the queue
-    # view orders the rows of the page shown, in the unlocked vault (tips.admin.capture_order).
+    # view orders every page in the unlocked vault (tips.admin.capture_index).
     captured = django_filters.ChoiceFilter(
         choices=(("earliest", _("Earliest first")),),
         label=_("Order by when the photos and videos were taken"),
         method="filter_in_vault",
         help_text=_(
-            "Sealed capture times, shared by the citizen: only the tips of the page shown, "
-            "when the vault is unlocked."
+            "Sealed capture times, shared by the citizen: when the vault is unlocked, up to "
+            "a limit of tips (filter on the appeal first)."
         ),
     )
 

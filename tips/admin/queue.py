@@ -1,5 +1,6 @@
 """The tip queue (listing): the index view, its order and its counts. No decryption except
-the preview of the rows on screen (in memory only)."""
+the preview of the rows on screen and, when asked for in the unlocked vault, the capture-time
+index (``tips.admin.capture_index``), in memory only."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.views.generic import IndexView
 
 from tips import audit, questions, vault
-from tips.admin import capture_order, content, counts
+from tips.admin import capture_index, capture_order, content, counts
 from tips.admin.columns import (
     PreviewColumn,
     PriorityColumn,
@@ -46,7 +47,8 @@ URGENT_FIRST = Case(
 
 
 class TipIndexView(IndexView):
-    """The queue. No decryption except the preview of the rows on screen."""
+    """The queue. No decryption except the preview of the rows on screen and the
+    capture-time index."""
 
     filterset_class = TipFilterSet
     #: Open urgent tips first, then newest first ("seen now" must not hide on page 3).
@@ -160,32 +162,78 @@ class TipIndexView(IndexView):
         return paginator
 
     def paginate_queryset(self, queryset, page_size):
-        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
+        opened: dict = {}  # tips the capture-time index opened in this request
+        ids = self._capture_ordered_ids(queryset, opened) if self.capture_order_asked else None
+        if ids is None:
+            paginator, page, object_list, is_paginated = super().paginate_queryset(
+                queryset, page_size
+            )
+        else:
+            paginator, page, object_list, is_paginated = self._paginate_ids(
+                queryset, ids, page_size
+            )
         object_list = list(object_list)
         page.object_list = object_list
         if self.unlocked:
-            decrypted = []
-            for tip in object_list:
+            self._open_rows(object_list, opened)
+        wanted = self.answered_yes_filter
+        if wanted is not None and self.unlocked:
+            # Filtering on sealed answers happens here, in memory, on this page only.
+            object_list = [t for t in object_list if t._answered_yes is wanted]
+            page.object_list = object_list
+        if self.capture_order_asked and self.unlocked and ids is None:
+            object_list = capture_order.by_capture_time(object_list)  # this page only
+            page.object_list = object_list
+        return paginator, page, object_list, is_paginated
+
+    def _open_rows(self, object_list, opened: dict) -> None:
+        """Preview, sealed answers and capture time of the rows shown, opened in memory."""
+        decrypted = []
+        for tip in object_list:
+            facts = opened.get(tip.pk)
+            if facts is None:
                 try:
                     document = content.open_tip(self.request, tip)
                 except vault.VaultUnavailable:
                     document = None
                 if document is not None:
                     decrypted.append(tip)
-                tip._preview = content.preview(document) if document else ""
-                tip._answered_yes = questions.answered_yes(document) if document else None
-                tip._captured_at = capture_order.earliest_capture(document)
-            # Every preview is a decryption: one audit entry per tip opened.
-            audit.record_many(decrypted, "tips.preview_decrypt", user=self.request.user)
-        wanted = self.answered_yes_filter
-        if wanted is not None and self.unlocked:
-            # Filtering on sealed answers happens here, in memory, on this page only.
-            object_list = [t for t in object_list if t._answered_yes is wanted]
-            page.object_list = object_list
-        if self.capture_order_asked and self.unlocked:
-            object_list = capture_order.by_capture_time(object_list)  # this page only
-            page.object_list = object_list
-        return paginator, page, object_list, is_paginated
+                facts = _row_facts(document)
+            tip._preview, tip._answered_yes, tip._captured_at = facts
+        # Every preview is a decryption: one audit entry per tip opened.
+        audit.record_many(decrypted, "tips.preview_decrypt", user=self.request.user)
+
+    #: Why the capture-time order covers the page shown only: None, "cap" or "cache".
+    capture_order_fallback = None
+
+    def _capture_ordered_ids(self, queryset, opened: dict) -> list | None:
+        """Every listed tip's id in capture-time order, or None (this page only)."""
+        if not self.unlocked:
+            return None
+        try:
+            return capture_index.ordered_ids(
+                self.request,
+                queryset,
+                opened=lambda tip, document: opened.__setitem__(tip.pk, _row_facts(document)),
+            )
+        except capture_index.TooMany:
+            self.capture_order_fallback = "cap"
+        except vault.VaultUnavailable:
+            self.capture_order_fallback = "cache"
+        return None
+
+    def _paginate_ids(self, queryset, ids: list, page_size):
+        """Pages over ids already in order; the page's rows fetched by id in that order."""
+        paginator = self.paginator_class(
+            ids,
+            page_size,
+            orphans=self.get_paginate_orphans(),
+            allow_empty_first_page=self.get_allow_empty(),
+        )
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        rows = {tip.pk: tip for tip in queryset.filter(pk__in=list(page.object_list))}
+        object_list = [rows[pk] for pk in page.object_list if pk in rows]
+        return paginator, page, object_list, page.has_other_pages()
 
     @cached_property
     def answered_yes_filter(self) -> bool | None:
@@ -220,14 +268,7 @@ class TipIndexView(IndexView):
                 else _("Unlock the vault to filter on the answers: they are sealed in the tips.")
             )
         if self.capture_order_asked:
-            context["capture_order_note"] = (
-                _(
-                    "Ordered by when the photos and videos were taken, as the citizens shared "
-                    "it (earliest first, then the tips without one): this page only."
-                )
-                if self.unlocked
-                else _("Unlock the vault to order by capture time: it is sealed in the tips.")
-            )
+            context["capture_order_note"] = self._capture_order_note()
         context["vault_unlock_url"] = reverse("tips_admin:vault_unlock")
         context["vault_lock_url"] = reverse("tips_admin:vault_lock")
         context["bulk_url"] = reverse("tips_admin:bulk")
@@ -240,6 +281,24 @@ class TipIndexView(IndexView):
             # with JavaScript, ``index_results``) belongs to the visit already logged.
             audit.record(user, "tips.view_list", user=user, data={"unlocked": self.unlocked})
         return context
+
+    def _capture_order_note(self) -> str:
+        if not self.unlocked:
+            return _("Unlock the vault to order by capture time: it is sealed in the tips.")
+        if self.capture_order_fallback == "cap":
+            return _(
+                "More than %(limit)s tips match: filter on the appeal first to order them all "
+                "by when the photos and videos were taken. Only this page is ordered."
+            ) % {"limit": capture_index.limit()}
+        if self.capture_order_fallback == "cache":
+            return _(
+                "Ordered by when the photos and videos were taken, as the citizens shared "
+                "it (earliest first, then the tips without one): this page only."
+            )
+        return _(
+            "Ordered by when the photos and videos were taken, as the citizens shared it: "
+            "earliest first over every page, then the tips without one, in the order they came."
+        )
 
     def _sort_options(self):
         """Links to the two useful orders, keeping the current filters."""
@@ -260,7 +319,7 @@ class TipIndexView(IndexView):
             query["captured"] = capture_order.EARLIEST
             options.append(
                 {
-                    "label": _("Capture time (this page)"),
+                    "label": _("Capture time"),
                     "url": f"{reverse('tips_admin:index')}?{query.urlencode()}",
                     "active": self.capture_order_asked,
                 }
@@ -275,6 +334,17 @@ class TipIndexView(IndexView):
         if filters is not None and tip_policy.listable_desk_ids(user) is not None:
             return filters.form.fields["assignee"].queryset
         return _assignable_users(user)
+
+
+def _row_facts(document: dict | None) -> tuple:
+    """(preview, answered yes, earliest capture time) of an opened tip (None: not opened)."""
+    if document is None:
+        return "", None, None
+    return (
+        content.preview(document),
+        questions.answered_yes(document),
+        capture_order.earliest_capture(document),
+    )
 
 
 def _assignable_users(user):
