@@ -43,6 +43,7 @@ ORDER = [
     "tus-concurrent",
     "tus-resume",
     "video-remux",
+    "capture-order",
 ]
 
 

@@ -217,4 +217,5 @@ SCENARIOS = {
     "tus-concurrent": _lazy("incident_load", "tus_concurrent"),
     "tus-resume": _lazy("incident", "tus_resume"),
     "video-remux": _lazy("incident_video", "video_remux"),
+    "capture-order": _lazy("capture_order", "capture_order"),
 }
