@@ -60,9 +60,16 @@ def test_investigator_orders_the_demo_incident_by_capture_time(live_url, browser
     assert page.locator("nav.tips-sort a[aria-current=true]").get_attribute("href") == (
         sort.get_attribute("href")
     )
+    assert sort.inner_text().strip() == "Heure de prise de vue"  # "Capture time", in French
+    # The order covers every page of the queue (tests/triage/test_capture_index.py), not
+    # only the page shown: the note says so.
+    assert page.locator("p.help-info", has_text="sur toutes les pages").count() == 1
     taken = page.locator(".tips-captured").all_inner_texts()
     # The photo (21:09:30) before the video (21:14:05); the third citizen shared no time.
     assert [t.split()[-1] for t in taken] == ["21:09:30", "21:14:05"], taken
+    rows = page.locator("table.listing tbody tr")
+    shared = [rows.nth(n).locator(".tips-captured").count() for n in range(rows.count())]
+    assert shared == sorted(shared, reverse=True), shared  # tips without a time come last
 
     # The video tip: its clean video plays in the detail.
     page.locator("table.listing tbody tr").nth(1).locator("a.tips-ref").click()
