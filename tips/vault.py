@@ -12,6 +12,10 @@ cookie (``__Host-vault``, Secure, over HTTPS). So:
   ciphertext is not in it), and the entry is bound to the user who unlocked it;
 - "Lock", logging out and either expiry delete the entry: the cookie becomes useless.
 
+Beside the keys the vault keeps the queue's capture-time index (:func:`load_extra`,
+:func:`store_extra`; ``tips.admin.capture_index``): sealed under the same cookie key, read
+only while the vault is open, deleted with it.
+
 If the cache is unreachable, :class:`VaultUnavailable` is raised and views say so.
 """
 
