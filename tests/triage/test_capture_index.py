@@ -208,3 +208,20 @@ def test_locked_the_order_is_not_offered_and_nothing_opens(client, world, incide
     assert _t("Unlock the vault to order by capture time: it is sealed in the tips.") in html
     assert _t("Capture time") + "<" not in html
     assert opened == []  # the locked queue opens nothing
+
+
+def test_the_index_is_read_only_while_its_vault_is_alive_and_by_its_user(client, world, incident):
+    from tips import vault
+
+    verified_login(client, world.inv_a)
+    unlock(client)
+    client.get(INDEX + "?captured=earliest")
+    value = client.cookies["vault"].value
+    session = vault._SESSION
+    assert session.get_extra(value, capture_index.NAME, owner=world.inv_a.pk)
+    assert session.get_extra(value, capture_index.NAME, owner=world.inv_b.pk) is None
+    with pytest.raises(ValueError):
+        session.get_extra(value, "anything-else", owner=world.inv_a.pk)
+    cache.delete("tips:vault:" + value.split(".")[0])  # what the vault's idle expiry does
+    assert session.get_extra(value, capture_index.NAME, owner=world.inv_a.pk) is None
+    assert not session.set_extra(value, capture_index.NAME, b"{}", owner=world.inv_a.pk)

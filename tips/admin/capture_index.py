@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from tips import audit, vault
+from tips import audit, padding, vault
 from tips.admin import capture_order, content
 from tips.permissions import tip_policy
 
@@ -62,7 +62,9 @@ def _load(request) -> dict[int, str | None]:
 
 def _store(request, index: dict[int, str | None]) -> None:
     payload = {"v": _VERSION, "t": {str(pk): when for pk, when in index.items()}}
-    vault.store_extra(request, NAME, json.dumps(payload, separators=(",", ":")).encode())
+    serialised = json.dumps(payload, separators=(",", ":")).encode()
+    # Padded to a size bucket: the sealed length must not tell how many citizens shared a time.
+    vault.store_extra(request, NAME, padding.pad_json(serialised))
 
 
 def ordered_ids(request, queryset, *, opened: Callable[[object, dict], None] | None = None):
