@@ -85,7 +85,9 @@ def ordered_ids(request, queryset, *, opened: Callable[[object, dict], None] | N
     new = [pk for pk in readable if pk not in index]
     for start in range(0, len(new), _BATCH):
         decrypted = []
-        for tip in queryset.filter(pk__in=new[start : start + _BATCH]).order_by():
+        batch = queryset.filter(pk__in=new[start : start + _BATCH]).order_by()
+        # Opening needs the desk key's row only, not the rest the queue shows.
+        for tip in batch.select_related(None).select_related("desk_key"):
             document = content.open_tip(request, tip)
             # A tip that does not open with this vault's keys will not open later in the
             # same vault session either: remembered as "no time", not retried.
