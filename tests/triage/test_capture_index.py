@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from tips import crypto
-from tips.admin import capture_index, content
+from tips import crypto, sealing
+from tips.admin import capture_index
 from tips.admin.queue import TipIndexView
 from tips.attachments import stage_attachment
 from tips.incident import StagedMedia
@@ -63,15 +63,15 @@ def small_pages(monkeypatch):
 
 @pytest.fixture
 def opened(monkeypatch):
-    """The ids of the tips opened (decrypted), in the order they were."""
+    """The ids of the tips decrypted (with a desk key), in the order they were."""
     calls = []
-    real = content.open_tip
+    real = sealing.open_tip_document
 
-    def spy(request, tip):
+    def spy(tip, desk_keys):
         calls.append(tip.pk)
-        return real(request, tip)
+        return real(tip, desk_keys)
 
-    monkeypatch.setattr(content, "open_tip", spy)
+    monkeypatch.setattr(sealing, "open_tip_document", spy)
     return calls
 
 
@@ -225,3 +225,14 @@ def test_the_index_is_read_only_while_its_vault_is_alive_and_by_its_user(client,
     cache.delete("tips:vault:" + value.split(".")[0])  # what the vault's idle expiry does
     assert session.get_extra(value, capture_index.NAME, owner=world.inv_a.pk) is None
     assert not session.set_extra(value, capture_index.NAME, b"{}", owner=world.inv_a.pk)
+
+
+def test_a_supervisor_lists_every_desk_but_opens_no_tip_of_a_desk_they_are_not_on(
+    client, world, incident, opened
+):
+    verified_login(client, world.supervisor)
+    unlock(client)
+    html = client.get(INDEX + "?captured=earliest").content.decode()
+    assert set(_refs(html, list(incident.values()))) == {t.reference for t in incident.values()}
+    assert opened == []
+    assert not TipAuditEntry.objects.filter(action="tips.preview_decrypt").exists()
