@@ -210,12 +210,12 @@ class TipIndexView(IndexView):
         """Every listed tip's id in capture-time order, or None (this page only)."""
         if not self.unlocked:
             return None
+
+        def keep(tip, document):  # the page's rows among them are not opened twice
+            opened[tip.pk] = _row_facts(document)
+
         try:
-            return capture_index.ordered_ids(
-                self.request,
-                queryset,
-                opened=lambda tip, document: opened.__setitem__(tip.pk, _row_facts(document)),
-            )
+            return capture_index.ordered_ids(self.request, queryset, opened=keep)
         except capture_index.TooMany:
             self.capture_order_fallback = "cap"
         except vault.VaultUnavailable:
