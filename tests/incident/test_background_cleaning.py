@@ -261,3 +261,28 @@ def test_a_refused_form_keeps_the_results_for_the_next_try(client, incident, tip
     assert stored_files() == files  # the first file's clean result is still there
     r = client.post(url(incident), form_data(upload_tokens=token, upload_secret=secret))
     assert r.status_code == 200 and Tip.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_thread_cleans_after_the_answer(client, incident, tipline, monkeypatch):
+    import time
+
+    monkeypatch.setattr(cleaning, "spawn", REAL_SPAWN)
+    # Short claims: a cleaner that failed (SQLite's table locks under load) is retried soon.
+    monkeypatch.setattr(cleaning, "CLAIM_SECONDS", 3)
+    monkeypatch.setattr(cleaning, "_RENEW_SECONDS", 1)
+    token, secret = upload_all(client, incident, make_video(seconds=1))
+    assert ask(client, token, secret)[0] == 202
+    deadline = time.monotonic() + 60
+    answer = None
+    while time.monotonic() < deadline:
+        answer = ask(client, token, secret, "get")[1]
+        if answer["state"] not in ("cleaning", "queued", "error"):
+            break
+        time.sleep(0.2)
+    assert answer == {"state": "clean"}
+    r = client.post(url(incident), form_data(upload_tokens=token, upload_secret=secret))
+    assert r.status_code == 200 and Tip.objects.count() == 1
+
+
+REAL_SPAWN = cleaning.spawn
