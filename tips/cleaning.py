@@ -45,6 +45,8 @@ _RENEW_SECONDS = 20
 
 _slots_lock = threading.Lock()
 _slots = None
+#: (upload pk, claim) of the cleanings this process runs, released when it exits.
+_running: set = set()
 
 
 def _free_slots() -> threading.BoundedSemaphore:
@@ -131,13 +133,26 @@ def spawn(job) -> None:
 def _run(pk: int, claim: str, file_key: bytes, rkey: bytes, keep: bool) -> None:
     stop = threading.Event()
     threading.Thread(target=_renew, args=(pk, claim, stop), daemon=True).start()
+    _running.add((pk, claim))
     try:
         _clean(pk, claim, file_key, rkey, keep)
     except Exception as exc:  # noqa: BLE001 - the claim lapses and the next poll retries
         logger.error("background cleaning failed (%s)", type(exc).__name__)
     finally:
+        _running.discard((pk, claim))
         stop.set()
         _free_slots().release()
+
+
+def release_claims() -> None:
+    """This process is exiting (gunicorn's ``worker_exit``: max_requests, a restart): its
+    cleanings die with it, so their claims end now and the browser's next poll, which
+    brings the secret again, starts them elsewhere (without this they lapse in a minute)."""
+    for pk, claim in list(_running):
+        try:
+            ResumableUpload.objects.filter(pk=pk, clean_claim=claim).update(clean_until=None)
+        except Exception as exc:  # noqa: BLE001 - they lapse on their own
+            logger.warning("cleaning claim not released (%s)", type(exc).__name__)
 
 
 def _renew(pk: int, claim: str, stop: threading.Event) -> None:

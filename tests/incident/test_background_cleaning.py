@@ -263,6 +263,21 @@ def test_a_refused_form_keeps_the_results_for_the_next_try(client, incident, tip
     assert r.status_code == 200 and Tip.objects.count() == 1
 
 
+def test_a_worker_that_exits_releases_its_claims(client, incident, jobs, monkeypatch):
+    token, secret = upload_all(client, incident, make_video(seconds=1))
+    ask(client, token, secret)
+    seen = []
+
+    def exiting(pk, claim, *_args):  # gunicorn's worker_exit hook while it cleans
+        cleaning.release_claims()
+        seen.append(ResumableUpload.objects.get(pk=pk).clean_until)
+
+    monkeypatch.setattr(cleaning, "_clean", exiting)
+    run(jobs)
+    assert seen == [None]
+    assert ask(client, token, secret, "get")[1] == {"state": "cleaning"} and len(jobs) == 1
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_real_thread_cleans_after_the_answer(client, incident, tipline, monkeypatch):
     import time
