@@ -63,10 +63,11 @@ class State:
     refusal: str = ""
 
 
-def status(upload: ResumableUpload, secret: bytes, *, keep: bool) -> State:
+def status(upload: ResumableUpload, secret: bytes, *, keep: bool, admit=None) -> State:
     """Where the cleaning of ``upload`` stands for the browser holding ``secret``; starts it
     when nothing runs and there is no usable result (never asked, lapsed, or made without
-    the "keep when and where" values now wanted). Raises ``UploadError`` (403: secret)."""
+    the "keep when and where" values now wanted). ``admit()`` is asked before a start (the
+    per-source budget): refused, the state is "queued". Raises ``UploadError`` (403)."""
     file_key = resumable.unwrap_file_key(upload, secret)
     if not upload.complete:
         return State(UPLOADING)
@@ -84,12 +85,15 @@ def status(upload: ResumableUpload, secret: bytes, *, keep: bool) -> State:
             return State(CLEAN)
     elif upload.clean_until is not None and upload.clean_until > timezone.now():
         return State(CLEANING)
-    return _start(upload, file_key, results.result_key(secret, upload.token), keep)
+    return _start(upload, file_key, results.result_key(secret, upload.token), keep, admit)
 
 
-def _start(upload, file_key: bytes, rkey: bytes, keep: bool) -> State:
+def _start(upload, file_key: bytes, rkey: bytes, keep: bool, admit) -> State:
     slots = _free_slots()
     if not slots.acquire(blocking=False):
+        return State(QUEUED)
+    if admit is not None and not admit():
+        slots.release()
         return State(QUEUED)
     claim = secrets.token_hex(16)
     now = timezone.now()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -19,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from mostwanted.storage import STORAGE_ERRORS
 
-from . import cleaning, incident, resumable
+from . import cleaning, incident, ratelimit, resumable
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +29,14 @@ def _json(body: dict, status: int) -> JsonResponse:
     response = JsonResponse(body, status=status)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _admit(request) -> bool:
+    """Cleanings started per source (keyed like the tip limits, never the address): as many
+    as files begun, so an honest browser never meets it, and a loop of restarts (ticking
+    and unticking "keep when and where") cannot hold the cleaners."""
+    key = ratelimit.source_key("tus", request)
+    return not ratelimit.take("tus-clean", key, settings.TIP_UPLOAD_CREATE_RATE).over
 
 
 def _number(value: str) -> int:
@@ -44,7 +53,9 @@ def clean(request, token):
     try:
         secret = resumable.parse_secret(request.headers.get(resumable.SECRET_HEADER))
         upload = resumable.get_live(token)
-        state = cleaning.status(upload, secret, keep=request.GET.get("keep") == "1")
+        state = cleaning.status(
+            upload, secret, keep=request.GET.get("keep") == "1", admit=lambda: _admit(request)
+        )
     except resumable.UploadError as error:
         return _json({"state": "error", "code": error.code}, error.status)
     except (DatabaseError, *STORAGE_ERRORS) as exc:

@@ -278,6 +278,19 @@ def test_a_worker_that_exits_releases_its_claims(client, incident, jobs, monkeyp
     assert ask(client, token, secret, "get")[1] == {"state": "cleaning"} and len(jobs) == 1
 
 
+def test_cleanings_started_per_source_are_limited(client, incident, jobs, settings):
+    settings.TIP_UPLOAD_CREATE_RATE = "2/h"
+    token, secret = upload_all(client, incident, make_video(seconds=1))
+    ask(client, token, secret)
+    run(jobs)
+    assert ask(client, token, secret, keep=1)[1] == {"state": "cleaning"}  # 2nd start
+    run(jobs)
+    assert ask(client, token, secret, keep=0)[1] == {"state": "clean"}  # stripped, no start
+    # Ticking again would need a third cleaning: over the budget, it waits.
+    assert ask(client, token, secret, keep=1) == (202, {"state": "queued"})
+    assert not jobs and cleaning._slots.acquire(blocking=False)  # noqa: SLF001 - slot given back
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_real_thread_cleans_after_the_answer(client, incident, tipline, monkeypatch):
     import time
