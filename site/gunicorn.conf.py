@@ -39,3 +39,13 @@ def post_fork(server, worker):
     from tips import ratelimit
 
     ratelimit.install_seed(_ratelimit_seed)
+
+
+def worker_exit(server, worker):
+    # Incident files cleaned in background threads (tips/cleaning.py, daemon threads) end
+    # with the worker; their claims are released so the browser's next poll restarts them.
+    import sys
+
+    cleaning = sys.modules.get("tips.cleaning")  # not imported: nothing was cleaned here
+    if cleaning is not None:
+        cleaning.release_claims()

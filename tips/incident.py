@@ -53,6 +53,9 @@ class StagedMedia(StagedAttachment):
     """A staged attachment with what the investigator is told about the original."""
 
     extra: dict = field(default_factory=dict, repr=False)
+    #: Cleaned earlier, in the background (``tips.cleaning``): its file belongs to the
+    #: upload until a tip takes it, so a refused form must not delete it.
+    reused: bool = field(default=False, repr=False)
 
     def document_entry(self) -> dict:
         return {**super().document_entry(), **self.extra}
@@ -66,6 +69,8 @@ class Incoming:
     extension: str
     open_sequential: object
     open_seekable: object
+    #: Already cleaned in the background: ``ready(number)`` gives its staged files.
+    ready: object = None
 
 
 def from_resumable(upload, secret: bytes) -> Incoming:
@@ -115,9 +120,12 @@ def _when_where(info: dict) -> dict:
     return {k: found[k] for k in ("captured_at", "latitude", "longitude") if k in found}
 
 
-def clean_one(incoming: Incoming, number: int, *, keep_when_where: bool) -> list[StagedMedia]:
+def clean_one(
+    incoming: Incoming, number: int, *, keep_when_where: bool, reserve=None
+) -> list[StagedMedia]:
     """Hash, clean and stage one file: [video, its poster] or [photo]. Raises
-    ``VideoRejected`` / ``ImageRejected``; the staged files are the caller's to discard."""
+    ``VideoRejected`` / ``ImageRejected``; the staged files are the caller's to discard.
+    ``reserve(name)`` is told the clean video's storage name before a byte is written."""
     sha256, size = _hash(incoming)
     original = {"sha256": sha256, "original_size": size}
     if incoming.kind == "photo":
@@ -138,6 +146,8 @@ def clean_one(incoming: Incoming, number: int, *, keep_when_where: bool) -> list
     # The clean output goes straight into the store as it comes out of the sandbox,
     # encrypted (a multipart upload on S3): no whole file in memory, no local spool.
     token = secrets.token_hex(16)
+    if reserve is not None:
+        reserve(f"{token[:2]}/{token}.bin")
     writer = media_store.open_writer(f"{token[:2]}/{token}.bin")
     reader = incoming.open_seekable()
     try:
@@ -226,7 +236,10 @@ def clean_all(incomings: list[Incoming], *, keep_when_where: bool) -> MediaBatch
     try:
         for number, incoming in enumerate(incomings, start=1):
             try:
-                items = clean_one(incoming, number, keep_when_where=keep_when_where)
+                if incoming.ready is not None:
+                    items = incoming.ready(number)
+                else:
+                    items = clean_one(incoming, number, keep_when_where=keep_when_where)
             except (VideoRejected, ImageRejected) as rejected:
                 errors.append(refusal_message(number, rejected.code))
                 continue
@@ -240,12 +253,18 @@ def clean_all(incomings: list[Incoming], *, keep_when_where: bool) -> MediaBatch
                 items[0].extra["poster"] = base + 1
             staged.extend(items)
     except BaseException:
-        discard_staged(staged)
+        discard_fresh(staged)
         raise
     if errors:
-        discard_staged(staged)
+        discard_fresh(staged)
         return MediaBatch(errors=errors)
     return MediaBatch(staged=staged)
+
+
+def discard_fresh(staged) -> None:
+    """Delete staged files, except those cleaned earlier that still belong to their upload
+    (deleted with it when it expires, or taken by the tip when the form is sent again)."""
+    discard_staged([item for item in staged if not getattr(item, "reused", False)])
 
 
 def release_uploads(uploads) -> None:

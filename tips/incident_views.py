@@ -2,9 +2,11 @@
 
 Without JavaScript the files come in the form itself (the encrypting upload handler, the
 ordinary limits). With JavaScript, ``incident.js`` sends each file first through the
-resumable endpoint (``tips.resumable_views``) and posts only the upload tokens and the
-browser's secret with the form. Either way every file is hashed, cleaned in a sandbox and
-staged before ``tips.services.tip_submit`` seals the tip; a refused file refuses the tip
+resumable endpoint (``tips.resumable_views``), has it cleaned as soon as it is complete
+(``tips.cleaning``) and posts only the upload tokens and the browser's secret with the
+form, which then opens the sealed results. A file without a result (the script stopped
+early) and every plain file is hashed, cleaned in a sandbox and staged here, as before
+``tips.services.tip_submit`` seals the tip; a refused file refuses the tip
 with a message naming it (the text stays in the form).
 """
 
@@ -27,7 +29,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from mostwanted.storage import STORAGE_ERRORS
 
-from . import antispam, forms, http, incident, ratelimit, resumable, views
+from . import antispam, cleaning, forms, http, incident, ratelimit, resumable, views
 
 logger = logging.getLogger(__name__)
 
@@ -93,8 +95,9 @@ def incident_submit(request, appeal_id):
         http.close_uploads(request)
 
 
-def _collect(request, appeal):
-    """(incoming files, resumable rows, errors) from the form's files and upload tokens."""
+def _collect(request, appeal, keep):
+    """(incoming files, resumable rows, errors) from the form's files and upload tokens:
+    an upload already cleaned in the background brings its sealed result."""
     errors, incomings, rows = [], [], []
     for name, code in getattr(request, "tip_upload_errors", []):
         errors.append(forms.attachment_error_message(name, code))
@@ -111,7 +114,7 @@ def _collect(request, appeal):
                 row = resumable.get_live(token)
                 if row.appeal_id != appeal.pk and row.appeal_id not in _translation_ids(appeal):
                     raise resumable.UploadError(403, "not_found")
-                incomings.append(incident.from_resumable(row, secret))
+                incomings.append(cleaning.incoming_for_form(row, secret, keep=keep))
                 rows.append(row)
         except resumable.UploadError as error:
             errors.append(incident.refusal_message(len(incomings) + 1, error.code))
@@ -139,7 +142,7 @@ def _post(request, appeal):
     if antispam.honeypot_filled(request.POST):
         notices.append(forms.HONEYPOT_MESSAGE)
     form = forms.TipForm(data=request.POST, questions=views._questions(appeal))  # noqa: SLF001
-    incomings, rows, errors = _collect(request, appeal)
+    incomings, rows, errors = _collect(request, appeal, keep)
     if notices or errors or not form.is_valid():
         refill = views._refill(request, appeal)  # noqa: SLF001
         return _render(request, appeal, refill, status=400, errors=notices + errors, keep=keep)
@@ -173,9 +176,11 @@ def _post(request, appeal):
         logger.error("incident form: could not store a tip (%s)", type(exc).__name__)
         admission.give_back()
         incident.discard_staged(staged)
+        cleaning.forget(rows)  # their results' files went with the tip that failed
         refill = views._refill(request, appeal)  # noqa: SLF001
         return _render(request, appeal, refill, status=503, errors=[forms.UNAVAILABLE_MESSAGE])
     admission.accepted()
+    cleaning.hand_over(rows, staged)
     incident.release_uploads(rows)
     antispam.mark_token_used(token)
     return views._render_receipt(  # noqa: SLF001

@@ -323,6 +323,7 @@ def terminate(upload: ResumableUpload) -> None:
 
 def _delete_parts(upload: ResumableUpload) -> None:
     names = [name for name, _size in upload.parts]
+    names += list(upload.clean_files or [])  # a clean result no tip took (tips.cleaning)
     storage = tip_storage()
     folder = f"uploads/{upload.token}"
     try:  # also parts a crashed request saved but never recorded

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import incident_views, receipt_views, resumable_views, views
+from . import cleaning_views, incident_views, receipt_views, resumable_views, views
 from .followup import views as followup_views
 from .padding import padded_pages
 
@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("tip/upload/", resumable_views.collection, name="upload_collection"),
     path("tip/upload/<str:token>/", resumable_views.upload, name="upload"),
+    path("tip/upload/<str:token>/clean/", cleaning_views.clean, name="upload_clean"),
     path("tip/receipt/", receipt_views.receipt_download, name="receipt_download"),
     path("tip/how-your-tip-is-protected/", views.protection, name="protection"),
     path("tip/follow-up/", padded_pages(followup_views.followup), name="followup"),

@@ -73,6 +73,9 @@ TIP_UPLOAD_CHUNK_BYTES = env_int("TIP_UPLOAD_CHUNK_BYTES", 8 * 1024 * 1024)
 TIP_VIDEO_SANDBOX_CPU_SECONDS = env_int("TIP_VIDEO_SANDBOX_CPU_SECONDS", 300)
 TIP_VIDEO_SANDBOX_MEMORY_MB = env_int("TIP_VIDEO_SANDBOX_MEMORY_MB", 1024)
 TIP_VIDEO_SANDBOX_WALL_SECONDS = env_int("TIP_VIDEO_SANDBOX_WALL_SECONDS", 900)
+# Files cleaned at once in the background by one web process (tips/cleaning.py), each a
+# sandbox child; more wait ("queued") for the browser's next poll.
+TIP_VIDEO_CLEANERS_PER_PROCESS = env_int("TIP_VIDEO_CLEANERS_PER_PROCESS", 1)
 # A video longer than this, or larger on its long edge, is refused (tips/video_sandbox.py).
 TIP_VIDEO_MAX_EDGE = 8192
 TIP_VIDEO_MAX_SECONDS = 6 * 3600

@@ -102,6 +102,8 @@ def test_resumable_upload_cut_resumed_then_played_and_seeked(incident_server, br
                 state["cut"] = True  # the connection drops after the third chunk
 
     page.on("response", on_patch_done)
+    page_requests = []
+    page.on("request", lambda request: page_requests.append(f"{request.method} {request.url}"))
     page.set_input_files(
         "#id_media",
         files=[{"name": f"{CANARY}.mp4", "mimeType": "video/mp4", "buffer": video}],
@@ -131,6 +133,12 @@ def test_resumable_upload_cut_resumed_then_played_and_seeked(incident_server, br
     resumed = [o for o in patches if o >= cut_at]
     assert min(o for o in patches[len(patches) - len(resumed) :]) >= cut_at
     assert all(o >= cut_at for o in patches[patches.index(cut_at) :])
+
+    # Cleaned in the background as soon as it arrived: "Ready" before the form is sent.
+    page.wait_for_selector("#incident-files li.tip-file-ready", timeout=60_000)
+    assert "Ready to send" in row.inner_text()
+    cleans = [r for r in page_requests if "/clean/" in r]
+    assert cleans[0].startswith("POST ") and len(cleans) >= 1
 
     page.fill("#id_what", "Video of the market attack, test e2e-incident-7781")
     page.click("#incident-send")
@@ -181,6 +189,28 @@ def test_resumable_upload_cut_resumed_then_played_and_seeked(incident_server, br
     main = admin.inner_text("main")
     assert re.search(r"[0-9a-f]{64}", main)  # the original's hash, sealed
     assert_clean_console(admin)
+
+
+@pytest.mark.e2e
+def test_a_file_that_cannot_be_cleaned_shows_why_and_can_be_removed(incident_server, browser_page):
+    base, appeal_id, _root, _env = incident_server
+    page = browser_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{base}/en/tip/incident/{appeal_id}/")
+    webm = make_video(fmt="webm", codec="libvpx-vp9", seconds=1)
+    page.set_input_files(
+        "#id_media", files=[{"name": "clip.mp4", "mimeType": "video/mp4", "buffer": webm}]
+    )
+    refused = page.locator("#incident-files li.tip-file-refused")
+    refused.wait_for(timeout=60_000)
+    assert "File 1 is not the kind of file its name says" in refused.inner_text()
+    page.fill("#id_what", "A damaged clip, e2e-incident-refused")
+    page.click("#incident-send")
+    assert "Remove the files that cannot be accepted" in page.inner_text("#incident-status")
+    refused.locator("button").click()
+    assert page.locator("#incident-files li").count() == 0
+    page.click("#incident-send")
+    page.wait_for_selector(".tip-receipt", timeout=90_000)
+    assert_clean_console(page)
 
 
 @pytest.mark.e2e

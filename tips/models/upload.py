@@ -30,6 +30,19 @@ class ResumableUpload(models.Model):
     expires_at = models.DateTimeField(db_index=True)
     #: A PATCH in progress holds the upload until then (another node answers 409 meanwhile).
     busy_until = models.DateTimeField(null=True, blank=True)
+    #: Cleaning as soon as the upload is complete (``tips.cleaning``): the process that
+    #: cleans holds the row until ``clean_until`` (renewed while it runs; a dead process's
+    #: claim lapses), under a random ``clean_claim`` so a lapsed cleaner cannot write.
+    clean_claim = models.CharField(max_length=32, blank=True, default="")
+    clean_until = models.DateTimeField(null=True, blank=True)
+    #: The result (clean files' keys and what the investigator is told) until the form is
+    #: sent: AES-GCM under a key derived from the browser's secret, never in clear.
+    clean_result = models.BinaryField(null=True, blank=True)
+    #: Why the file cannot be cleaned (a code such as "wrong_container": not secret).
+    clean_refusal = models.CharField(max_length=32, blank=True, default="")
+    #: Storage names of the clean files (random, no content): deleted with the upload
+    #: unless a tip took them.
+    clean_files = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("resumable upload")
