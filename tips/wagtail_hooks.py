@@ -1,4 +1,5 @@
-"""Admin wiring of the Tips area: viewset, menu (with counts), audit actions, dashboard."""
+"""Admin wiring of the Tips area: viewset, menu (with counts), audit actions, dashboard, the
+follow-up's canned-question snippets."""
 
 from __future__ import annotations
 
@@ -13,19 +14,36 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.components import Component
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from tips import audit, vault  # noqa: F401 - vault connects the logout signal
 from tips import canned_guard as _canned_guard  # noqa: F401, E402 - own desks only
 from tips.admin.viewsets import tip_viewset
-from tips.followup import wagtail_hooks as _followup_hooks  # noqa: F401 - follow-up wiring
-from tips.models import TipPriority, TipStatus
-from tips.permissions import tip_policy
+from tips.models import CannedQuestion, TipPriority, TipStatus
+from tips.permissions import CannedQuestionPolicy, tip_policy
 from tips.status import CLOSED_STATUSES
 
 
 @hooks.register("register_admin_viewset")
 def register_tip_viewset():
     return tip_viewset
+
+
+class CannedQuestionViewSet(SnippetViewSet):
+    model = CannedQuestion
+    icon = "help"
+    menu_label = gettext_lazy("Canned questions")
+    list_display = ["__str__", "desk", "locale"]
+    list_filter = ["desk"]
+    add_to_admin_menu = False
+
+    @property
+    def permission_policy(self):
+        return CannedQuestionPolicy()
+
+
+register_snippet(CannedQuestionViewSet)
 
 
 @hooks.register("insert_global_admin_css")
