@@ -82,12 +82,6 @@ def desk_key_for_appeal(appeal=None) -> DeskKey | None:
     return key
 
 
-def desk_for_appeal(appeal=None):
-    """The desk that receives a tip about ``appeal`` if it can read it now, else None."""
-    key = desk_key_for_appeal(appeal)
-    return key.desk if key is not None else None
-
-
 def tip_for_receipt(receipt: str) -> Tip | None:
     """The tip a receipt belongs to, or None (also for text that is not a receipt).
 
