@@ -17,8 +17,9 @@ from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from tips import audit, vault  # noqa: F401 - vault connects the logout signal
+from tips import audit, health, vault  # noqa: F401 - vault connects the logout signal
 from tips import canned_guard as _canned_guard  # noqa: F401, E402 - own desks only
+from tips.admin.counts import status_counts
 from tips.admin.viewsets import tip_viewset
 from tips.models import CannedQuestion, TipPriority, TipStatus
 from tips.permissions import CannedQuestionPolicy, tip_policy
@@ -57,8 +58,6 @@ def register_tip_log_actions(actions):
 
 
 def _counts(request):
-    from tips.admin.counts import status_counts
-
     return status_counts(request.user)
 
 
@@ -223,7 +222,6 @@ class TipLineHealthPanel(Component):
 def add_tip_line_health_panel(request, panels):
     if not _sees_tip_line_health(request.user):
         return
-    from tips import health
 
     panels.append(
         TipLineHealthPanel([health.warning_message(w) for w in health.tip_line_warnings()])
@@ -231,8 +229,6 @@ def add_tip_line_health_panel(request, panels):
 
 
 def _refusal(page, problem, *, saved: bool) -> str:
-    from tips import health
-
     values = {
         "title": page.get_admin_display_title(),
         "problem": health.problem_message(problem, getattr(page.specific, "desk", None)),
@@ -250,8 +246,6 @@ def refuse_publishing_unreadable_appeal(request, page):
     is sent back to the editor with the reason. On the create view the page was added live;
     it is turned back into a draft.
     """
-    from tips import health
-
     problem = health.appeal_publish_problem(page)
     if problem is None:
         return None
@@ -269,7 +263,6 @@ def refuse_bulk_publishing_unreadable_appeals(request, action_type, objects, act
     """The same rule for the page listing's bulk "Publish"."""
     if action_type != "publish":
         return None
-    from tips import health
 
     refused = [
         (page, problem)

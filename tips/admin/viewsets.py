@@ -9,7 +9,17 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from tips import twofactor
-from tips.admin import actions, attachments, detail, media, queue, security
+from tips.admin import (
+    actions,
+    attachments,
+    case_file,
+    detail,
+    enrolment_codes,
+    media,
+    queue,
+    security,
+    supervision,
+)
 from tips.followup import admin_views as followup_admin_views
 from tips.models import Tip
 from tips.permissions import tip_policy
@@ -69,8 +79,6 @@ class TipViewSet(ModelViewSet):
         return guarded + open_patterns
 
     def extra_guarded_urlpatterns(self):
-        from tips.admin import case_file, enrolment_codes, supervision
-
         return (
             case_file.urlpatterns
             + supervision.urlpatterns
