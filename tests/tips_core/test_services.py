@@ -206,7 +206,7 @@ def test_notification_task_payload_is_the_id_only(
     assert result.task.priority > 0  # urgent tips jump the queue
 
 
-def test_desk_for_appeal_never_falls_back_to_another_desk(ready_desk, make_desk, settings):
+def test_desk_key_for_appeal_never_falls_back_to_another_desk(ready_desk, make_desk, settings):
     desk = ready_desk["desk"]
     assert selectors.desk_key_for_appeal(None).desk == desk  # the configured default desk
     other = make_desk("Other")
