@@ -8,7 +8,7 @@ Only public fields are exposed: nothing about desks, editors or tips.
 import datetime
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from ninja import Field, NinjaAPI, Query, Schema, Status
 from wagtail.models import Locale
@@ -17,6 +17,7 @@ from mostwanted.pagecache import reads_query
 
 from .cache import mark_public
 from .listing import Filters, filter_appeals, live_appeals, paginate
+from .models import AppealPage
 
 # Largest id a database column can hold (SQLite and PostgreSQL bigint): larger ids cannot exist.
 MAX_ID = 2**63 - 1
@@ -250,8 +251,6 @@ def serialize(appeal, request) -> dict:
 
 @api.get("/appeals", response=LIST_RESPONSES, tags=["appeals"], summary="List published appeals")
 def list_appeals(request: HttpRequest, response: HttpResponse, query: Query[AppealQuery]):
-    from .models import AppealPage
-
     reads_query(request, AppealQuery.model_fields)  # the page cache keys on these only
     locale = _locale(query.language)
     if locale is None:
@@ -283,8 +282,6 @@ def list_appeals(request: HttpRequest, response: HttpResponse, query: Query[Appe
     summary="One published appeal",
 )
 def get_appeal(request: HttpRequest, response: HttpResponse, appeal_id: int):
-    from .models import AppealPage
-
     appeal = None
     if 0 < appeal_id <= MAX_ID:  # outside that range no row can exist, and SQL would overflow
         live = (
@@ -300,7 +297,5 @@ def get_appeal(request: HttpRequest, response: HttpResponse, appeal_id: int):
 
 def openapi_json(request):
     """The OpenAPI document of this API (stable URL: /api/v1/openapi.json)."""
-    from django.http import JsonResponse
-
     schema = api.get_openapi_schema(path_prefix="/api/v1")
     return mark_public(JsonResponse(schema, json_dumps_params={"ensure_ascii": False}))

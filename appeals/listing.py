@@ -14,7 +14,10 @@ from django.db.models import Case, IntegerField, Q, When
 from mostwanted.pagecache import reads_query
 
 from .choices import Kind, Sex, Status
-from .countries import is_country
+from .countries import country_name, country_options, is_country
+from .lookups import offence_options
+from .models import AppealIndexPage, AppealPage
+from .regions import Region, region_options
 
 PAGE_SIZE = 12
 MAX_SEARCH_RESULTS = 500
@@ -79,8 +82,6 @@ class Filters:
 
 
 def live_appeals(locale_id: int | None = None):
-    from .models import AppealPage
-
     qs = AppealPage.objects.live().public()
     if locale_id is not None:
         qs = qs.filter(locale_id=locale_id)
@@ -89,8 +90,6 @@ def live_appeals(locale_id: int | None = None):
 
 def filter_appeals(qs, f: Filters):
     """Apply ``f`` to a queryset of live appeals; returns the filtered, sorted queryset."""
-    from .models import AppealPage
-
     if f.status == STATUS_ALL:
         pass
     elif f.status:
@@ -153,17 +152,10 @@ def paginate(qs, number, per_page=PAGE_SIZE):
 
 def index_for_locale(home):
     """The first live appeal index under ``home``."""
-    from .models import AppealIndexPage
-
     return AppealIndexPage.objects.live().child_of(home).first()
 
 
 def listing_context(index_page, request) -> dict:
-    from .countries import country_options
-    from .lookups import offence_options
-    from .models import AppealPage
-    from .regions import Region, region_options
-
     # The page cache keys this page on these parameters only (junk ones make no new entry).
     reads_query(request, [*(field.name for field in fields(Filters)), "page"])
     f = Filters.from_params(request.GET)
@@ -197,8 +189,6 @@ def used_country_options(appeals, regions) -> list[tuple[str, str]]:
     """Countries of ``regions`` (snippets) or of a live appeal, in one query: the country
     filter stays short, and an editor's new region brings its country with no code change.
     ``appeals``: the unfiltered queryset of the listing."""
-    from .countries import country_name
-
     codes = {r.country.code for r in regions}
     pairs = (
         appeals.exclude(facts_country="", possible_countries="")

@@ -5,9 +5,13 @@ Each is invalidated by ``appeals.signals`` when its source changes, and expires 
 
 import logging
 
+from django.conf import settings
 from django.core.cache import cache as _cache
 from django.db import DatabaseError
 from django.utils import translation
+from wagtail.models import Locale, Site
+
+from .models import AppealIndexPage, EmergencySettings, Offence
 
 TTL = 300
 logger = logging.getLogger(__name__)
@@ -46,8 +50,6 @@ def index_url(request) -> str:
     key = _key("index-url", lang)
     url = cache.get(key)
     if url is None:
-        from .models import AppealIndexPage
-
         home = "/" if lang == "fr" else f"/{lang}/"
         try:
             index = (
@@ -75,16 +77,12 @@ def emergency_numbers(request) -> dict:
 
 
 def _emergency_numbers(request) -> dict:
-    from wagtail.models import Site
-
     site = Site.find_for_request(request) if request is not None else None
     key = _key("emergency", site.pk if site else 0)
     numbers = cache.get(key)
     if numbers is None:
         numbers = {"emergency": "112", "police": "101"}
         if site is not None:
-            from .models import EmergencySettings
-
             setting = EmergencySettings.for_site(site)
             numbers = {
                 "emergency": setting.emergency_number or "112",
@@ -98,8 +96,6 @@ def offence_options(locale_id: int) -> list[tuple[str, str]]:
     key = _key("offences", locale_id)
     options = cache.get(key)
     if options is None:
-        from .models import Offence
-
         options = list(Offence.objects.filter(locale_id=locale_id).values_list("slug", "name"))
         cache.set(key, options, TTL)
     return options
@@ -107,9 +103,6 @@ def offence_options(locale_id: int) -> list[tuple[str, str]]:
 
 def forget(name: str) -> None:
     """Drop every cached value of lookup ``name`` (cheap: few keys per name)."""
-    from django.conf import settings
-    from wagtail.models import Locale, Site
-
     if name == "index-url":
         cache.delete_many([_key(name, code) for code, _ in settings.LANGUAGES])
     elif name == "offences":

@@ -3,6 +3,8 @@
 from django.contrib.auth.models import Group, Permission
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
 
+from .models import HomePage
+
 EDITORS_GROUP = "Editors"
 PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
 IMAGE_PERMISSIONS = ("add_image", "change_image", "choose_image", "delete_image")
@@ -19,8 +21,6 @@ MODEL_PERMISSIONS = [
 
 def ensure_editors_group() -> Group:
     """Create or complete the group (idempotent). Page rights cover every locale's home page."""
-    from .models import HomePage
-
     group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
     # Wagtail's own migrations create an "Editors" group with rights on the whole tree and on
     # documents: replace them with exactly the rights below.

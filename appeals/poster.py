@@ -128,7 +128,7 @@ def _tip_block(canvas, draw, appeal, request, qy, qr_size) -> None:
     for line in lines:
         draw.text((tx, ty), line, font=_font(34), fill=BLACK)
         ty += 46
-    from .lookups import emergency_numbers
+    from .lookups import emergency_numbers  # cycle: lookups -> models -> this module
 
     number = emergency_numbers(request)["emergency"]
     if appeal.shows_standard_caution:

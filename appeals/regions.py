@@ -13,6 +13,8 @@ from django_countries.fields import CountryField
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import TranslatableMixin
 
+from .countries import country_name
+
 
 class Region(TranslatableMixin, models.Model):
     """A region of a country (e.g. a province), optionally inside a larger region."""
@@ -172,8 +174,6 @@ def seed_regions(region_model, locale_model, rows=BELGIUM, country="BE") -> int:
 def region_options(regions) -> list[tuple[str, str]]:
     """(code, label) of ``regions`` (those of one language), for filters: grouped by country,
     each top-level region followed by its parts."""
-    from .countries import country_name
-
     regions = sorted(regions, key=lambda r: r.name)
     children: dict[int | None, list[Region]] = {}
     for r in regions:

@@ -7,14 +7,13 @@ from django.urls import reverse
 from wagtail.models import Page
 
 from .cache import public_cache
+from .models import AppealIndexPage, AppealPage, HomePage
 
 
 class PublicPagesSitemap(Sitemap):
     limit = 5000
 
     def items(self):
-        from .models import AppealIndexPage, AppealPage, HomePage
-
         return (
             Page.objects.live()
             .public()

@@ -51,6 +51,7 @@ from django.db import transaction
 from wagtail.log_actions import LogContext, get_active_log_context, log
 
 from . import questions
+from .i18n import localize
 from .models import AppealNationality, AppealPage, AppealPhoto
 
 logger = logging.getLogger(__name__)
@@ -108,8 +109,6 @@ def _ordered(relation) -> list:
 
 
 def _localized(snippets, locale_id) -> list:
-    from .i18n import localize
-
     return localize(snippets, locale_id)
 
 

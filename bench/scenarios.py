@@ -12,7 +12,7 @@ import os
 import time
 from pathlib import Path
 
-from . import services, wrk
+from . import nginx, services, wrk
 from .admin_queue import queue
 
 # Shared helpers stay importable from here (bench.store, bench.flood, bench.incident use them).
@@ -74,7 +74,7 @@ def setup(ctx: Context) -> None:
     ctx.nginx_root.mkdir()
     from django.conf import settings
 
-    conf = services.nginx_config(
+    conf = nginx.nginx_config(
         ctx.nginx_root,
         upstream_port=ctx.ports["gunicorn"],
         proxy_port=ctx.ports["proxy"],
@@ -85,7 +85,7 @@ def setup(ctx: Context) -> None:
         media_root=Path(settings.MEDIA_ROOT),
         workers=ctx.cpus,
     )
-    ctx.nginx = ctx.start(services.nginx(conf, ctx.nginx_root))
+    ctx.nginx = ctx.start(nginx.nginx(conf, ctx.nginx_root))
     ctx.gunicorn = ctx.start(
         services.gunicorn(
             ctx.env, ctx.ports["gunicorn"], ctx.web_workers, ctx.logs / "gunicorn.log"

@@ -11,6 +11,8 @@ import json
 
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from wagtail.admin.widgets import BaseChooser
+from wagtail.admin.widgets.workflows import AdminTaskChooser
 
 
 def init_carrier(name: str, element_id: str | None = None, options=None) -> str:
@@ -27,9 +29,6 @@ def init_carrier(name: str, element_id: str | None = None, options=None) -> str:
 def chooser_init(widget, id_, name, value_data):
     """``(initialiser, element id, options)`` for a chooser, or None when a subclass builds its
     own JavaScript in ``render_js_init`` that this module does not know."""
-    from wagtail.admin.widgets import BaseChooser
-    from wagtail.admin.widgets.workflows import AdminTaskChooser
-
     render_js_init = type(widget).render_js_init
     if render_js_init is BaseChooser.render_js_init:
         return widget.js_constructor, id_, widget.get_js_init_options(id_, name, value_data)
@@ -58,7 +57,6 @@ _UPSTREAM_RENDER = None
 def install() -> None:
     """Replace ``BaseChooser.render`` once (called from ``MostWantedConfig.ready``)."""
     global _UPSTREAM_RENDER
-    from wagtail.admin.widgets import BaseChooser
 
     if BaseChooser.render is render_chooser:
         return

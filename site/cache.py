@@ -14,6 +14,7 @@ the soft layer.
 
 import logging
 
+from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.utils.functional import cached_property
@@ -83,8 +84,6 @@ def strict_cache(alias: str = "default"):
 def security_alias() -> str:
     """The cache alias of the security state: ``"security"`` (a ``noeviction`` Redis database
     apart from the page cache) when configured, else ``"default"``."""
-    from django.conf import settings
-
     return "security" if "security" in settings.CACHES else "default"
 
 

@@ -42,9 +42,12 @@ from urllib.error import HTTPError, URLError
 from urllib.parse import urlsplit, urlunsplit
 from urllib.request import Request, urlopen
 
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db import transaction
+from wagtail.contrib.frontend_cache import signal_handlers as wagtail_handlers
 from wagtail.contrib.frontend_cache.backends.base import BaseBackend
+from wagtail.contrib.frontend_cache.utils import PurgeBatch, get_backends
+from wagtail.signals import page_published, page_unpublished
 
 from .pagecache import invalidate_all
 
@@ -102,8 +105,7 @@ class NginxRefreshBackend(BaseBackend):
 def _batches(page_ids):
     """Two purge batches: the pages themselves first (what the editor just changed), then
     their live translations and ancestors (index, home page)."""
-    from wagtail.contrib.frontend_cache.utils import PurgeBatch
-    from wagtail.models import Page
+    from wagtail.models import Page  # this module is an app: it loads before the models
 
     pages = list(Page.objects.filter(pk__in=page_ids))
     relatives = {}
@@ -156,8 +158,6 @@ def refresh_page_now(page):
     thread, or ``None`` when no ``NginxRefreshBackend`` is configured (then the task alone
     purges). The thread is not a daemon: a process that exits (a management command) waits
     for it, at most ``IMMEDIATE_REFRESH_TIMEOUT`` seconds."""
-    from wagtail.contrib.frontend_cache.utils import PurgeBatch, get_backends
-
     try:
         backends = [b for b in get_backends().values() if isinstance(b, NginxRefreshBackend)]
         if not backends:
@@ -197,10 +197,7 @@ class CachePurgeConfig(AppConfig):
     default = True
 
     def ready(self):
-        from django.apps import apps
-        from wagtail.contrib.frontend_cache import signal_handlers as wagtail_handlers
-        from wagtail.models import Page
-        from wagtail.signals import page_published, page_unpublished
+        from wagtail.models import Page  # this module is an app: it loads before the models
 
         for model in apps.get_models():
             if issubclass(model, Page):

@@ -1,10 +1,12 @@
 """Security headers that Django's SecurityMiddleware does not set itself."""
 
 import re
+import time
 
 from csp.constants import SELF
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
@@ -108,9 +110,6 @@ class SessionIdleTimeoutMiddleware:
         return self.get_response(request)
 
     def _check(self, request):
-        import time
-
-        from django.contrib.auth import logout
 
         now = int(time.time())
         idle = int(settings.SESSION_IDLE_SECONDS)

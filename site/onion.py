@@ -10,6 +10,7 @@ Tor Browser offers to follow. ``SECURE_REDIRECT_EXEMPT`` matches paths only, hen
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.checks.security import base
 from django.middleware.security import SecurityMiddleware
 
 
@@ -46,9 +47,7 @@ class OnionAwareSecurityMiddleware(SecurityMiddleware):
 def check_security_middleware(app_configs=None, **kwargs):
     """Django's deploy checks look for ``SecurityMiddleware`` by its exact path (security.W001,
     silenced in settings): run them for this subclass instead."""
-    from unittest import mock
-
-    from django.core.checks.security import base
+    from unittest import mock  # only this check: web workers need not load unittest
 
     if "mostwanted.onion.OnionAwareSecurityMiddleware" not in settings.MIDDLEWARE:
         return [base.W001]

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.utils.encoding import filepath_to_uri
 from storages.backends.s3 import S3Storage
 
+from .storage_settings import client_config
+
 try:  # boto3's own errors (e.g. S3UploadFailedError from a managed transfer)
     from boto3.exceptions import Boto3Error
 except ImportError:  # pragma: no cover - boto3 ships with django-storages[s3]
@@ -32,8 +34,6 @@ class _ConfiguredS3Storage(S3Storage):
     """S3Storage with the chosen timeouts and retries (``storage_settings.client_config``)."""
 
     def get_default_settings(self):
-        from .storage_settings import client_config
-
         return {**super().get_default_settings(), "client_config": client_config()}
 
 

@@ -25,7 +25,7 @@ from .settings.env import env_int, env_str
 
 
 def client_config():
-    from botocore.config import Config
+    from botocore.config import Config  # S3 only; settings import this module
 
     return Config(
         connect_timeout=env_int("S3_CONNECT_TIMEOUT", 2),

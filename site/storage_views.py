@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 import posixpath
+import time
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -68,7 +69,7 @@ def serve_media(request, path):
 
 def _from_bucket(storage, name: str, content_type: str) -> StreamingHttpResponse:
     """One GET streamed from the bucket (S3File would HEAD first, then download it whole)."""
-    from botocore.exceptions import ClientError
+    from botocore.exceptions import ClientError  # S3 only
 
     key = storage._normalize_name(name)
     try:
@@ -93,6 +94,4 @@ def _from_bucket(storage, name: str, content_type: str) -> StreamingHttpResponse
 
 
 def _now() -> float:
-    import time
-
     return time.time()

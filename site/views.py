@@ -19,6 +19,10 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
+from tips import views as tip_views
+from tips.followup import views as followup_views
+from tips.padding import pad_page
+
 logger = logging.getLogger(__name__)
 
 #: Reasons (django.middleware.csrf) that mean the POST came from elsewhere.
@@ -52,13 +56,9 @@ def _refill_view(request):
     if match is None or match.namespace != "tips":
         return None
     if match.url_name in ("submit", "submit_for_appeal"):
-        from tips.views import csrf_refused
-
-        return lambda: csrf_refused(request, match.kwargs.get("appeal_id"))
+        return lambda: tip_views.csrf_refused(request, match.kwargs.get("appeal_id"))
     if match.url_name == "followup_answer":
-        from tips.followup.views import csrf_refused
-
-        return lambda: csrf_refused(request)
+        return lambda: followup_views.csrf_refused(request)
     return None
 
 
@@ -67,8 +67,6 @@ def _pad_on_tip_line(request, response):
     answered by the middleware, outside the tip-line views' own padding, so pad them here."""
     match = _match(request)
     if match is not None and match.namespace == "tips":
-        from tips.padding import pad_page
-
         return pad_page(response)
     return response
 

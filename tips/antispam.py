@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core import signing
 
 from mostwanted.cache import strict_default_cache as cache
+from mostwanted.onion import is_onion
 
 logger = logging.getLogger(__name__)
 
@@ -62,8 +63,6 @@ def issue_token() -> str:
 def min_seconds_for(request) -> float:
     """The minimum fill time for ``request``: longer on the onion host (docs/tor.md), where
     a new source costs an attacker only a new circuit."""
-    from mostwanted.onion import is_onion
-
     if is_onion(request):
         return max(min_seconds(), float(settings.TIP_ONION_FORM_MIN_SECONDS))
     return min_seconds()

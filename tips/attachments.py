@@ -14,8 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
+from django.contrib import messages
 from django.core.files import File
 from django.core.files.storage import storages
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 from mostwanted.storage import STORAGE_ERRORS
 
@@ -141,9 +146,6 @@ def attachment_response(
     decryption fails mid-stream, the stream stops and ``"<log_label>: <class>"`` is logged
     on ``log`` (exception class only); the reader is closed in every case.
     """
-    from django.http import StreamingHttpResponse
-    from django.utils.http import content_disposition_header
-
     response = StreamingHttpResponse(
         _stream(reader, log_label=log_label, log=log or logger), content_type=content_type
     )
@@ -160,11 +162,6 @@ def storage_unavailable_response(request, *, back_url: str, inline: bool):
     A download link leads back to the tip with the message on top; an inline image gets a
     503 text (shown instead of the picture) with ``Retry-After``. Nothing is changed.
     """
-    from django.contrib import messages
-    from django.http import HttpResponse
-    from django.shortcuts import redirect
-    from django.utils.translation import gettext as _
-
     text = _(
         "This attachment could not be fetched from storage right now. Nothing is lost: "
         "try again in a few minutes."

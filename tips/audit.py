@@ -10,6 +10,7 @@ from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from . import audit_store
+from .coarse_times import round_tipster_entry
 
 #: action name -> (label, past-tense message)
 ACTIONS = {
@@ -93,7 +94,6 @@ def record(instance, action: str, *, user=None, data: dict | None = None):
     """Write one audit entry. ``data`` holds routing values only, never content."""
     if action not in ACTIONS:
         raise ValueError(f"unregistered audit action {action!r}")
-    from .coarse_times import round_tipster_entry
 
     instance, user = _unwrap(instance), _unwrap(user)
     entry = audit_store.write(instance, action, user=user, data=data)

@@ -4,10 +4,10 @@ the trail never appears in Wagtail's site history or an object's history."""
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from .models import TipAuditEntry
+
 
 def write(instance, action: str, *, user=None, data: dict | None = None):
-    from .models import TipAuditEntry
-
     return TipAuditEntry.objects.create(
         content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
         object_id=str(instance.pk),
@@ -20,8 +20,6 @@ def write(instance, action: str, *, user=None, data: dict | None = None):
 
 
 def write_many(instances, action: str, *, user):
-    from .models import TipAuditEntry
-
     now = timezone.now()
     return TipAuditEntry.objects.bulk_create(
         TipAuditEntry(

@@ -6,15 +6,14 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from wagtail import hooks
 
+from appeals.models import Desk
+from tips.models import CannedQuestion
 from tips.permissions import tip_policy
 
 
 def _check_posted_desk(request, model) -> None:
-    from tips.models import CannedQuestion
-
     if model is not CannedQuestion or request.method != "POST":
         return
-    from appeals.models import Desk
 
     desk = Desk.objects.filter(pk=request.POST.get("desk") or 0).first()
     allowed = tip_policy.listable_desk_ids(request.user)  # None: supervisors, every desk

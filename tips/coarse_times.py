@@ -15,6 +15,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.db.models.signals import post_save
+from django_tasks.signals import task_finished
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
 #: Comparisons against a rounded time lose up to this much: cut-offs widen by it.
 SLACK = timedelta(seconds=60)
 NOTIFY_TASK_PATH = "tips.tasks.notify_desk_new_tip"
@@ -37,10 +43,6 @@ def _round_task_row(sender, instance, **kwargs):
 
 
 def _drop_finished_task_row(sender, task_result, **kwargs):
-    from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.compat import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
     backend = sender if isinstance(sender, type) else type(sender)  # the worker sends either
     if not issubclass(backend, DatabaseBackend):
         return  # another backend keeps no rows
@@ -50,9 +52,6 @@ def _drop_finished_task_row(sender, task_result, **kwargs):
 
 def prune_finished_task_rows() -> int:
     """Delete every finished notification task row; returns how many."""
-    from django_tasks_db.compat import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
     finished = [TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED]
     deleted, _ = DBTaskResult.objects.filter(
         task_path=NOTIFY_TASK_PATH, status__in=finished
@@ -69,9 +68,5 @@ def round_tipster_entry(entry) -> None:
 
 
 def connect() -> None:
-    from django.db.models.signals import post_save
-    from django_tasks.signals import task_finished
-    from django_tasks_db.models import DBTaskResult
-
     post_save.connect(_round_task_row, sender=DBTaskResult, dispatch_uid="tips.coarse_task_row")
     task_finished.connect(_drop_finished_task_row, dispatch_uid="tips.drop_finished_task_row")

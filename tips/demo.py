@@ -31,14 +31,20 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.test import override_settings
+from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image, ImageDraw, ImageFont
 from wagtail.models import Locale
 
-from . import demo_incident, keys, receipts, selectors, services, twofactor
+from appeals.choices import Status
+from appeals.demo import data
+from appeals.models import AppealPage, Desk
+from tips.followup.services import question_send
+
+from . import demo_incident, keys, receipts, selectors, services, trust, twofactor
 from .attachments import stage_attachment
 from .demo_tips import TIPS, DemoTip
-from .models import DeskMembership, InvestigatorKey, Tip
+from .models import DeskMembership, InvestigatorKey, Tip, TipLineSettings
 from .permissions import INVESTIGATORS, SUPERVISORS
 from .sanitize import sanitize_image
 
@@ -139,9 +145,6 @@ def ensure_account(account: DemoAccount):
 
 def demo_desks() -> list:
     """The demo desks (default-locale rows) in ``appeals.demo.data.DESKS`` order."""
-    from appeals.demo import data
-    from appeals.models import Desk
-
     names = [names[0] for names, _description in data.DESKS]
     by_name = {d.name: d for d in Desk.objects.filter(locale=Locale.get_default(), name__in=names)}
     return [by_name.get(name) for name in names]
@@ -163,8 +166,6 @@ def write_recovery_file(directory: Path, recovery_key, private_key: bytes) -> Pa
 def _trust_demo_recovery_key(recovery) -> None:
     """A demo made before the trust anchors: its recovery key (whose private half the demo
     wrote into var/) becomes the anchor, in development only (tips.trust)."""
-    from . import trust
-
     own_file = Path(settings.VAR_DIR) / f"{RECOVERY_FILE_PREFIX}{recovery.key_id}.json"
     if own_file.exists() and recovery.key_id not in trust.trusted_recovery_fingerprints():
         trust.trust_recovery_fingerprint(recovery.key_id)
@@ -197,8 +198,6 @@ def ensure_keys(desks, users_by_desk) -> Path | None:
 
 def ensure_default_desk(desk) -> None:
     """General tips go to ``desk`` unless a default desk is already chosen."""
-    from .models import TipLineSettings
-
     tip_line = TipLineSettings.load()
     if tip_line.default_desk_id is None and desk is not None:
         tip_line.default_desk = desk
@@ -249,8 +248,6 @@ def _stage_photo(caption: str, seed: int):
 def _appeal_for(demo: DemoTip):
     if demo.kind is None:
         return None
-    from appeals.choices import Status
-    from appeals.models import AppealPage
 
     pages = AppealPage.objects.live().filter(
         kind=demo.kind, status=Status.ACTIVE, locale__language_code=demo.language
@@ -284,8 +281,6 @@ def submit_demo_tips(users_by_desk_id) -> list[services.SubmittedTip]:
 
 
 def _submit_one(n: int, demo: DemoTip, users_by_desk_id) -> services.SubmittedTip:
-    from tips.followup.services import question_send
-
     appeal = _appeal_for(demo)
     desk_key = selectors.desk_key_for_appeal(appeal)
     staged = [_stage_photo(demo.photo, n)] if demo.photo else []
@@ -365,6 +360,4 @@ def credentials_lines() -> list[str]:
 
 def current_codes() -> list[str]:
     """The current TOTP code of every demo account (for trying the demo without an app)."""
-    from django_otp.oath import totp
-
     return [f"  {a.username:<28} {totp(base64.b32decode(a.totp_secret)):06d}" for a in ACCOUNTS]

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
 
+from appeals.choices import Kind
+from appeals.models import AppealPage
+
 from . import incident, selectors, services
 
 #: The demo video: 2 s of 320×240 at 12 frames/s, H.264 in MP4 (about 17 kB, made in 0.2 s).
@@ -84,7 +87,7 @@ def _scene(size, t: float, caption: str) -> Image.Image:
 
 def make_video(captured: str) -> bytes:
     """A small MP4 (H.264, no audio) with a phone-like creation time and position."""
-    import av
+    import av  # PyAV (FFmpeg) only for the demo video
 
     buf = io.BytesIO()
     out = av.open(buf, "w", format="mp4", options={"movflags": "use_metadata_tags"})
@@ -142,9 +145,6 @@ def _incoming(demo: DemoIncidentTip, n: int) -> incident.Incoming:
 
 
 def incident_appeal(language: str):
-    from appeals.choices import Kind
-    from appeals.models import AppealPage
-
     pages = AppealPage.objects.live().filter(kind=Kind.INCIDENT, locale__language_code=language)
     return next((p for p in pages.order_by("path") if p.intake_open), None)
 

@@ -27,11 +27,21 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import hmac as crypto_hmac
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.signals import pre_save
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import trust
+from .models import EnrolmentCode
+from .permissions import INVESTIGATORS, SUPERVISORS, tip_policy
 
 _TOTP_PREFIX = "e1:"
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -44,8 +54,6 @@ SESSION_KEY = "tips_enrolment_user"
 def needs_second_factor(user) -> bool:
     """Every staff account: superusers, anyone who may open Wagtail's admin (editors
     included), the tip roles and anyone with tip access."""
-    from .permissions import INVESTIGATORS, SUPERVISORS, tip_policy
-
     if not (user and user.is_authenticated and user.is_active):
         return False
     if user.is_superuser or user.is_staff or user.has_perm("wagtailadmin.access_admin"):
@@ -88,9 +96,6 @@ def encrypt_device(device) -> None:
 def install() -> None:
     """Make django-otp's TOTP device read its secret through :func:`decrypt_totp_key`, and
     encrypt every secret before it is saved (AppConfig.ready)."""
-    from django.db.models.signals import pre_save
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     TOTPDevice.bin_key = property(lambda self: decrypt_totp_key(self.user_id, self.key))
     pre_save.connect(_encrypt_before_save, sender=TOTPDevice, dispatch_uid="tips-totp-at-rest")
 
@@ -112,9 +117,6 @@ def hash_recovery_code(code: str) -> str:
 def match_code(user, code: str):
     """The device ``code`` verifies for ``user`` (TOTP, or a one-time recovery code), or
     None. The stored recovery hashes are never accepted as codes themselves."""
-    from django_otp.plugins.otp_static.models import StaticDevice
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     for device in TOTPDevice.objects.filter(user=user, confirmed=True):
         if code.isdigit() and device.verify_token(code):
             return device
@@ -145,8 +147,6 @@ def code_lifetime() -> timedelta:
 def issue_code(user, *, issued_by=None) -> str:
     """A new one-time enrolment code for ``user`` (replaces any earlier one). Show it once,
     to be handed over in person; only its HMAC is stored."""
-    from .models import EnrolmentCode
-
     raw = "".join(secrets.choice(_ALPHABET) for _ in range(12))
     EnrolmentCode.objects.update_or_create(
         user=user,
@@ -162,8 +162,6 @@ def issue_code(user, *, issued_by=None) -> str:
 @transaction.atomic
 def redeem(user, code: str) -> bool:
     """True (and the code is used up) if ``code`` is ``user``'s valid enrolment code."""
-    from .models import EnrolmentCode
-
     entry = EnrolmentCode.objects.select_for_update().filter(user=user).first()
     if entry is None:
         return False
@@ -208,16 +206,13 @@ class SecondFactorMiddleware:
         if path.startswith("/admin/") and not path.startswith(_EXEMPT_PREFIXES):
             user = getattr(request, "user", None)
             if needs_second_factor(user) and not user.is_verified():
-                from .twofactor import second_factor_redirect
+                from .twofactor import second_factor_redirect  # cycle: twofactor imports this
 
                 return second_factor_redirect(request)
         return self.get_response(request)
 
 
 def redirect_to_enrol(request):
-    from django.urls import reverse
-    from django.utils.http import urlencode
-
     return redirect(
         f"{reverse('tips_admin:2fa_enrol')}?{urlencode({'next': request.GET.get('next', '')})}"
     )
@@ -229,12 +224,6 @@ def redirect_to_enrol(request):
 def staff_awaiting_enrolment(exclude=None):
     """Active staff accounts (see :func:`needs_second_factor`) with no confirmed
     authenticator: those a supervisor may issue an enrolment code for."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Permission
-    from django.db.models import Q
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from .permissions import INVESTIGATORS, SUPERVISORS
 
     access = Permission.objects.filter(
         content_type__app_label="wagtailadmin", codename="access_admin"

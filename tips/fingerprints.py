@@ -11,14 +11,13 @@ from __future__ import annotations
 from django.utils.crypto import constant_time_compare
 
 from . import trust
+from .models import InvestigatorKey
 
 #: Hex characters of the key fingerprint (SHA-256 of the public key) shown and typed.
 SHORT_LENGTH = 16
 
 
 def _key(user):
-    from .models import InvestigatorKey
-
     return InvestigatorKey.objects.filter(user=user).first()
 
 

@@ -101,7 +101,7 @@ class TipForm(forms.Form):
     def __init__(self, *args, questions=(), **kwargs):
         super().__init__(*args, **kwargs)
         # The appeal's own questions (tips.questions), asked after the standard fields.
-        from .questions import add_fields
+        from .questions import add_fields  # cycle: questions imports these forms
 
         self.question_specs = list(questions)
         add_fields(self, self.question_specs)
@@ -142,12 +142,12 @@ class TipForm(forms.Form):
         }
 
     def question_fields(self) -> list:
-        from .questions import bound_fields
+        from .questions import bound_fields  # cycle (see __init__)
 
         return bound_fields(self, self.question_specs)
 
     def answers_for_sealing(self) -> list[dict]:
-        from .questions import answers_for_sealing
+        from .questions import answers_for_sealing  # cycle (see __init__)
 
         return answers_for_sealing(self, self.question_specs)
 

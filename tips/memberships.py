@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit
+from . import audit, fingerprints
 from .models import DeskKey, DeskMembership, MembershipProposal
 from .permissions import INVESTIGATORS, tip_policy
 
@@ -100,8 +100,6 @@ def can_decide(user, proposal) -> bool:
 def decide(proposal, *, supervisor, approve: bool, fingerprint: str = "") -> MembershipProposal:
     """Approve or reject. Approving a candidate who has a vault key needs the candidate's
     short key fingerprint, typed by the supervisor (tips.fingerprints)."""
-    from . import fingerprints
-
     proposal = MembershipProposal.objects.select_for_update().get(pk=proposal.pk)
     if not can_decide(supervisor, proposal):
         raise PermissionDenied("a different supervisor decides")

@@ -11,6 +11,8 @@ callers that want the exact bytes.
 
 from __future__ import annotations
 
+from functools import wraps
+
 MIN_BUCKET = 1024
 
 
@@ -58,7 +60,6 @@ def pad_page(response):
 
 def padded_pages(view):
     """View decorator: every page the view answers is padded (success and refusals alike)."""
-    from functools import wraps
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):

@@ -17,15 +17,16 @@ permission policy is in this module.
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 from wagtail.permission_policies.base import BasePermissionPolicy
 
+from tips.models import DeskMembership, TipReader
+
 INVESTIGATORS = "Investigators"
 SUPERVISORS = "Supervisors"
 EDITORS = "Editors"
-
-_CACHE_ATTR = "_tip_policy_cache"
 
 
 def _active(user) -> bool:
@@ -33,45 +34,39 @@ def _active(user) -> bool:
 
 
 class TipPermissionPolicy(BasePermissionPolicy):
-    """Per-desk and per-tip access decisions. Results are cached on the user object for the
-    request, so a listing asks the database a constant number of times."""
+    """Per-desk and per-tip access decisions. The facts they rest on are Wagtail's per-user
+    permission cache (on the user object, for the request), so a listing asks the database a
+    constant number of times."""
+
+    permission_cache_name = "_tip_policy_cache"
 
     def __init__(self):
-        pass  # the model is resolved lazily: tips.models imports nothing from here
+        super().__init__("tips.Tip")
 
-    @property
-    def model(self):
-        from tips.models import Tip
+    # ----- facts about the user (Wagtail's permission cache)
+    def get_all_permissions_for_user(self, user) -> dict:
+        groups = set(user.groups.values_list("name", flat=True))
+        return {
+            "supervisor": SUPERVISORS in groups,
+            "desks": frozenset(
+                DeskMembership.objects.filter(user=user, is_active=True).values_list(
+                    "desk_id", flat=True
+                )
+            ),
+            "reader_of": frozenset(
+                TipReader.objects.filter(user=user, expires_at__gt=timezone.now()).values_list(
+                    "tip_id", flat=True
+                )
+            ),
+        }
 
-        return Tip
-
-    # ----- facts about the user (cached per request on the user object)
     def _facts(self, user) -> dict:
-        cache = getattr(user, _CACHE_ATTR, None)
-        if cache is None:
-            from tips.models import DeskMembership, TipReader
-
-            groups = set(user.groups.values_list("name", flat=True))
-            cache = {
-                "supervisor": SUPERVISORS in groups,
-                "desks": frozenset(
-                    DeskMembership.objects.filter(user=user, is_active=True).values_list(
-                        "desk_id", flat=True
-                    )
-                ),
-                "reader_of": frozenset(
-                    TipReader.objects.filter(user=user, expires_at__gt=timezone.now()).values_list(
-                        "tip_id", flat=True
-                    )
-                ),
-            }
-            setattr(user, _CACHE_ATTR, cache)
-        return cache
+        return self.get_cached_permissions_for_user(user)
 
     def forget(self, user) -> None:
         """Drop cached facts (after a membership or group change in the same request)."""
-        if hasattr(user, _CACHE_ATTR):
-            delattr(user, _CACHE_ATTR)
+        if hasattr(user, self.permission_cache_name):
+            delattr(user, self.permission_cache_name)
 
     def is_supervisor(self, user) -> bool:
         return _active(user) and self._facts(user)["supervisor"]
@@ -96,9 +91,7 @@ class TipPermissionPolicy(BasePermissionPolicy):
     # ----- listing and reading
     def visible_tips(self, user, queryset=None):
         """The tips ``user`` may see in the queue (metadata)."""
-        from tips.models import Tip
-
-        qs = Tip.objects.all() if queryset is None else queryset
+        qs = self.model.objects.all() if queryset is None else queryset
         if not _active(user):
             return qs.none()
         facts = self._facts(user)
@@ -181,8 +174,6 @@ class TipPermissionPolicy(BasePermissionPolicy):
         return any(self.user_has_permission(user, action) for action in actions)
 
     def users_with_any_permission(self, actions):
-        from django.contrib.auth import get_user_model
-
         if "view" not in actions:
             return get_user_model().objects.none()
         return (
@@ -207,9 +198,7 @@ class TipPermissionPolicy(BasePermissionPolicy):
         if "view" in actions:
             return self.visible_tips(user)
         if "change" in actions:
-            from tips.models import Tip
-
-            return Tip.objects.filter(desk_id__in=self.member_desk_ids(user))
+            return self.model.objects.filter(desk_id__in=self.member_desk_ids(user))
         return self.model.objects.none()
 
     def users_with_any_permission_for_instance(self, actions, instance):
@@ -224,9 +213,7 @@ class CannedQuestionPolicy(BasePermissionPolicy):
     """Desk members edit their desks' canned questions; supervisors edit all of them."""
 
     def __init__(self):
-        from tips.models import CannedQuestion  # lazily, like TipPermissionPolicy.model
-
-        super().__init__(CannedQuestion)
+        super().__init__("tips.CannedQuestion")
 
     def _desks(self, user):
         return tip_policy.listable_desk_ids(user)  # None: every desk (supervisors)

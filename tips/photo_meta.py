@@ -13,7 +13,12 @@ import sys
 import tempfile
 import threading
 
-from . import crypto
+from PIL import Image
+
+from . import (
+    crypto,
+    sanitize,  # noqa: F401 - registers the HEIF opener
+)
 from .sandbox import Limits, _limit_self, spawn
 from .video_sandbox import _RemoteInput, _send, _serve, video_limits
 
@@ -21,10 +26,6 @@ from .video_sandbox import _RemoteInput, _send, _serve, video_limits
 def _photo_when_where(args) -> dict:
     """Capture time and GPS position from a photo's EXIF (asked only when the citizen
     agreed); the photo itself is cleaned by ``tips.sandbox``."""
-    from PIL import Image
-
-    from . import sanitize  # noqa: F401 - registers the HEIF opener
-
     with Image.open(_RemoteInput(args["size"]), formats=["JPEG", "PNG", "WEBP", "HEIF"]) as im:
         exif = im.getexif()
         result = {}

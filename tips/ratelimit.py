@@ -48,6 +48,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from mostwanted.cache import strict_default_cache as cache
+
 # The counters live in ratelimit_counters; their names stay importable from here.
 from .ratelimit_counters import (  # noqa: F401
     _KEY_PREFIX,
@@ -173,8 +175,6 @@ def daily_secret(day: dt.date | None = None) -> bytes:
 def _shared_day_secret(day: dt.date) -> bytes:
     """A random secret for ``day`` agreed through the shared cache (first writer wins),
     expiring at the end of the day; this process's own one if the cache is down."""
-    from mostwanted.cache import strict_default_cache as cache
-
     key = f"{_KEY_PREFIX}day-secret:{day.isoformat()}"
     end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), dt.UTC)
     ttl = max(60, int(end.timestamp() - time.time()) + 60)

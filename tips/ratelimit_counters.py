@@ -9,6 +9,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from mostwanted.cache import strict_default_cache as cache
+
 logger = logging.getLogger("tips.ratelimit")
 
 
@@ -127,7 +129,6 @@ def _decr(key: str, *, degraded: bool) -> None:
     if degraded:
         fallback.decr(key)
         return
-    from mostwanted.cache import strict_default_cache as cache
 
     try:
         cache.decr(key)
@@ -146,8 +147,6 @@ def take(group: str, ident: str, rate: str, *, now: float | None = None) -> Coun
     key = _counter_key(group, ident, period, now)
     count, degraded = None, True
     if not _cache_recently_failed(time.monotonic()):
-        from mostwanted.cache import strict_default_cache as cache
-
         try:
             # The entry lives until its window ends: its lifetime tells nothing else.
             cache.add(key, 0, wait + 1)

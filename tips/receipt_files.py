@@ -117,6 +117,7 @@ def render_image(receipt: str, followup_url: str) -> Image.Image:
 
 @cache
 def _pdf_fonts() -> tuple[str, str]:
+    # ReportLab is loaded by the first receipt PDF, not by every web worker.
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError
 
 from . import crypto
+from .models import InstallationSalt
 
 GROUPS = 7
 GROUP_LEN = 4
@@ -54,7 +55,6 @@ def installation_salt(name: str = "receipt") -> bytes:
     configured = settings.TIP_RECEIPT_SALT
     if configured and name == "receipt":
         return bytes.fromhex(configured)
-    from .models import InstallationSalt
 
     try:
         row, _ = InstallationSalt.objects.get_or_create(

@@ -32,6 +32,7 @@ import os
 import sys
 from pathlib import Path
 
+import shamir_mnemonic
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from tips import crypto
@@ -86,8 +87,6 @@ def create(
     shares: list[str] = []
     if split is not None:
         threshold, count = split
-        import shamir_mnemonic
-
         if not 1 < threshold <= count <= 16:
             raise RecoveryToolError("split must be k-of-n with 2 <= k <= n <= 16")
         wrapping_key = AESGCM.generate_key(bit_length=256)
@@ -147,8 +146,6 @@ def load_private_key(
         raise RecoveryToolError("the file's key id does not match its public key")
     try:
         if protection == "shamir-slip39":
-            import shamir_mnemonic
-
             try:
                 wrapping_key = shamir_mnemonic.combine_mnemonics(list(shares))
             except shamir_mnemonic.MnemonicError as exc:

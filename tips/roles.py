@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models.signals import m2m_changed, pre_delete, pre_save
@@ -69,8 +70,6 @@ def _group_saved_or_deleted(sender, instance, **kwargs):
 
 
 def connect() -> None:
-    from django.contrib.auth import get_user_model
-
     User = get_user_model()
     m2m_changed.connect(_user_groups_changed, sender=User.groups.through, dispatch_uid="tips-roles")
     m2m_changed.connect(

@@ -32,8 +32,10 @@ any file they allow under 2 s of CPU and 256 MB resident),
 
 from __future__ import annotations
 
+import ctypes
 import json
 import logging
+import resource
 import signal
 import subprocess
 import sys
@@ -72,7 +74,7 @@ class Limits:
 
     @classmethod
     def from_settings(cls) -> Limits:
-        from django.conf import settings
+        from django.conf import settings  # the child (python -m tips.sandbox) runs without Django
 
         return cls(
             cpu_seconds=int(settings.TIP_SANDBOX_CPU_SECONDS),
@@ -213,8 +215,6 @@ _EXIT_NO_MEMORY = 3
 
 
 def _limit_self(limits: Limits) -> None:
-    import resource
-
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
@@ -227,8 +227,6 @@ def _leave_network() -> None:
     decoder exploit cannot reach the database or Redis. Kernels that forbid unprivileged
     namespaces leave the child as it is (the other limits still apply)."""
     try:
-        import ctypes
-
         libc = ctypes.CDLL(None, use_errno=True)
         clone_newuser, clone_newnet = 0x10000000, 0x40000000
         libc.unshare(clone_newuser | clone_newnet)
@@ -238,8 +236,6 @@ def _leave_network() -> None:
 
 def _own_costs() -> dict:
     """CPU seconds and peak resident memory of this child so far (for ``make bench``)."""
-    import resource
-
     usage = resource.getrusage(resource.RUSAGE_SELF)
     peak = 0
     try:  # VmHWM: this process's own peak (ru_maxrss also counts the parent before exec)

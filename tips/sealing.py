@@ -23,6 +23,7 @@ secret-key cache entries (``tips.cache_session``) are the other users of the pri
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping
 
 from . import crypto, padding, trust
@@ -82,8 +83,6 @@ class MessageTampered(crypto.DecryptionError):
 
 def alert_tampered(message, tip: Tip) -> None:
     """Tell the operator (CRITICAL ``tips.trust``): the right key did not open a message."""
-    import logging
-
     logging.getLogger("tips.trust").critical(
         "TRUST ALERT: follow-up message %s of tip %s fails its envelope check: its direction, "
         "author or tip was changed in the database (the stored row no longer matches what was "

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from appeals.choices import Status
+from appeals.models import Desk
 
 from . import receipts
-from .models import DeskKey, Tip
+from .models import DeskKey, Tip, TipLineSettings
 
 
 def _active_key(desk) -> DeskKey | None:
@@ -17,9 +21,6 @@ def default_desk():
 
     ``TIP_DEFAULT_DESK_ID`` (deployment) wins over the supervisors' "Tip line" setting.
     """
-    from appeals.models import Desk
-
-    from .models import TipLineSettings
 
     configured = settings.TIP_DEFAULT_DESK_ID
     if configured:
@@ -30,8 +31,6 @@ def default_desk():
 
 
 def _is_resolved(page) -> bool:
-    from appeals.choices import Status
-
     return getattr(page, "status", Status.ACTIVE) != Status.ACTIVE
 
 
@@ -52,8 +51,6 @@ def receiving_desk(appeal=None):
 
 def readers(desk_key: DeskKey):
     """Active users who are active members of the key's desk and hold a wrap of that key."""
-    from django.contrib.auth import get_user_model
-
     return (
         get_user_model()
         .objects.filter(
@@ -82,12 +79,6 @@ def desk_key_for_appeal(appeal=None) -> DeskKey | None:
     return key
 
 
-def desk_for_appeal(appeal=None):
-    """The desk that receives a tip about ``appeal`` if it can read it now, else None."""
-    key = desk_key_for_appeal(appeal)
-    return key.desk if key is not None else None
-
-
 def tip_for_receipt(receipt: str) -> Tip | None:
     """The tip a receipt belongs to, or None (also for text that is not a receipt).
 
@@ -105,8 +96,6 @@ def tip_for_receipt(receipt: str) -> Tip | None:
 
 def desk_members(desk):
     """Active users of ``desk`` (for notifications)."""
-    from django.contrib.auth import get_user_model
-
     return get_user_model().objects.filter(
         is_active=True, desk_memberships__desk=desk, desk_memberships__is_active=True
     )

@@ -30,9 +30,10 @@ from typing import BinaryIO
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from . import keys, receipts, sealing, selectors
+from . import crypto, keys, receipts, sealing, selectors, trust
 from .attachments import StagedAttachment, discard_staged, tip_storage
 from .models import Attachment, Tip, TipPriority
+from .tasks import notify_desk_new_tip
 
 logger = logging.getLogger(__name__)
 
@@ -192,8 +193,6 @@ def tip_submit(
 def _check_trust_anchors(desk_key, recovery) -> None:
     """The desk key and the active recovery key, both checked against the trust anchors
     (tips.trust): a key inserted or swapped in the database refuses the tip, never seals it."""
-    from . import crypto, trust
-
     try:
         # The tipster's receipt key pair is made with the default suite: in production no
         # silent X25519 fallback when this build of cryptography lacks ML-KEM.
@@ -207,8 +206,6 @@ def _check_trust_anchors(desk_key, recovery) -> None:
 
 
 def _queue_notification(tip_id: int, urgent: bool) -> None:
-    from .tasks import notify_desk_new_tip
-
     task = notify_desk_new_tip.using(priority=50) if urgent else notify_desk_new_tip
     task.enqueue(tip_id)
 

@@ -14,8 +14,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.compat import TaskResultStatus, task_backends
+from django_tasks_db.models import DBTaskResult
 
 from .coarse_times import SLACK, prune_finished_task_rows, to_minute
+from .models import Tip
+from .selectors import desk_members
 
 logger = logging.getLogger(__name__)
 
@@ -46,9 +51,6 @@ def notify_desk_new_tip(tip_id: int) -> int:
     retry sends. A worker killed while sending leaves the claim: ``requeue_notifications``
     releases claims older than ``TIP_NOTIFY_RETRY_AFTER_SECONDS`` and queues the tip again.
     """
-    from .models import Tip
-    from .selectors import desk_members
-
     # Times about a tip only to the minute (tips.coarse_times); the claim is still unique
     # enough: a stale claim is released only after TIP_NOTIFY_RETRY_AFTER_SECONDS + 60 s.
     claim = to_minute(timezone.now())
@@ -97,18 +99,12 @@ class WorkerLost(Exception):
 
 
 def _uses_database_backend() -> bool:
-    from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.compat import task_backends
-
     return isinstance(task_backends["default"], DatabaseBackend)
 
 
 def fail_stale_tasks(cutoff) -> tuple[int, set[int]]:
     """Mark notification task rows RUNNING since before ``cutoff`` as failed (their worker
     died). Returns (rows marked, ids of the tips with a notification still queued)."""
-    from django_tasks_db.compat import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
     tasks = DBTaskResult.objects.filter(task_path=TASK_PATH)
     failed = tasks.filter(status=TaskResultStatus.RUNNING, started_at__lt=cutoff).update(
         status=TaskResultStatus.FAILED,
@@ -128,8 +124,7 @@ def fail_stale_tasks(cutoff) -> tuple[int, set[int]]:
 
 def requeue_notifications(retry_after: int | None = None) -> dict:
     """Fail dead notification tasks, release stale claims, queue unnotified tips again."""
-    from .models import Tip
-    from .services import _queue_notification
+    from .services import _queue_notification  # cycle: services queues these tasks
 
     if retry_after is None:
         retry_after = settings.TIP_NOTIFY_RETRY_AFTER_SECONDS

@@ -31,6 +31,11 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import hmac as crypto_hmac
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.db.models.signals import pre_save
+from django_tasks_db.models import DBTaskResult
+
+from . import crypto
+from .crypto import SUITE_HYBRID
 
 logger = logging.getLogger("tips.trust")
 
@@ -213,7 +218,7 @@ def sealing_recipients(desk_key) -> list:
 
 def problems() -> list[str]:
     """Operator-facing descriptions of anchor problems (desk health, /healthz warnings)."""
-    from .keys import active_recovery_key
+    from .keys import active_recovery_key  # cycle: keys imports this module
 
     out = []
     try:
@@ -235,8 +240,6 @@ def problems() -> list[str]:
 
 
 def hybrid_suite_available() -> bool:
-    from . import crypto
-
     return crypto.DEFAULT_SUITE == crypto.SUITE_HYBRID
 
 
@@ -246,8 +249,6 @@ def hybrid_suite_available() -> bool:
 def check_new_key_suite(suite: str) -> None:
     """Production refuses to make new keys without the post-quantum hybrid suite, instead of
     silently falling back to X25519 when the installed ``cryptography`` lacks ML-KEM."""
-    from .crypto import SUITE_HYBRID
-
     if settings.TIP_REQUIRE_HYBRID_SUITE and suite != SUITE_HYBRID:
         _alert("new key would use %s (ML-KEM unavailable): refused", suite)
         raise TrustError(
@@ -264,7 +265,4 @@ def _blank_task_traceback(sender, instance, **kwargs):
 
 
 def connect() -> None:
-    from django.db.models.signals import pre_save
-    from django_tasks_db.models import DBTaskResult
-
     pre_save.connect(_blank_task_traceback, sender=DBTaskResult, dispatch_uid="tips-no-traceback")

@@ -9,6 +9,7 @@ that anyone with tip access must be verified to reach any Tips URL.
 
 from __future__ import annotations
 
+import base64
 import functools
 import io
 import secrets
@@ -17,6 +18,7 @@ from urllib.parse import quote
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -25,6 +27,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tips.enrolment import enrolment_allowed, hash_recovery_code
+from tips.permissions import tip_policy
 
 DEVICE_NAME = "tips"
 RECOVERY_DEVICE_NAME = "tips-recovery"
@@ -51,8 +54,6 @@ def provisioning_uri(device: TOTPDevice) -> str:
 
 
 def secret_base32(device: TOTPDevice) -> str:
-    import base64
-
     return base64.b32encode(device.bin_key).decode().rstrip("=")
 
 
@@ -124,12 +125,10 @@ def second_factor_redirect(request):
 
 def tip_area_required(view):
     """Decorator for every Tips view: tip access (policy) and a verified second factor."""
-    from django.core.exceptions import PermissionDenied
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         user = request.user
-        from tips.permissions import tip_policy
 
         if not tip_policy.can_access_area(user):
             raise PermissionDenied

@@ -51,6 +51,7 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpl
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from . import crypto
+from .attachments import discard_staged, stage_attachment
 from .sandbox import sanitize_in_sandbox
 from .sanitize import CORRUPT, ImageRejected, SanitizedImage
 
@@ -237,8 +238,6 @@ def stage_photos(
     A damaged encrypted spool is logged (exception class only) on ``log`` as
     ``"<log_label>: unreadable upload spool (<class>)"`` and reported as a corrupt file.
     """
-    from .attachments import discard_staged, stage_attachment
-
     log = log or logger
     staged = []
     refused = []

@@ -28,6 +28,8 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_out
 from django.dispatch import receiver
 
+from tips import keys
+
 from .cache_session import CacheSession
 
 
@@ -163,8 +165,6 @@ def unlock(request, response, passphrase: str) -> int:
     Raises ``tips.keys.WrongPassphrase`` for a wrong passphrase, :class:`VaultUnavailable`
     if the cache is down. Returns the number of desk keys now unlocked.
     """
-    from tips import keys
-
     personal = keys.open_personal_key(request.user, passphrase)
     unwrapped = keys.unwrap_desk_keys(request.user, personal)
     value = store(request.user, unwrapped, personal)

@@ -24,6 +24,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from wagtail.models import Page
 
+from appeals.models import AppealPage
 from mostwanted.storage import STORAGE_ERRORS
 
 from . import antispam, forms, ratelimit, replay, selectors, services
@@ -69,10 +70,6 @@ def _resolve_appeal(appeal_id):
     try:
         page = Page.objects.get(id=appeal_id).specific
     except Page.DoesNotExist:
-        raise Http404 from None
-    try:
-        from appeals.models import AppealPage
-    except ImportError:  # pragma: no cover - the appeals app defines it
         raise Http404 from None
     if not isinstance(page, AppealPage) or not page.live:
         raise Http404

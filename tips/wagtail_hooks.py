@@ -1,4 +1,5 @@
-"""Admin wiring of the Tips area: viewset, menu (with counts), audit actions, dashboard."""
+"""Admin wiring of the Tips area: viewset, menu (with counts), audit actions, dashboard, the
+follow-up's canned-question snippets."""
 
 from __future__ import annotations
 
@@ -13,19 +14,37 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.components import Component
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
-from tips import audit, vault  # noqa: F401 - vault connects the logout signal
+from tips import audit, health, vault  # noqa: F401 - vault connects the logout signal
 from tips import canned_guard as _canned_guard  # noqa: F401, E402 - own desks only
+from tips.admin.counts import status_counts
 from tips.admin.viewsets import tip_viewset
-from tips.followup import wagtail_hooks as _followup_hooks  # noqa: F401 - follow-up wiring
-from tips.models import TipPriority, TipStatus
-from tips.permissions import tip_policy
+from tips.models import CannedQuestion, TipPriority, TipStatus
+from tips.permissions import CannedQuestionPolicy, tip_policy
 from tips.status import CLOSED_STATUSES
 
 
 @hooks.register("register_admin_viewset")
 def register_tip_viewset():
     return tip_viewset
+
+
+class CannedQuestionViewSet(SnippetViewSet):
+    model = CannedQuestion
+    icon = "help"
+    menu_label = gettext_lazy("Canned questions")
+    list_display = ["__str__", "desk", "locale"]
+    list_filter = ["desk"]
+    add_to_admin_menu = False
+
+    @property
+    def permission_policy(self):
+        return CannedQuestionPolicy()
+
+
+register_snippet(CannedQuestionViewSet)
 
 
 @hooks.register("insert_global_admin_css")
@@ -39,8 +58,6 @@ def register_tip_log_actions(actions):
 
 
 def _counts(request):
-    from tips.admin.counts import status_counts
-
     return status_counts(request.user)
 
 
@@ -205,7 +222,6 @@ class TipLineHealthPanel(Component):
 def add_tip_line_health_panel(request, panels):
     if not _sees_tip_line_health(request.user):
         return
-    from tips import health
 
     panels.append(
         TipLineHealthPanel([health.warning_message(w) for w in health.tip_line_warnings()])
@@ -213,8 +229,6 @@ def add_tip_line_health_panel(request, panels):
 
 
 def _refusal(page, problem, *, saved: bool) -> str:
-    from tips import health
-
     values = {
         "title": page.get_admin_display_title(),
         "problem": health.problem_message(problem, getattr(page.specific, "desk", None)),
@@ -232,8 +246,6 @@ def refuse_publishing_unreadable_appeal(request, page):
     is sent back to the editor with the reason. On the create view the page was added live;
     it is turned back into a draft.
     """
-    from tips import health
-
     problem = health.appeal_publish_problem(page)
     if problem is None:
         return None
@@ -251,7 +263,6 @@ def refuse_bulk_publishing_unreadable_appeals(request, action_type, objects, act
     """The same rule for the page listing's bulk "Publish"."""
     if action_type != "publish":
         return None
-    from tips import health
 
     refused = [
         (page, problem)

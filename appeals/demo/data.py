@@ -244,7 +244,7 @@ INDEX = {
 def __getattr__(name):
     """The appeals of the further kinds live in kind_data; still readable from here."""
     if name in ("KIND_APPEALS", "KIND_CAPTIONS"):
-        from . import kind_data
+        from . import kind_data  # cycle: kind_data reads this module's captions
 
         return getattr(kind_data, name)
     raise AttributeError(name)

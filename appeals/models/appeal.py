@@ -5,6 +5,7 @@ import datetime
 
 from django import forms
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -12,10 +13,12 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
+from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from ..choices import Kind, PhotoKind, Sex, Status
+from ..poster import render_poster
 from ..questions import QuestionsBlock
 from .appeal_display import AppealDisplayMixin
 from .appeal_form import AppealPageForm
@@ -268,8 +271,6 @@ class AppealPage(AppealDisplayMixin, PublicPageMixin, RoutablePageMixin, Page):
 
     @staticmethod
     def listing_prefetches(nationalities=True) -> list:
-        from wagtail.images import get_image_model
-
         image_qs = get_image_model().objects.prefetch_renditions()
         return [
             models.Prefetch(
@@ -292,8 +293,6 @@ class AppealPage(AppealDisplayMixin, PublicPageMixin, RoutablePageMixin, Page):
         return ["/", "/" + self.reverse_subpage("poster")]
 
     def get_context(self, request, *args, **kwargs):
-        from django.db.models import prefetch_related_objects
-
         context = super().get_context(request, *args, **kwargs)
         # A preview shows the editor's unsaved photos and nationalities (held in memory by
         # modelcluster; a new page has no id yet): prefetching would query the database.
@@ -304,8 +303,6 @@ class AppealPage(AppealDisplayMixin, PublicPageMixin, RoutablePageMixin, Page):
 
     @path("poster/", name="poster")
     def poster(self, request):
-        from ..poster import render_poster
-
         png = render_poster(self, request)
         response = HttpResponse(png, content_type="image/png")
         # A download: opened inline, Chromium's image viewer styles itself inline, which the

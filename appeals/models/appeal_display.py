@@ -1,10 +1,12 @@
 """What an appeal page shows, decided from its facts: used by templates, feeds, the API
 and the poster."""
 
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import GALLERY_SECTIONS, NON_SUSPECT_KINDS, RESOLVED_STATUSES, Kind, Status
+from ..i18n import localize
 from .rules import is_minor
 
 
@@ -122,16 +124,12 @@ class AppealDisplayMixin:
 
     def offence_list(self) -> list:
         if not hasattr(self, "_localized_offences"):
-            from ..i18n import localize
-
             self._localized_offences = localize(self.offences.all(), self.locale_id)
         return self._localized_offences
 
     @classmethod
     def localize_offences(cls, appeals) -> list:
         """Fill ``offence_list()`` of many appeals (offences prefetched) in one query."""
-        from ..i18n import localize
-
         appeals = list(appeals)
         pairs = [(a, list(a.offences.all())) for a in appeals]
         flat = [o for _a, offences in pairs for o in offences]
@@ -146,9 +144,6 @@ class AppealDisplayMixin:
 
     def get_tip_url(self, lang: str | None = None) -> str:
         """The tip form for this appeal, in ``lang`` (default: the active language)."""
-        from django.urls import reverse
-        from django.utils import translation
-
         name = "tips:incident" if self.kind == Kind.INCIDENT else "tips:submit_for_appeal"
         with translation.override(lang or translation.get_language()):
             return reverse(name, kwargs={"appeal_id": self.pk})

@@ -39,7 +39,7 @@ class HomePage(PublicPageMixin, Page):
         )
 
     def get_context(self, request, *args, **kwargs):
-        from ..listing import index_for_locale
+        from ..listing import index_for_locale  # cycle: listing imports these models
 
         context = super().get_context(request, *args, **kwargs)
         context["featured"] = self.featured_appeals()
@@ -59,7 +59,7 @@ class AppealIndexPage(PublicPageMixin, Page):
         verbose_name = _("appeal index")
 
     def get_context(self, request, *args, **kwargs):
-        from ..listing import listing_context
+        from ..listing import listing_context  # cycle: listing imports these models
 
         context = super().get_context(request, *args, **kwargs)
         context.update(listing_context(self, request))

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.models import TranslatableMixin
+from wagtail.models import Locale, TranslatableMixin
 from wagtail.search import index
 
 
@@ -30,8 +30,6 @@ class Desk(TranslatableMixin, models.Model):
 
     def canonical(self) -> "Desk":
         """The row in the default locale, which tip-side records reference."""
-        from wagtail.models import Locale
-
         default = Locale.get_default()
         if self.locale_id == default.pk:
             return self

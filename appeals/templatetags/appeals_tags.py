@@ -3,6 +3,8 @@
 Nothing here touches the session, the user or CSRF: public pages stay cacheable.
 """
 
+from urllib.parse import parse_qsl, urlencode
+
 from django import template
 from django.conf import settings
 from django.urls import translate_url
@@ -10,6 +12,8 @@ from django.utils import translation
 from wagtail.models import Page
 
 from ..choices import Status
+from ..lookups import emergency_numbers as lookup
+from ..lookups import index_url
 
 register = template.Library()
 
@@ -67,16 +71,12 @@ def absolute(context, url: str) -> str:
 @register.simple_tag(takes_context=True)
 def appeals_index_url(context) -> str:
     """URL of the appeal index in the current language."""
-    from ..lookups import index_url
-
     return index_url(context.get("request"))
 
 
 @register.simple_tag(takes_context=True)
 def emergency_numbers(context) -> dict:
     """{"emergency": "112", "police": "101"} from the site settings (cached)."""
-    from ..lookups import emergency_numbers as lookup
-
     return lookup(context.get("request"))
 
 
@@ -100,8 +100,6 @@ def status_class(status: str) -> str:
 @register.simple_tag
 def query_with(query: str, **kwargs) -> str:
     """``query`` (an urlencoded string) with the given parameters replaced."""
-    from urllib.parse import parse_qsl, urlencode
-
     params = dict(parse_qsl(query))
     for key, value in kwargs.items():
         if value in (None, ""):

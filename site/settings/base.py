@@ -1,6 +1,7 @@
 """Settings shared by every environment. Everything that varies comes from the environment."""
 
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
@@ -153,8 +154,6 @@ else:
 
 def _security_redis_url(url: str) -> str:
     """``url`` with the next database number (``/0`` -> ``/1``): same server, another store."""
-    from urllib.parse import urlsplit, urlunsplit
-
     parts = urlsplit(url)
     db = parts.path.strip("/")
     number = (int(db) + 1) % 16 if db.isdigit() else 1

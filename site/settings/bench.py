@@ -86,7 +86,7 @@ WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1")
 
 if not os.environ.get("BENCH_SHIPPED_RATE_LIMITS"):
     # The load generator's one address sends thousands of tips. The flood and slow-client
-    # tests (bench.services.tip_line_stack) keep the shipped limits instead.
+    # tests (bench.stack.tip_line_stack) keep the shipped limits instead.
     TIP_RATE_PER_SOURCE = "1000000/m"
     TIP_RATE_GLOBAL = "1000000/m"
 TIP_FORM_MIN_SECONDS = 0

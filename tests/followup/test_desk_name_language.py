@@ -21,7 +21,7 @@ def test_desk_name_in_the_page_language(world, investigator_client, settings):
     tip.assignee = world.inv_a
     tip.save(update_fields=["assignee"])
     investigator_client.post(
-        reverse("tips_followup:question", args=[tip.pk]), {"text": "Which way did he go?"}
+        reverse("tips_admin:followup_question", args=[tip.pk]), {"text": "Which way did he go?"}
     )
 
     with translation.override("en"):  # earlier requests left French active in this thread

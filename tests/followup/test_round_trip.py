@@ -32,7 +32,7 @@ def test_round_trip(world, investigator_client, settings, django_capture_on_comm
 
     # The investigator asks a question.
     response = investigator_client.post(
-        reverse("tips_followup:question", args=[tip.pk]),
+        reverse("tips_admin:followup_question", args=[tip.pk]),
         {"text": "Which direction did he leave in?"},
     )
     assert response.status_code == 302
@@ -86,7 +86,7 @@ def test_round_trip(world, investigator_client, settings, django_capture_on_comm
         assert gettext("read by the tipster on %(when)s").split("%")[0] in body
     answer.refresh_from_db()
     assert answer.read_by_desk
-    photo_url = reverse("tips_followup:photo", args=[tip.pk, answer.pk, 0])
+    photo_url = reverse("tips_admin:followup_photo", args=[tip.pk, answer.pk, 0])
     assert photo_url in body
     response = investigator_client.get(photo_url)
     assert response.status_code == 200

@@ -100,7 +100,7 @@ def test_canned_question_in_the_tipster_language(world, investigator_client, set
     tip.save(update_fields=["language"])
     assert [c["text"] for c in selectors.canned_questions_for(tip)] == ["Which direction?"]
     response = investigator_client.post(
-        reverse("tips_followup:question", args=[tip.pk]), {"text": "", "canned": str(q.pk)}
+        reverse("tips_admin:followup_question", args=[tip.pk]), {"text": "", "canned": str(q.pk)}
     )
     assert response.status_code == 302
     assert b"Which direction?" in open_conversation(Client(), receipt).content
@@ -113,10 +113,12 @@ def test_only_desk_members_ask_questions(world, client):
     for user in (world.inv_b, world.editor, world.supervisor):
         c = Client()
         verified_login(c, user)
-        response = c.post(reverse("tips_followup:question", args=[tip.pk]), {"text": "Q?"})
+        response = c.post(reverse("tips_admin:followup_question", args=[tip.pk]), {"text": "Q?"})
         assert response.status_code in (302, 403, 404), user
     assert not Message.objects.exists()
-    anonymous = Client().post(reverse("tips_followup:question", args=[tip.pk]), {"text": "Q?"})
+    anonymous = Client().post(
+        reverse("tips_admin:followup_question", args=[tip.pk]), {"text": "Q?"}
+    )
     assert anonymous.status_code in (302, 403)
     assert not Message.objects.exists()
 

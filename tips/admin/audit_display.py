@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import registry
 
+from appeals.models import Desk
 from tips.models import TipPriority, TipStatus
 
 _PURGE_REASONS = {
@@ -47,8 +48,6 @@ class Describer:
     """Details of many entries, with the users and desks they name looked up at once."""
 
     def __init__(self, entries):
-        from appeals.models import Desk
-
         user_ids, desk_ids = set(), set()
         for entry in entries:
             data = entry.data or {}

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.db.models.signals import post_delete, post_save
 
+from tips.models import Tip
 from tips.permissions import tip_policy
 
 logger = logging.getLogger(__name__)
@@ -132,7 +133,5 @@ def _on_delete(sender, instance, **kwargs):
 
 
 def connect() -> None:
-    from tips.models import Tip
-
     post_save.connect(_on_save, sender=Tip, dispatch_uid="tips_counts_save")
     post_delete.connect(_on_delete, sender=Tip, dispatch_uid="tips_counts_delete")

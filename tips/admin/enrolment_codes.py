@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from tips import audit, enrolment
+from tips.models import EnrolmentCode
 from tips.permissions import tip_policy
 
 
@@ -39,7 +40,6 @@ def enrolment_codes(request):
         code = enrolment.issue_code(member, issued_by=user)
         audit.record(member, "tips.enrolment_code", user=user)
         issued = {"user": member, "code": code}
-    from tips.models import EnrolmentCode
 
     pending = dict(
         EnrolmentCode.objects.filter(user__in=waiting).values_list("user_id", "expires_at")

@@ -7,13 +7,14 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from tips import audit, enrolment, fingerprints, trust, twofactor, vault
+from tips import audit, enrolment, fingerprints, keys, trust, twofactor, vault
 from tips.admin import throttle
 from tips.admin.forms import (
     EnrolmentCodeForm,
@@ -23,6 +24,8 @@ from tips.admin.forms import (
     VaultSetupForm,
     VaultUnlockForm,
 )
+from tips.models import InvestigatorKey
+from tips.permissions import tip_policy
 
 
 def _render(request, template, context, status=200):
@@ -38,8 +41,6 @@ def _index_url():
 def _home_url(user):
     """Where the second-factor pages lead by default: the Tips area for those with tip
     access, the admin dashboard for every other staff account (editors)."""
-    from tips.permissions import tip_policy
-
     return _index_url() if tip_policy.can_access_area(user) else reverse("wagtailadmin_home")
 
 
@@ -97,8 +98,6 @@ def twofactor_setup(request):
 
 
 def _next_param(request) -> str:
-    from django.utils.http import urlencode
-
     return urlencode({"n": request.GET.get("next", "")})[2:]
 
 
@@ -180,15 +179,11 @@ def twofactor_recovery_codes(request):
 
 
 def _has_vault(user) -> bool:
-    from tips.models import InvestigatorKey
-
     return InvestigatorKey.objects.filter(user=user).exists()
 
 
 def _must_change_passphrase(user) -> bool:
     """After a supervisor's reset the passphrase is a temporary one someone else knows."""
-    from tips.models import InvestigatorKey
-
     return InvestigatorKey.objects.filter(user=user, must_change_passphrase=True).exists()
 
 
@@ -200,8 +195,6 @@ def vault_setup(request):
         return redirect(reverse("tips_admin:vault_unlock"))
     form = VaultSetupForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        from tips import keys
-
         keys.setup_vault(user, form.cleaned_data["passphrase"])
         audit.record(user, "tips.vault_setup", user=user)
         messages.success(
@@ -222,8 +215,6 @@ def vault_setup(request):
 @never_cache
 @sensitive_post_parameters("passphrase")
 def vault_unlock(request):
-    from tips import keys
-
     user = request.user
     if not _has_vault(user):
         return redirect(reverse("tips_admin:vault_setup"))
@@ -292,9 +283,6 @@ def vault_passphrase(request):
     vault session (this browser's or another's) stays valid; "Lock" ends it as usual.
     Wrong current passphrases count against the same limits as unlocking the vault.
     """
-    from tips import keys
-    from tips.models import InvestigatorKey
-
     user = request.user
     if not _has_vault(user):
         return redirect(reverse("tips_admin:vault_setup"))

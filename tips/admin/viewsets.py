@@ -1,5 +1,6 @@
-"""The Tips area in the Wagtail admin: one ModelViewSet whose every URL goes through the
-policy and the second-factor check (``tip_area_required``)."""
+"""The Tips area in the Wagtail admin: one ModelViewSet (one URL namespace, ``tips_admin``,
+the follow-up's investigator URLs included) whose every URL goes through the policy and the
+second-factor check (``tip_area_required``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from tips import twofactor
-from tips.admin import actions, attachments, detail, media, queue, security
+from tips.admin import (
+    actions,
+    attachments,
+    case_file,
+    detail,
+    enrolment_codes,
+    media,
+    queue,
+    security,
+    supervision,
+)
+from tips.followup import admin_views as followup_admin_views
 from tips.models import Tip
 from tips.permissions import tip_policy
 
@@ -55,7 +67,9 @@ class TipViewSet(ModelViewSet):
         ]
         guarded += self.extra_guarded_urlpatterns()
         for pattern in guarded:
-            pattern.callback = twofactor.tip_area_required(pattern.callback)
+            # Module-level patterns are shared: wrap each callback once.
+            if not getattr(pattern.callback, "tip_area_required", False):
+                pattern.callback = twofactor.tip_area_required(pattern.callback)
         # Reachable before the second factor (they establish it).
         open_patterns = [
             path("2fa/enrol/", security.twofactor_enrol, name="2fa_enrol"),
@@ -65,9 +79,12 @@ class TipViewSet(ModelViewSet):
         return guarded + open_patterns
 
     def extra_guarded_urlpatterns(self):
-        from tips.admin import case_file, enrolment_codes, supervision
-
-        return case_file.urlpatterns + supervision.urlpatterns + enrolment_codes.urlpatterns
+        return (
+            case_file.urlpatterns
+            + supervision.urlpatterns
+            + enrolment_codes.urlpatterns
+            + followup_admin_views.urlpatterns
+        )
 
 
 tip_viewset = TipViewSet()

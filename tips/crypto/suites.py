@@ -34,6 +34,7 @@ class _SuiteImpl:
             self.hpke = hpke.Suite(
                 hpke.KEM.MLKEM768_X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM
             )
+            # Only for this suite: a cryptography build without ML-KEM still serves X25519.
             from cryptography.hazmat.primitives.asymmetric import mlkem
 
             self._mlkem = mlkem

@@ -1,7 +1,7 @@
 """Investigator side: send a question, view the photos sent with answers.
 
-Access is decided by :data:`tips.permissions.tip_policy`; every URL also goes through
-``tips.twofactor.tip_area_required`` (wired in :mod:`tips.followup.wagtail_hooks`).
+Access is decided by :data:`tips.permissions.tip_policy`; the URLs are mounted by the Tips
+viewset (:mod:`tips.admin.viewsets`), in its namespace and behind its second-factor guard.
 """
 
 from __future__ import annotations
@@ -86,18 +86,17 @@ def photo(request, pk, message_id, ordinal, download=False):
     )
 
 
-app_name = "tips_followup"
 urlpatterns = [
-    path("<int:pk>/question/", question, name="question"),
+    path("<int:pk>/question/", question, name="followup_question"),
     path(
         "<int:pk>/message/<int:message_id>/photo/<int:ordinal>/",
         photo,
-        name="photo",
+        name="followup_photo",
     ),
     path(
         "<int:pk>/message/<int:message_id>/photo/<int:ordinal>/download/",
         photo,
         {"download": True},
-        name="photo_download",
+        name="followup_photo_download",
     ),
 ]

@@ -39,10 +39,11 @@ def desk_conversation(request, tip) -> dict:
             {
                 **p,
                 "view_url": reverse(
-                    "tips_followup:photo", args=[tip.pk, row["message"].pk, p["ordinal"]]
+                    "tips_admin:followup_photo", args=[tip.pk, row["message"].pk, p["ordinal"]]
                 ),
                 "download_url": reverse(
-                    "tips_followup:photo_download", args=[tip.pk, row["message"].pk, p["ordinal"]]
+                    "tips_admin:followup_photo_download",
+                    args=[tip.pk, row["message"].pk, p["ordinal"]],
                 ),
             }
             for p in row["photos"]
@@ -54,6 +55,6 @@ def desk_conversation(request, tip) -> dict:
         "can_ask": can_ask,
         "closed": tip.is_closed,
         "canned": selectors.canned_questions_for(tip) if can_ask else [],
-        "question_url": reverse("tips_followup:question", args=[tip.pk]),
+        "question_url": reverse("tips_admin:followup_question", args=[tip.pk]),
         "max_chars": services.QUESTION_MAX_CHARS,
     }

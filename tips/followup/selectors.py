@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Locale
 
 from tips import crypto, sealing
 from tips.models import CannedQuestion, Message, MessageDirection, Tip, TipStatus
@@ -115,8 +116,6 @@ def desk_view(tip: Tip, desk_keys: dict[int, bytes] | None) -> list[dict]:
 def canned_questions_for(tip: Tip) -> list[dict]:
     """The desk's canned questions, each in the tip's submission language when translated
     (else in the default language): [{"id", "text", "language"}]."""
-    from wagtail.models import Locale
-
     canonical = list(CannedQuestion.objects.filter(desk=tip.desk, locale=Locale.get_default()))
     wanted = Locale.objects.filter(language_code=tip.language).first()
     translations = {}

@@ -30,6 +30,9 @@ from tips.models import (
     Tip,
 )
 from tips.permissions import tip_policy
+from tips.selectors import tip_for_receipt
+
+from .tasks import notify_new_answer
 
 logger = logging.getLogger(__name__)
 
@@ -61,8 +64,6 @@ def conversation_open(*, receipt: str) -> OpenedConversation | None:
     malformed text) and one Argon2id key derivation (against a dummy salt when no tip
     matches). The derived public key must equal the stored one (constant-time comparison).
     """
-    from tips.selectors import tip_for_receipt
-
     tip = tip_for_receipt(receipt)
     if tip is None:
         receipts.receipt_keypair(_DUMMY_RECEIPT, _DUMMY_SALT)
@@ -202,8 +203,6 @@ def answer_submit(
 
 
 def _queue_notification(tip_id: int) -> None:
-    from .tasks import notify_new_answer
-
     notify_new_answer.enqueue(tip_id)
 
 

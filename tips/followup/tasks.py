@@ -11,13 +11,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from tips.models import Tip
+from tips.selectors import desk_members
+from tips.tasks import tip_admin_url
+
 
 @task()
 def notify_new_answer(tip_id: int) -> int:
-    from tips.models import Tip
-    from tips.selectors import desk_members
-    from tips.tasks import tip_admin_url
-
     tip = Tip.objects.filter(pk=tip_id).select_related("desk", "assignee").first()
     if tip is None:
         return 0

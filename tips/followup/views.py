@@ -26,8 +26,11 @@ from django.views.decorators.http import require_POST
 
 from mostwanted.storage import STORAGE_ERRORS
 from tips import forms as tip_forms
+from tips.attachments import discard_staged
+from tips.forms import wait_text
 from tips.http import close_uploads, no_store
 from tips.models import Tip
+from tips.receipts import format_receipt
 from tips.uploads import encrypting_uploads, stage_photos
 
 from . import proof, ratelimit, selectors, services, session
@@ -169,7 +172,6 @@ def _receipt_post(request):
     if opened.tip.is_closed:
         return _ended_page(request)
     first = services.first_return(opened.tip)
-    from tips.receipts import format_receipt
 
     sess = session.FollowupSession(opened.tip.pk, opened.suite, opened.private_key, "")
     response = _conversation_page(
@@ -182,8 +184,6 @@ def _receipt_post(request):
 
 
 def _attempts_refused_message(admission) -> str:
-    from tips.forms import wait_text
-
     if admission.refused == "source":
         return _(
             "Too many wrong receipts were tried from your connection or for this receipt. "
@@ -238,8 +238,6 @@ def csrf_refused(request):
 
 
 def _answer_post(request):
-    from tips.attachments import discard_staged
-
     form = AnswerForm(data=request.POST)
     text = request.POST.get("text", "")[: services.ANSWER_MAX_CHARS]
     sess = session.load(request)

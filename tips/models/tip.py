@@ -5,8 +5,11 @@ received time rounded to the minute, sizes). Everything a citizen wrote, contact
 the attachments' keys, names and types live only inside ``Tip.ciphertext`` (see
 :mod:`tips.sealing`)."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..status import TipStatus, is_closed
@@ -173,9 +176,6 @@ class Attachment(EncryptedFile):
 
 def reader_expiry():
     """When an info-only reader's access ends (``TIP_READER_DAYS``, default 30)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
 
     return timezone.now() + timedelta(days=int(settings.TIP_READER_DAYS))
 

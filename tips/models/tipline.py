@@ -1,16 +1,16 @@
 """Settings → Tip line: where general tips go."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.models import Locale
 
 
 def _default_locale_desks():
     """Tip-side records point at a desk's default-locale row (see ``Desk.canonical``)."""
-    from django.db.models import Q
-    from wagtail.models import Locale
-
     return Q(locale__language_code=Locale.get_default().language_code)
 
 
@@ -44,9 +44,7 @@ class TipLineSettings(BaseGenericSetting):
         verbose_name = _("tip line")
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
-        from ..health import desk_problem, problem_message
+        from ..health import desk_problem, problem_message  # cycle: health reads the models
 
         super().clean()
         if self.default_desk_id is not None:

@@ -3,11 +3,11 @@
 
 from django import template
 
+from tips.admin.media import media_items
+
 register = template.Library()
 
 
 @register.simple_tag
 def incident_videos(tip, document):
-    from tips.admin.media import media_items
-
     return media_items(tip, document) if document else []

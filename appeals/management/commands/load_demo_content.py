@@ -10,12 +10,15 @@ Idempotent: when the demo home page exists, the appeals part only makes sure the
 account and the "Editors" group exist; the tip-line part skips what already exists.
 """
 
+import base64
 import logging
 import random
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import Locale
 
 from appeals.demo import appeals as demo_appeals
@@ -29,6 +32,7 @@ from appeals.models import (
 )
 from appeals.permissions import ensure_editors_group
 from appeals.regions import seed_regions
+from tips import demo as tip_demo
 
 EDITOR_USERNAME = "editor"
 EDITOR_PASSWORD = "demo-editor-password"  # noqa: S105 - development demo account, documented
@@ -49,8 +53,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, seed, codes=False, **options):
-        from tips import demo as tip_demo
-
         if not tip_demo.enabled():
             raise CommandError(
                 "Demo content is for development only: these settings do not allow it "
@@ -117,9 +119,6 @@ class Command(BaseCommand):
 
     def _editor_totp(self, user):
         """A confirmed TOTP device with the documented secret (made if missing)."""
-        import base64
-
-        from django_otp.plugins.otp_totp.models import TOTPDevice
 
         if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
             TOTPDevice.objects.create(
@@ -130,9 +129,6 @@ class Command(BaseCommand):
             )
 
     def _editor_code(self) -> str:
-        import base64
-
-        from django_otp.oath import totp
 
         return f"  {EDITOR_USERNAME:<28} {totp(base64.b32decode(EDITOR_TOTP_SECRET)):06d}"
 

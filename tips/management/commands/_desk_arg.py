@@ -2,10 +2,10 @@
 
 from django.core.management.base import CommandError
 
+from appeals.models import Desk
+
 
 def find_desk(value: str):
-    from appeals.models import Desk
-
     qs = Desk.objects.filter(pk=int(value)) if value.isdigit() else Desk.objects.filter(name=value)
     desks = {d.canonical().pk: d.canonical() for d in qs}
     if not desks:

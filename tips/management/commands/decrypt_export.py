@@ -10,6 +10,7 @@ The case-file ZIP of the admin's "Export" button is already decrypted (an invest
 vault opened it): it is not an input here.
 """
 
+import getpass
 import io
 import json
 import os
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tips import crypto
+from tips import crypto, recovery_tool
 from tips.keys import KeyManagementError, load_recovery_key_file
 from tips.services import RECOVERY_EXPORT_FORMAT
 
@@ -44,8 +45,6 @@ def _create_private(path: Path, mode="wb"):
 
 def _load_key(key: str, shares, passphrase_file) -> tuple[str, bytes]:
     """The offline tool's encrypted file (shares or passphrase), or a development key file."""
-    from tips import recovery_tool
-
     try:
         return load_recovery_key_file(key)  # development: plain JSON written by the demo
     except KeyManagementError:
@@ -56,8 +55,6 @@ def _load_key(key: str, shares, passphrase_file) -> tuple[str, bytes]:
         if passphrase_file:
             passphrase = Path(passphrase_file).read_text().rstrip("\n")
         elif not words:
-            import getpass
-
             passphrase = getpass.getpass("Recovery key passphrase: ")
         return recovery_tool.load_private_key(key, passphrase=passphrase, shares=words)
     except (OSError, recovery_tool.RecoveryToolError) as exc:
