@@ -42,6 +42,8 @@ UPLOADING, QUEUED, CLEANING, CLEAN, REFUSED = "uploading", "queued", "cleaning",
 #: A cleaner holds the upload this long, renewed every ``_RENEW_SECONDS`` while it runs.
 CLAIM_SECONDS = 60
 _RENEW_SECONDS = 20
+#: The claim of a form sending the upload starts so (``take_for_form``).
+_FORM = "form:"
 
 _slots_lock = threading.Lock()
 _slots = None
@@ -73,6 +75,8 @@ def status(upload: ResumableUpload, secret: bytes, *, keep: bool, admit=None) ->
         return State(UPLOADING)
     if upload.clean_refusal:
         return State(REFUSED, upload.clean_refusal)
+    if _held_by_form(upload):  # its result is being sealed in a tip: nothing starts now
+        return State(CLEAN if upload.clean_result else CLEANING)
     if upload.clean_result:
         result = results.open_result(upload, secret)
         if result is not None and (result["keep"] or not keep):
@@ -132,6 +136,14 @@ def spawn(job) -> None:
             connections.close_all()  # this thread's own connections
 
     threading.Thread(target=body, name="tip-cleaner", daemon=True).start()
+
+
+def _held_by_form(upload) -> bool:
+    return (
+        upload.clean_claim.startswith(_FORM)
+        and upload.clean_until is not None
+        and upload.clean_until > timezone.now()
+    )
 
 
 def _run(pk: int, claim: str, file_key: bytes, rkey: bytes, keep: bool) -> None:
@@ -214,10 +226,12 @@ def _incoming(upload, file_key: bytes) -> incident.Incoming:
 
 def incoming_for_form(upload, secret: bytes, *, keep: bool) -> incident.Incoming:
     """The file for the form's request: its stored result when there is a usable one
-    (opened, renamed for its place in the tip), else the upload to clean right now."""
+    (opened, renamed for its place in the tip), else the upload to clean right now.
+    The form holds the upload from here (``take_for_form``): ``let_go`` when it is over."""
     if not upload.complete:
         raise resumable.UploadError(409, "incomplete")
     incoming = _incoming(upload, resumable.unwrap_file_key(upload, secret))
+    take_for_form(upload)
     if upload.clean_refusal and upload.clean_refusal != PROCESSING_FAILED:
         code = upload.clean_refusal
 
@@ -230,6 +244,37 @@ def incoming_for_form(upload, secret: bytes, *, keep: bool) -> incident.Incoming
         if result is not None and (result["keep"] or not keep):
             incoming.ready = lambda number: results.staged_from_result(result, number, keep=keep)
     return incoming
+
+
+def take_for_form(upload) -> None:
+    """Hold ``upload`` for the form that sends it, and read its row again under that hold.
+    Meanwhile a cleaner that finishes writes nothing (and deletes its own files, which the
+    form's copy of the row would not list), a poll starts no cleaning (which would delete
+    the result's files under the tip), and a second form sending it (a double click, a
+    replay) is refused: two tips sharing one stored file would both lose it."""
+    now = timezone.now()
+    won = (
+        ResumableUpload.objects.filter(pk=upload.pk)
+        .exclude(clean_claim__startswith=_FORM, clean_until__gt=now)
+        .update(
+            clean_claim=_FORM + secrets.token_hex(16),
+            clean_until=now + datetime.timedelta(seconds=CLAIM_SECONDS),
+        )
+    )
+    if not won:
+        raise resumable.UploadError(409, "sending")
+    try:
+        upload.refresh_from_db()
+    except ResumableUpload.DoesNotExist:  # terminated meanwhile
+        raise resumable.UploadError(404, "not_found") from None
+
+
+def let_go(rows) -> None:
+    """The form is over (a tip stored deletes the rows anyway): polls may start again."""
+    for row in rows:
+        ResumableUpload.objects.filter(pk=row.pk, clean_claim=row.clean_claim).update(
+            clean_until=None
+        )
 
 
 def hand_over(rows, staged) -> None:

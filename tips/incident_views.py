@@ -131,8 +131,6 @@ def _translation_ids(appeal) -> set[int]:
 
 @csrf_protect
 def _post(request, appeal):
-    from . import selectors, services
-
     keep = request.POST.get(KEEP_FIELD) == "on"
     token = request.POST.get(antispam.TOKEN_FIELD, "")
     notices = []
@@ -143,9 +141,19 @@ def _post(request, appeal):
         notices.append(forms.HONEYPOT_MESSAGE)
     form = forms.TipForm(data=request.POST, questions=views._questions(appeal))  # noqa: SLF001
     incomings, rows, errors = _collect(request, appeal, keep)
-    if notices or errors or not form.is_valid():
+    try:
+        return _send(request, appeal, form, incomings, rows, notices + errors, keep, token)
+    finally:
+        cleaning.let_go(rows)  # the uploads it held (none left once a tip took them)
+
+
+def _send(request, appeal, form, incomings, rows, errors, keep, token):  # noqa: PLR0913
+    """Seal the tip (``errors``: the notices and file errors found so far)."""
+    from . import selectors, services
+
+    if errors or not form.is_valid():
         refill = views._refill(request, appeal)  # noqa: SLF001
-        return _render(request, appeal, refill, status=400, errors=notices + errors, keep=keep)
+        return _render(request, appeal, refill, status=400, errors=errors, keep=keep)
     admission = ratelimit.admit_submission(request)
     if admission.refused:
         refill = views._refill(request, appeal)  # noqa: SLF001
