@@ -96,32 +96,32 @@ def _start(upload, file_key: bytes, rkey: bytes, keep: bool, admit) -> State:
     slots = _free_slots()
     if not slots.acquire(blocking=False):
         return State(QUEUED)
-    if admit is not None and not admit():
-        slots.release()
-        return State(QUEUED)
-    claim = secrets.token_hex(16)
-    now = timezone.now()
-    won = (
-        ResumableUpload.objects.filter(pk=upload.pk, clean_claim=upload.clean_claim)
-        .filter(Q(clean_until__isnull=True) | Q(clean_until__lt=now) | ~Q(clean_result=None))
-        .update(
-            clean_claim=claim,
-            clean_until=now + datetime.timedelta(seconds=CLAIM_SECONDS),
-            clean_result=None,
-            clean_refusal="",
-            clean_files=[],
+    spawned = False
+    try:  # the slot goes back unless a thread took it (a database error must not keep it)
+        if admit is not None and not admit():
+            return State(QUEUED)
+        claim = secrets.token_hex(16)
+        now = timezone.now()
+        won = (
+            ResumableUpload.objects.filter(pk=upload.pk, clean_claim=upload.clean_claim)
+            .filter(Q(clean_until__isnull=True) | Q(clean_until__lt=now) | ~Q(clean_result=None))
+            .update(
+                clean_claim=claim,
+                clean_until=now + datetime.timedelta(seconds=CLAIM_SECONDS),
+                clean_result=None,
+                clean_refusal="",
+                clean_files=[],
+            )
         )
-    )
-    if not won:  # another request or node took it first
-        slots.release()
-        return State(CLEANING)
-    delete_stored(upload.clean_files or [])  # a lapsed or superseded cleaning's output
-    try:
+        if not won:  # another request or node took it first
+            return State(CLEANING)
+        delete_stored(upload.clean_files or [])  # a lapsed or superseded cleaning's output
         spawn(lambda: _run(upload.pk, claim, file_key, rkey, keep))
-    except BaseException:
-        slots.release()
-        raise
-    return State(CLEANING)
+        spawned = True
+        return State(CLEANING)
+    finally:
+        if not spawned:
+            slots.release()
 
 
 def spawn(job) -> None:

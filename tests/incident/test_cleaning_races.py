@@ -118,3 +118,24 @@ def test_an_odd_file_number_is_no_500(client, incident, jobs, n):
     response = client.get(clean_url(token, n=n), HTTP_UPLOAD_SECRET=secret)
     assert response.status_code == 200
     assert json.loads(response.content)["message"].startswith("File ")
+
+
+def test_a_database_error_while_claiming_gives_the_slot_back(client, incident, jobs, monkeypatch):
+    from django.db import DatabaseError
+    from django.db.models.query import QuerySet
+
+    token, secret = upload_all(client, incident, make_video(seconds=1))
+    real_update = QuerySet.update
+    failures = []
+
+    def flaky(self, **values):  # the claim's UPDATE fails once (a lost connection, a lock)
+        if "clean_claim" in values and not failures:
+            failures.append(1)
+            raise DatabaseError("gone")
+        return real_update(self, **values)
+
+    monkeypatch.setattr(QuerySet, "update", flaky)
+    assert ask(client, token, secret) == (503, {"state": "error", "code": "unavailable"})
+    # The process's only cleaner slot is not lost: the next poll starts the cleaning.
+    assert ask(client, token, secret, "get") == (200, {"state": "cleaning"})
+    assert len(jobs) == 1
