@@ -257,7 +257,7 @@ def take_for_form(upload) -> None:
         ResumableUpload.objects.filter(pk=upload.pk)
         .exclude(clean_claim__startswith=_FORM, clean_until__gt=now)
         .update(
-            clean_claim=_FORM + secrets.token_hex(16),
+            clean_claim=_FORM + secrets.token_hex(12),  # the column holds 32
             clean_until=now + datetime.timedelta(seconds=CLAIM_SECONDS),
         )
     )

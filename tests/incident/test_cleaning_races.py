@@ -139,3 +139,13 @@ def test_a_database_error_while_claiming_gives_the_slot_back(client, incident, j
     # The process's only cleaner slot is not lost: the next poll starts the cleaning.
     assert ask(client, token, secret, "get") == (200, {"state": "cleaning"})
     assert len(jobs) == 1
+
+
+def test_the_forms_hold_fits_the_claim_column(client, incident, tipline, jobs):
+    # SQLite does not enforce a CharField's length; PostgreSQL refuses the UPDATE (a 500).
+    token, secret = upload_all(client, incident, make_video(seconds=1))
+    data = form_data(upload_tokens=token, upload_secret=secret, what="")
+    assert client.post(url(incident), data).status_code == 400
+    claim = ResumableUpload.objects.get().clean_claim
+    assert claim.startswith("form:")
+    assert len(claim) <= ResumableUpload._meta.get_field("clean_claim").max_length
