@@ -39,6 +39,8 @@ from .video_sandbox import PROCESSING_FAILED, VideoRejected
 logger = logging.getLogger(__name__)
 
 UPLOADING, QUEUED, CLEANING, CLEAN, REFUSED = "uploading", "queued", "cleaning", "clean", "refused"
+#: The sandbox could not start: the script leaves the file to the form's request.
+UNKNOWN = "unknown"
 #: A cleaner holds the upload this long, renewed every ``_RENEW_SECONDS`` while it runs.
 CLAIM_SECONDS = 60
 _RENEW_SECONDS = 20
@@ -73,6 +75,8 @@ def status(upload: ResumableUpload, secret: bytes, *, keep: bool, admit=None) ->
     file_key = resumable.unwrap_file_key(upload, secret)
     if not upload.complete:
         return State(UPLOADING)
+    if upload.clean_refusal == PROCESSING_FAILED:
+        return State(UNKNOWN)
     if upload.clean_refusal:
         return State(REFUSED, upload.clean_refusal)
     if _held_by_form(upload):  # its result is being sealed in a tip: nothing starts now
@@ -199,9 +203,8 @@ def _clean(pk: int, claim: str, file_key: bytes, rkey: bytes, keep: bool) -> Non
         )
     except (VideoRejected, ImageRejected, crypto.CryptoError, resumable.UploadError) as exc:
         code = getattr(exc, "code", "corrupt")
-        if code == PROCESSING_FAILED:  # the sandbox did not start: retried when it lapses
+        if code == PROCESSING_FAILED:  # the sandbox did not start: the form cleans it
             logger.warning("background cleaning: sandbox unavailable")
-            return
         mine.update(clean_refusal=code, clean_files=[], clean_until=None)
         return
     blob = results.seal_result(rkey, upload.token, {"keep": keep, "items": items})

@@ -149,3 +149,26 @@ def test_the_forms_hold_fits_the_claim_column(client, incident, tipline, jobs):
     claim = ResumableUpload.objects.get().clean_claim
     assert claim.startswith("form:")
     assert len(claim) <= ResumableUpload._meta.get_field("clean_claim").max_length
+
+
+def test_a_sandbox_that_cannot_start_leaves_the_file_to_the_form(
+    client, incident, tipline, jobs, monkeypatch
+):
+    from tips.video_sandbox import PROCESSING_FAILED, VideoRejected
+
+    token, secret = upload_all(client, incident, make_video(seconds=1))
+    ask(client, token, secret)
+    original = incident_media.clean_one
+
+    def down(*_args, **_kwargs):
+        raise VideoRejected(PROCESSING_FAILED)
+
+    monkeypatch.setattr(incident_media, "clean_one", down)
+    run(jobs)
+    # Not "cleaning" for ever (the script would wait without a word): the script leaves the
+    # file to the form, whose request cleans it or says why it cannot.
+    assert ask(client, token, secret, "get") == (200, {"state": "unknown"})
+    assert not jobs
+    monkeypatch.setattr(incident_media, "clean_one", original)
+    r = client.post(url(incident), form_data(upload_tokens=token, upload_secret=secret))
+    assert r.status_code == 200 and Tip.objects.count() == 1
