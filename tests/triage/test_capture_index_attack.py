@@ -107,3 +107,45 @@ def test_the_sealed_index_length_does_not_count_shared_times(client, world, sett
         session_id = client.cookies["vault"].value.split(".")[0]
         sizes.append(len(cache.get(f"tips:vault:{session_id}:{capture_index.NAME}")))
     assert sizes[0] == sizes[1]
+
+
+def test_a_tip_that_breaks_the_index_leaves_the_earlier_openings_audited(
+    client, world, incident, opened, monkeypatch
+):
+    from tips.admin import capture_order
+
+    verified_login(client, world.inv_a)
+    unlock(client)
+    real = capture_order.earliest_capture
+
+    def breaks_on_the_second(document):
+        if len(opened) == 2:
+            raise ValueError("a sealed document the index did not expect")
+        return real(document)
+
+    monkeypatch.setattr(capture_order, "earliest_capture", breaks_on_the_second)
+    client.raise_request_exception = False
+    assert client.get(INDEX + "?captured=earliest").status_code == 500
+    audited = TipAuditEntry.objects.filter(action="tips.preview_decrypt")
+    assert sorted(int(e.object_id) for e in audited) == sorted(opened)
+
+
+def test_a_row_that_breaks_the_page_leaves_the_earlier_previews_audited(
+    client, world, incident, opened, monkeypatch
+):
+    from tips.admin import queue
+
+    verified_login(client, world.inv_a)
+    unlock(client)
+    real = queue._row_facts
+
+    def breaks_on_the_second(document):
+        if len(opened) == 2:
+            raise ValueError("a sealed document the preview did not expect")
+        return real(document)
+
+    monkeypatch.setattr(queue, "_row_facts", breaks_on_the_second)
+    client.raise_request_exception = False
+    assert client.get(INDEX).status_code == 500
+    audited = TipAuditEntry.objects.filter(action="tips.preview_decrypt")
+    assert sorted(int(e.object_id) for e in audited) == sorted(opened)
