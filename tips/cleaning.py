@@ -25,7 +25,7 @@ import threading
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.db.models import Q
 from django.utils import timezone
 
@@ -274,10 +274,13 @@ def take_for_form(upload) -> None:
 
 def let_go(rows) -> None:
     """The form is over (a tip stored deletes the rows anyway): polls may start again."""
-    for row in rows:
-        ResumableUpload.objects.filter(pk=row.pk, clean_claim=row.clean_claim).update(
-            clean_until=None
-        )
+    try:
+        for row in rows:
+            ResumableUpload.objects.filter(pk=row.pk, clean_claim=row.clean_claim).update(
+                clean_until=None
+            )
+    except DatabaseError as exc:  # the holds lapse on their own
+        logger.warning("form's hold not released (%s)", type(exc).__name__)
 
 
 def hand_over(rows, staged) -> None:

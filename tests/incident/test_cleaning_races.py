@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from tips import cleaning
 from tips import incident as incident_media
 from tips.models import ResumableUpload, Tip
 
@@ -172,3 +173,20 @@ def test_a_sandbox_that_cannot_start_leaves_the_file_to_the_form(
     monkeypatch.setattr(incident_media, "clean_one", original)
     r = client.post(url(incident), form_data(upload_tokens=token, upload_secret=secret))
     assert r.status_code == 200 and Tip.objects.count() == 1
+
+
+def test_a_database_error_while_taking_the_uploads_keeps_the_text(
+    client, incident, tipline, jobs, monkeypatch
+):
+    from django.db import DatabaseError
+
+    token, secret = upload_all(client, incident, make_video(seconds=1))
+
+    def gone(_upload):
+        raise DatabaseError("gone")
+
+    monkeypatch.setattr(cleaning, "take_for_form", gone)
+    client.raise_request_exception = False
+    r = client.post(url(incident), form_data(upload_tokens=token, upload_secret=secret))
+    assert r.status_code == 503
+    assert b"Film of the attack" in r.content and not Tip.objects.exists()
