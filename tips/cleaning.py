@@ -25,7 +25,7 @@ import threading
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.db.models import Q
 from django.utils import timezone
 
@@ -39,9 +39,13 @@ from .video_sandbox import PROCESSING_FAILED, VideoRejected
 logger = logging.getLogger(__name__)
 
 UPLOADING, QUEUED, CLEANING, CLEAN, REFUSED = "uploading", "queued", "cleaning", "clean", "refused"
+#: The sandbox could not start: the script leaves the file to the form's request.
+UNKNOWN = "unknown"
 #: A cleaner holds the upload this long, renewed every ``_RENEW_SECONDS`` while it runs.
 CLAIM_SECONDS = 60
 _RENEW_SECONDS = 20
+#: The claim of a form sending the upload starts so (``take_for_form``).
+_FORM = "form:"
 
 _slots_lock = threading.Lock()
 _slots = None
@@ -71,8 +75,12 @@ def status(upload: ResumableUpload, secret: bytes, *, keep: bool, admit=None) ->
     file_key = resumable.unwrap_file_key(upload, secret)
     if not upload.complete:
         return State(UPLOADING)
+    if upload.clean_refusal == PROCESSING_FAILED:
+        return State(UNKNOWN)
     if upload.clean_refusal:
         return State(REFUSED, upload.clean_refusal)
+    if _held_by_form(upload):  # its result is being sealed in a tip: nothing starts now
+        return State(CLEAN if upload.clean_result else CLEANING)
     if upload.clean_result:
         result = results.open_result(upload, secret)
         if result is not None and (result["keep"] or not keep):
@@ -92,32 +100,32 @@ def _start(upload, file_key: bytes, rkey: bytes, keep: bool, admit) -> State:
     slots = _free_slots()
     if not slots.acquire(blocking=False):
         return State(QUEUED)
-    if admit is not None and not admit():
-        slots.release()
-        return State(QUEUED)
-    claim = secrets.token_hex(16)
-    now = timezone.now()
-    won = (
-        ResumableUpload.objects.filter(pk=upload.pk, clean_claim=upload.clean_claim)
-        .filter(Q(clean_until__isnull=True) | Q(clean_until__lt=now) | ~Q(clean_result=None))
-        .update(
-            clean_claim=claim,
-            clean_until=now + datetime.timedelta(seconds=CLAIM_SECONDS),
-            clean_result=None,
-            clean_refusal="",
-            clean_files=[],
+    spawned = False
+    try:  # the slot goes back unless a thread took it (a database error must not keep it)
+        if admit is not None and not admit():
+            return State(QUEUED)
+        claim = secrets.token_hex(16)
+        now = timezone.now()
+        won = (
+            ResumableUpload.objects.filter(pk=upload.pk, clean_claim=upload.clean_claim)
+            .filter(Q(clean_until__isnull=True) | Q(clean_until__lt=now) | ~Q(clean_result=None))
+            .update(
+                clean_claim=claim,
+                clean_until=now + datetime.timedelta(seconds=CLAIM_SECONDS),
+                clean_result=None,
+                clean_refusal="",
+                clean_files=[],
+            )
         )
-    )
-    if not won:  # another request or node took it first
-        slots.release()
-        return State(CLEANING)
-    delete_stored(upload.clean_files or [])  # a lapsed or superseded cleaning's output
-    try:
+        if not won:  # another request or node took it first
+            return State(CLEANING)
+        delete_stored(upload.clean_files or [])  # a lapsed or superseded cleaning's output
         spawn(lambda: _run(upload.pk, claim, file_key, rkey, keep))
-    except BaseException:
-        slots.release()
-        raise
-    return State(CLEANING)
+        spawned = True
+        return State(CLEANING)
+    finally:
+        if not spawned:
+            slots.release()
 
 
 def spawn(job) -> None:
@@ -132,6 +140,14 @@ def spawn(job) -> None:
             connections.close_all()  # this thread's own connections
 
     threading.Thread(target=body, name="tip-cleaner", daemon=True).start()
+
+
+def _held_by_form(upload) -> bool:
+    return (
+        upload.clean_claim.startswith(_FORM)
+        and upload.clean_until is not None
+        and upload.clean_until > timezone.now()
+    )
 
 
 def _run(pk: int, claim: str, file_key: bytes, rkey: bytes, keep: bool) -> None:
@@ -187,9 +203,8 @@ def _clean(pk: int, claim: str, file_key: bytes, rkey: bytes, keep: bool) -> Non
         )
     except (VideoRejected, ImageRejected, crypto.CryptoError, resumable.UploadError) as exc:
         code = getattr(exc, "code", "corrupt")
-        if code == PROCESSING_FAILED:  # the sandbox did not start: retried when it lapses
+        if code == PROCESSING_FAILED:  # the sandbox did not start: the form cleans it
             logger.warning("background cleaning: sandbox unavailable")
-            return
         mine.update(clean_refusal=code, clean_files=[], clean_until=None)
         return
     blob = results.seal_result(rkey, upload.token, {"keep": keep, "items": items})
@@ -214,10 +229,12 @@ def _incoming(upload, file_key: bytes) -> incident.Incoming:
 
 def incoming_for_form(upload, secret: bytes, *, keep: bool) -> incident.Incoming:
     """The file for the form's request: its stored result when there is a usable one
-    (opened, renamed for its place in the tip), else the upload to clean right now."""
+    (opened, renamed for its place in the tip), else the upload to clean right now.
+    The form holds the upload from here (``take_for_form``): ``let_go`` when it is over."""
     if not upload.complete:
         raise resumable.UploadError(409, "incomplete")
     incoming = _incoming(upload, resumable.unwrap_file_key(upload, secret))
+    take_for_form(upload)
     if upload.clean_refusal and upload.clean_refusal != PROCESSING_FAILED:
         code = upload.clean_refusal
 
@@ -230,6 +247,40 @@ def incoming_for_form(upload, secret: bytes, *, keep: bool) -> incident.Incoming
         if result is not None and (result["keep"] or not keep):
             incoming.ready = lambda number: results.staged_from_result(result, number, keep=keep)
     return incoming
+
+
+def take_for_form(upload) -> None:
+    """Hold ``upload`` for the form that sends it, and read its row again under that hold.
+    Meanwhile a cleaner that finishes writes nothing (and deletes its own files, which the
+    form's copy of the row would not list), a poll starts no cleaning (which would delete
+    the result's files under the tip), and a second form sending it (a double click, a
+    replay) is refused: two tips sharing one stored file would both lose it."""
+    now = timezone.now()
+    won = (
+        ResumableUpload.objects.filter(pk=upload.pk)
+        .exclude(clean_claim__startswith=_FORM, clean_until__gt=now)
+        .update(
+            clean_claim=_FORM + secrets.token_hex(12),  # the column holds 32
+            clean_until=now + datetime.timedelta(seconds=CLAIM_SECONDS),
+        )
+    )
+    if not won:
+        raise resumable.UploadError(409, "sending")
+    try:
+        upload.refresh_from_db()
+    except ResumableUpload.DoesNotExist:  # terminated meanwhile
+        raise resumable.UploadError(404, "not_found") from None
+
+
+def let_go(rows) -> None:
+    """The form is over (a tip stored deletes the rows anyway): polls may start again."""
+    try:
+        for row in rows:
+            ResumableUpload.objects.filter(pk=row.pk, clean_claim=row.clean_claim).update(
+                clean_until=None
+            )
+    except DatabaseError as exc:  # the holds lapse on their own
+        logger.warning("form's hold not released (%s)", type(exc).__name__)
 
 
 def hand_over(rows, staged) -> None:

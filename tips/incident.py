@@ -219,6 +219,7 @@ def refusal_message(number: int, code: str) -> str:
             "(JPEG, PNG, WebP, HEIC; MP4, MOV, 3GP, WebM, MKV)."
         ),
         "incomplete": _("File %(n)d has not finished uploading. Wait until its bar is full."),
+        "sending": _("File %(n)d is already being sent with this form. Wait for its answer."),
     }
     text = messages.get(code) or _("File %(n)d is damaged or is not a photo or video we accept.")
     return text % {"n": number}

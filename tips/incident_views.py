@@ -95,10 +95,11 @@ def incident_submit(request, appeal_id):
         http.close_uploads(request)
 
 
-def _collect(request, appeal, keep):
-    """(incoming files, resumable rows, errors) from the form's files and upload tokens:
+def _collect(request, appeal, keep, rows):
+    """(incoming files, errors) from the form's files and upload tokens, the resumable
+    rows taken added to ``rows`` as they are (let go even if a later one fails):
     an upload already cleaned in the background brings its sealed result."""
-    errors, incomings, rows = [], [], []
+    errors, incomings = [], []
     for name, code in getattr(request, "tip_upload_errors", []):
         errors.append(forms.attachment_error_message(name, code))
     for uploaded in request.FILES.getlist(MEDIA_FIELD):
@@ -122,7 +123,7 @@ def _collect(request, appeal, keep):
         errors.append(
             _("A tip can have at most %(max)d files.") % {"max": incident.max_files(appeal)}
         )
-    return incomings, rows, errors
+    return incomings, errors
 
 
 def _translation_ids(appeal) -> set[int]:
@@ -131,8 +132,6 @@ def _translation_ids(appeal) -> set[int]:
 
 @csrf_protect
 def _post(request, appeal):
-    from . import selectors, services
-
     keep = request.POST.get(KEEP_FIELD) == "on"
     token = request.POST.get(antispam.TOKEN_FIELD, "")
     notices = []
@@ -142,10 +141,26 @@ def _post(request, appeal):
     if antispam.honeypot_filled(request.POST):
         notices.append(forms.HONEYPOT_MESSAGE)
     form = forms.TipForm(data=request.POST, questions=views._questions(appeal))  # noqa: SLF001
-    incomings, rows, errors = _collect(request, appeal, keep)
-    if notices or errors or not form.is_valid():
+    rows = []
+    try:
+        try:
+            incomings, errors = _collect(request, appeal, keep, rows)
+        except (DatabaseError, *STORAGE_ERRORS) as exc:
+            logger.error("incident form: uploads unavailable (%s)", type(exc).__name__)
+            refill = views._refill(request, appeal)  # noqa: SLF001
+            return _render(request, appeal, refill, status=503, errors=[forms.UNAVAILABLE_MESSAGE])
+        return _send(request, appeal, form, incomings, rows, notices + errors, keep, token)
+    finally:
+        cleaning.let_go(rows)  # the uploads it held (none left once a tip took them)
+
+
+def _send(request, appeal, form, incomings, rows, errors, keep, token):  # noqa: PLR0913
+    """Seal the tip (``errors``: the notices and file errors found so far)."""
+    from . import selectors, services
+
+    if errors or not form.is_valid():
         refill = views._refill(request, appeal)  # noqa: SLF001
-        return _render(request, appeal, refill, status=400, errors=notices + errors, keep=keep)
+        return _render(request, appeal, refill, status=400, errors=errors, keep=keep)
     admission = ratelimit.admit_submission(request)
     if admission.refused:
         refill = views._refill(request, appeal)  # noqa: SLF001

@@ -86,17 +86,19 @@ def ordered_ids(request, queryset, *, opened: Callable[[object, dict], None] | N
     for start in range(0, len(new), _BATCH):
         decrypted = []
         batch = queryset.filter(pk__in=new[start : start + _BATCH]).order_by()
-        # Opening needs the desk key's row only, not the rest the queue shows.
-        for tip in batch.select_related(None).select_related("desk_key"):
-            document = content.open_tip(request, tip)
-            # A tip that does not open with this vault's keys will not open later in the
-            # same vault session either: remembered as "no time", not retried.
-            index[tip.pk] = capture_order.earliest_capture(document)
-            if document is not None:
-                decrypted.append(tip)
-                if opened is not None:
+        try:  # what was opened is audited even if a later tip breaks the loop
+            # Opening needs the desk key's row only, not the rest the queue shows.
+            for tip in batch.select_related(None).select_related("desk_key"):
+                document = content.open_tip(request, tip)
+                if document is not None:
+                    decrypted.append(tip)
+                # A tip that does not open with this vault's keys will not open later in
+                # the same vault session either: remembered as "no time", not retried.
+                index[tip.pk] = capture_order.earliest_capture(document)
+                if document is not None and opened is not None:
                     opened(tip, document)
-        audit.record_many(decrypted, "tips.preview_decrypt", user=user)
+        finally:
+            audit.record_many(decrypted, "tips.preview_decrypt", user=user)
     if new:
         if len(index) > 2 * cap:  # other filters' tips: keep the index bounded
             listed = {pk for pk, _desk in rows}

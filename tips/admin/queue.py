@@ -189,19 +189,22 @@ class TipIndexView(IndexView):
     def _open_rows(self, object_list, opened: dict) -> None:
         """Preview, sealed answers and capture time of the rows shown, opened in memory."""
         decrypted = []
-        for tip in object_list:
-            facts = opened.get(tip.pk)
-            if facts is None:
-                try:
-                    document = content.open_tip(self.request, tip)
-                except vault.VaultUnavailable:
-                    document = None
-                if document is not None:
-                    decrypted.append(tip)
-                facts = _row_facts(document)
-            tip._preview, tip._answered_yes, tip._captured_at = facts
-        # Every preview is a decryption: one audit entry per tip opened.
-        audit.record_many(decrypted, "tips.preview_decrypt", user=self.request.user)
+        try:
+            for tip in object_list:
+                facts = opened.get(tip.pk)
+                if facts is None:
+                    try:
+                        document = content.open_tip(self.request, tip)
+                    except vault.VaultUnavailable:
+                        document = None
+                    if document is not None:
+                        decrypted.append(tip)
+                    facts = _row_facts(document)
+                tip._preview, tip._answered_yes, tip._captured_at = facts
+        finally:
+            # Every preview is a decryption: one audit entry per tip opened (also when a
+            # later row breaks the loop).
+            audit.record_many(decrypted, "tips.preview_decrypt", user=self.request.user)
 
     #: Why the capture-time order covers the page shown only: None, "cap" or "cache".
     capture_order_fallback = None
