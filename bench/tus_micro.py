@@ -1,8 +1,8 @@
 """The worker side of tus PATCHes without HTTP: ``python -m bench.tus_micro [MB]``.
 
 gunicorn's own body reader (``SocketUnreader`` → ``LengthReader`` → ``Body``) over a socket
-pair, fed 8 MB bodies by a thread, read by ``tips.resumable._Body`` → ``EncryptingReader`` →
-``tips.media_store.save_stream`` into a ``FileSystemStorage`` in a temporary folder (files
+pair, fed 8 MB bodies by a thread, read by ``tips.resumable._Body`` →
+``tips.part_writer.store_encrypted`` into a ``FileSystemStorage`` in a temporary folder (files
 kept until the end, like an upload's parts), all in a non-main thread like a gthread worker.
 Prints the consumer thread's CPU seconds per GB: a figure that other jobs on the machine
 move much less than the end-to-end MB/s of ``tus-upload``.
@@ -30,7 +30,7 @@ def main(total_mb: int) -> None:
     from gunicorn.http.body import Body, LengthReader
     from gunicorn.http.unreader import SocketUnreader
 
-    from tips import crypto, media_store, resumable
+    from tips import crypto, part_writer, resumable
 
     block = os.urandom(CHUNK)
     folder = tempfile.mkdtemp(prefix="tus-micro-")
@@ -46,8 +46,7 @@ def main(total_mb: int) -> None:
             wsgi_input = Body(LengthReader(SocketUnreader(b), CHUNK))
             body = resumable._Body(wsgi_input, CHUNK, hashed=False)
             c0, w0 = time.thread_time(), time.monotonic()
-            ciphertext = crypto.EncryptingReader(body, key, read_size=resumable._READ)
-            media_store.save_stream(f"p{n}.bin", ciphertext, storage)
+            part_writer.store_encrypted(f"p{n}.bin", body, key, storage, part_bytes=CHUNK * 2)
             spent["cpu"] += time.thread_time() - c0
             spent["wall"] += time.monotonic() - w0
             feeder.join()
