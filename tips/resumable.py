@@ -62,8 +62,9 @@ _WRAP_INFO = b"mostwanted/tus-file-key/v1:"
 #: read-ahead copied that buffer on every read (the profile of a 1 GB upload: 45 % of the
 #: worker's time); much larger reads make buffers that malloc maps and the kernel faults
 #: in afresh each time (1 MiB reads and writes doubled the CPU per GB). Measured with
-#: gunicorn's reader on a socket pair: 256 KiB reads, 64 KiB writes, half the CPU of before
-#: (docs/incident-media.md). Plaintext in memory: at most this much per PATCH in progress.
+#: gunicorn's reader on a socket pair: 256 KiB reads, half the CPU of before
+#: (docs/incident-media.md). Only when the body cannot be read from the socket straight
+#: into the part writer's buffer (``tips.wsgi_body``: another server, a chunked body).
 _READ = 256 * 1024
 #: A PATCH holds the row this long, renewed while its body keeps arriving: a worker that
 #: died mid-request blocks the resume for at most this long.
