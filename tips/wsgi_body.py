@@ -6,6 +6,8 @@ and making new objects per read. For a body of known length under gunicorn,
 :func:`raw_reader` gives ``readinto`` that takes what gunicorn already buffered, then
 ``recv_into`` on its socket, and keeps gunicorn's count of what is left, so the connection
 serves its next request as before. Any other server or body: ``None`` (use ``read()``).
+gunicorn's classes are checked by type; ``tests/incident/test_part_writer.py`` runs this
+against gunicorn's own parser, so an upgrade that changes them shows there.
 """
 
 from __future__ import annotations
