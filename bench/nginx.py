@@ -100,10 +100,18 @@ http {{
         listen 127.0.0.1:{proxy_port};
         server_name _;
         # scenario "tus-upload": the reference, nginx writing a request body to disk alone
-        # (read in full into a temporary file, then a body-less request to a 204).
+        # (read in full into a temporary file, then a body-less request to a 204); "-kept"
+        # leaves each file on disk as an upload's parts stay (the bench deletes them after).
         location = /bench-sink {{
             client_max_body_size 0;
             client_body_in_file_only clean;
+            proxy_pass_request_body off;
+            proxy_set_header Content-Length "";
+            proxy_pass http://127.0.0.1:{static_port}/bench-sink-done;
+        }}
+        location = /bench-sink-kept {{
+            client_max_body_size 0;
+            client_body_in_file_only on;
             proxy_pass_request_body off;
             proxy_set_header Content-Length "";
             proxy_pass http://127.0.0.1:{static_port}/bench-sink-done;

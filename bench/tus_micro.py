@@ -1,8 +1,9 @@
-"""The worker side of tus PATCHes without HTTP: ``python -m bench.tus_micro [MB]``.
+"""The worker side of tus PATCHes without HTTP: ``python -m bench.tus_micro [MB] [--read]``.
 
 gunicorn's own body reader (``SocketUnreader`` → ``LengthReader`` → ``Body``) over a socket
-pair, fed 8 MB bodies by a thread, read by ``tips.resumable._Body`` → ``EncryptingReader`` →
-``tips.media_store.save_stream`` into a ``FileSystemStorage`` in a temporary folder (files
+pair, fed 8 MB bodies by a thread, read by ``tips.resumable._Body`` (from the socket straight
+into the buffer, ``tips.wsgi_body``; ``--read``: through gunicorn's ``read()``) →
+``tips.part_writer.store_encrypted`` into a ``FileSystemStorage`` in a temporary folder (files
 kept until the end, like an upload's parts), all in a non-main thread like a gthread worker.
 Prints the consumer thread's CPU seconds per GB: a figure that other jobs on the machine
 move much less than the end-to-end MB/s of ``tus-upload``.
@@ -21,7 +22,7 @@ import time
 CHUNK = 8 * 2**20
 
 
-def main(total_mb: int) -> None:
+def main(total_mb: int, read_only: bool = False) -> None:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mostwanted.settings.test")
@@ -30,7 +31,7 @@ def main(total_mb: int) -> None:
     from gunicorn.http.body import Body, LengthReader
     from gunicorn.http.unreader import SocketUnreader
 
-    from tips import crypto, media_store, resumable
+    from tips import crypto, part_writer, resumable, wsgi_body
 
     block = os.urandom(CHUNK)
     folder = tempfile.mkdtemp(prefix="tus-micro-")
@@ -44,10 +45,11 @@ def main(total_mb: int) -> None:
             feeder = threading.Thread(target=lambda a=a: (a.sendall(block), a.close()))
             feeder.start()
             wsgi_input = Body(LengthReader(SocketUnreader(b), CHUNK))
-            body = resumable._Body(wsgi_input, CHUNK, hashed=False)
+            request = type("Request", (), {"META": {"wsgi.input": wsgi_input}})()
+            raw = None if read_only else wsgi_body.raw_reader(request)
+            body = resumable._Body(wsgi_input, CHUNK, hashed=False, raw=raw)
             c0, w0 = time.thread_time(), time.monotonic()
-            ciphertext = crypto.EncryptingReader(body, key, read_size=resumable._READ)
-            media_store.save_stream(f"p{n}.bin", ciphertext, storage)
+            part_writer.store_encrypted(f"p{n}.bin", body, key, storage, part_bytes=CHUNK * 2)
             spent["cpu"] += time.thread_time() - c0
             spent["wall"] += time.monotonic() - w0
             feeder.join()
@@ -62,4 +64,4 @@ def main(total_mb: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 512)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 512, "--read" in sys.argv)

@@ -8,11 +8,12 @@ Design (docs/incident-media.md has the threat model):
   ``Upload-Secret`` header (32+ random bytes it generated, base64url). Neither the database,
   the cache nor the tip store holds the file key in clear; a copy of all three opens no
   upload in progress.
-* Every PATCH is unwrapped with that header, then its body is streamed through
-  ``crypto.EncryptingReader`` (64 KiB AES-GCM chunks, the project's attachment format)
-  straight into ``storages["tips"]`` as one *part* (``tips.media_store``: one PUT on S3);
-  the plaintext only exists in ``_READ`` (256 KiB) pieces in the worker's memory, besides
-  gunicorn's own read-ahead of the body. A body cut short (a lost connection) keeps the bytes that
+* Every PATCH is unwrapped with that header, then its body is read into a buffer and
+  sealed in 64 KiB AES-GCM chunks (the project's attachment format) straight into
+  ``storages["tips"]`` as one *part* (``tips.part_writer``; one PUT on S3); the plaintext
+  only exists in that buffer (320 KiB) in the worker's memory, besides what gunicorn
+  buffered of the body (under gunicorn the socket is read straight into the buffer:
+  ``tips.wsgi_body``). A body cut short (a lost connection) keeps the bytes that
   did arrive, so a resume re-sends less than one request's worth; with a checksum header a
   cut or mismatching body is discarded (460) instead.
 * The state (offset, parts, expiry, wrapped key) is one database row
@@ -46,7 +47,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from . import crypto, media_store
+from . import crypto, part_writer, wsgi_body
 from .attachments import delete_stored, tip_storage
 from .models import ResumableUpload
 
@@ -61,8 +62,9 @@ _WRAP_INFO = b"mostwanted/tus-file-key/v1:"
 #: read-ahead copied that buffer on every read (the profile of a 1 GB upload: 45 % of the
 #: worker's time); much larger reads make buffers that malloc maps and the kernel faults
 #: in afresh each time (1 MiB reads and writes doubled the CPU per GB). Measured with
-#: gunicorn's reader on a socket pair: 256 KiB reads, 64 KiB writes, half the CPU of before
-#: (docs/incident-media.md). Plaintext in memory: at most this much per PATCH in progress.
+#: gunicorn's reader on a socket pair: 256 KiB reads, half the CPU of before
+#: (docs/incident-media.md). Only when the body cannot be read from the socket straight
+#: into the part writer's buffer (``tips.wsgi_body``: another server, a chunked body).
 _READ = 256 * 1024
 #: A PATCH holds the row this long, renewed while its body keeps arriving: a worker that
 #: died mid-request blocks the resume for at most this long.
@@ -205,6 +207,7 @@ class _Body:
     cut: bool = False
     on_progress: object = None
     hashed: bool = True
+    raw: object = None  # tips.wsgi_body.raw_reader(): readinto() without the server's copies
 
     def __post_init__(self):
         self.sha256 = hashlib.sha256() if self.hashed else None
@@ -219,16 +222,34 @@ class _Body:
             data = self.stream.read(min(want, _READ))
         except OSError:  # the client went away mid-body
             data = b""
+        self._count(data)
+        return data
+
+    def readinto(self, buffer) -> int:
+        if self.raw is None:
+            data = self.read(len(buffer))
+            buffer[: len(data)] = data
+            return len(data)
+        want = min(len(buffer), self.limit - self.received)
+        if want <= 0:
+            return 0
+        try:
+            n = self.raw.readinto(buffer[:want])
+        except OSError:  # the client went away mid-body
+            n = 0
+        self._count(buffer[:n])
+        return n
+
+    def _count(self, data) -> None:
         if not data:
             self.cut = True
             self.limit = self.received
-            return b""
+            return
         self.received += len(data)
         if self.sha256 is not None:
             self.sha256.update(data)
         if self.on_progress is not None:
             self.on_progress()
-        return data
 
 
 def parse_checksum(header: str | None) -> bytes | None:
@@ -285,16 +306,16 @@ def append(
         raise UploadError(413, "beyond_length")
     _claim(upload, offset)
     limit = remaining if content_length is None else content_length
-    reader = _Body(body, limit, on_progress=_renewer(upload), hashed=checksum is not None)
+    raw = wsgi_body.raw_reader(body) if hasattr(body, "META") else None
+    reader = _Body(body, limit, on_progress=_renewer(upload), hashed=checksum is not None, raw=raw)
     storage = tip_storage()
     stored = None
     try:
         name = f"uploads/{upload.token}/{len(upload.parts):06d}-{secrets.token_hex(4)}.bin"
-        ciphertext = crypto.EncryptingReader(reader, key, read_size=_READ)
         # One PUT per PATCH on S3 (its ciphertext in one part) up to 16 MiB held in memory;
         # a larger or chunked PATCH is a multipart upload of 16 MiB parts.
         whole = min(crypto.encrypted_size(limit) + 1, 16 * 1024 * 1024)
-        stored = media_store.save_stream(name, ciphertext, storage, part_bytes=whole)
+        stored = part_writer.store_encrypted(name, reader, key, storage, part_bytes=whole)
         if checksum is not None and (reader.cut or reader.sha256.digest() != checksum):
             delete_stored([stored])
             raise UploadError(460, "checksum_mismatch")

@@ -66,13 +66,31 @@ class AttachmentEncryptor:
     def header(self) -> bytes:
         return self._header
 
-    def _seal_chunk(self, chunk, last: bool) -> bytes:
+    def _nonce_aad(self, last: bool) -> tuple[bytes, bytes]:
         if self._counter >= 2**32 - 1:
             raise CryptoError("stream too long")
         ctr = struct.pack(">I", self._counter)
         self._counter += 1
-        aad = self._header + ctr + (b"\x01" if last else b"\x00")
-        return self._aead.encrypt(self._prefix + ctr, chunk, aad)
+        return self._prefix + ctr, self._header + ctr + (b"\x01" if last else b"\x00")
+
+    def _seal_chunk(self, chunk, last: bool) -> bytes:
+        nonce, aad = self._nonce_aad(last)
+        return self._aead.encrypt(nonce, chunk, aad)
+
+    def seal_into(self, chunk, out, *, last: bool) -> int:
+        """Seal one chunk into ``out`` (exactly ``len(chunk) + 16`` writable bytes): no new
+        buffer, for a writer that reuses its own. Not mixed with ``update()``: the caller
+        gives whole chunks of ``chunk_size`` bytes, then one ``last`` (1..chunk_size bytes,
+        empty only for an empty stream). Returns the bytes written."""
+        if self._done or self._buf:
+            raise CryptoError("seal_into() after finalize() or update()")
+        if len(chunk) > self._chunk or (not last and len(chunk) != self._chunk):
+            raise CryptoError("seal_into() takes whole chunks")
+        nonce, aad = self._nonce_aad(last)
+        self._aead.encrypt_into(nonce, chunk, aad, out)
+        self.plaintext_size += len(chunk)
+        self._done = last
+        return len(chunk) + _GCM_TAG
 
     def update(self, data: bytes) -> bytes:
         pieces = self.update_pieces(data)
