@@ -35,8 +35,15 @@ def test_citizen_reaches_the_demo_incidents_upload_form(live_url, browser_page, 
     response = page.goto(live_url + _appeal_path(lang_index))
     assert response.status == 200, page.url
     assert_clean_console(page)
-    page.locator("a.button--primary[href*='/tip/incident/']").click()
+    # The incident is named by its title, and no person is described: there is none.
+    title = data.KIND_APPEALS[INDEX]["title"][lang_index]
+    assert page.locator("h1").inner_text().strip() == title
+    assert page.locator(".notice__details .facts-list").count() == 0
+    button = page.locator("a.button--primary[href*='/tip/incident/']")
+    assert button.inner_text().count(title) == 1
+    button.click()
     page.wait_for_url(re.compile(r"/tip/incident/\d+/$"))
+    assert title in page.locator("h1").inner_text()
     assert page.locator("input[type=file]").count() >= 1
     assert page.locator("#id_keep_when_where").count() == 1
     assert_clean_console(page)
