@@ -100,7 +100,8 @@ def members(request):
             "candidates": candidates,
             "proposals": proposals,
             "is_supervisor": tip_policy.is_supervisor(user),
-            "unlocked": bool(keys),
+            # Unlocked with no desk key yet (a supervisor, say) is still unlocked.
+            "unlocked": vault.is_unlocked(request),
         },
     )
     response["Cache-Control"] = "no-store"
