@@ -71,6 +71,8 @@ def test_investigator_orders_the_demo_incident_by_capture_time(live_url, browser
     # The order covers every page of the queue (tests/triage/test_capture_index.py), not
     # only the page shown: the note says so.
     assert page.locator("p.help-info", has_text="sur toutes les pages").count() == 1
+    # The count under the table names tips, as in the queue's other orders.
+    assert page.locator(".pagination__end").inner_text().strip().endswith("signalements")
     taken = page.locator(".tips-captured").all_inner_texts()
     # The photo (21:09:30) before the video (21:14:05); the third citizen shared no time.
     assert [t.split()[-1] for t in taken] == ["21:09:30", "21:14:05"], taken
