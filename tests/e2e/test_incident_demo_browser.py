@@ -85,6 +85,9 @@ def test_investigator_orders_the_demo_incident_by_capture_time(live_url, browser
     page.wait_for_url(re.compile(r"/admin/tips/\d+/$"))
     video = page.locator("video")
     assert video.count() == 1
+    # When it was filmed, written as in the queue (not the file's raw ISO tag).
+    filmed = page.locator(".tips-video .tips-content").inner_text()
+    assert "2026-11-28 21:14:05" in filmed and "T21:14:05" not in filmed, filmed
     video.evaluate("v => v.play()")
     page.wait_for_function("() => document.querySelector('video').currentTime > 0.2")
     assert_clean_console(page)
