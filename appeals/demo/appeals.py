@@ -164,8 +164,9 @@ def create_appeals(rng, locales, indexes, offences, desks):
                     image=image,
                     kind=PHOTO_KINDS[variant],
                     caption=data.CAPTIONS[variant][i],
+                    sort_order=order,
                 )
-                for image, variant in images
+                for order, (image, variant) in enumerate(images)
             ]
             indexes[code].add_child(instance=page)
             # add_child stamps publication dates with "now": restore the planned ones.
@@ -233,8 +234,13 @@ def create_kind_appeals(locales, indexes, desks):
             )
             page.nationalities = [AppealNationality(code="BE")] if name else []
             page.photos = [
-                AppealPhoto(image=image, kind=kind, caption=kind_data.KIND_CAPTIONS[variant][i])
-                for image, variant, kind in images
+                AppealPhoto(
+                    image=image,
+                    kind=kind,
+                    caption=kind_data.KIND_CAPTIONS[variant][i],
+                    sort_order=order,
+                )
+                for order, (image, variant, kind) in enumerate(images)
             ]
             indexes[code].add_child(instance=page)
             AppealPage.objects.filter(pk=page.pk).update(

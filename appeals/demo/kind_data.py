@@ -182,10 +182,10 @@ KIND_APPEALS = [
     {
         "kind": "incident",
         "title": (
-            "Incident au carrefour Léopold, Gand : vos photos et vidéos",
-            "Incident aan het Leopoldkruispunt, Gent: uw foto's en video's",
-            "Vorfall an der Leopold-Kreuzung, Gent: Ihre Fotos und Videos",
-            "Incident at the Leopold crossroads, Ghent: your photos and videos",
+            "Incident au carrefour Léopold, Gand",
+            "Incident aan het Leopoldkruispunt, Gent",
+            "Vorfall an der Leopold-Kreuzung, Gent",
+            "Incident at the Leopold crossroads, Ghent",
         ),
         "sex": "unknown",
         "region": "east-flanders",

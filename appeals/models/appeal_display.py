@@ -49,7 +49,8 @@ class AppealDisplayMixin:
 
     @property
     def about_a_person(self) -> bool:
-        return self.kind != Kind.OBJECT
+        # An incident appeal asks for witnesses' files about an event: no one to describe.
+        return self.kind not in (Kind.OBJECT, Kind.INCIDENT)
 
     @property
     def shows_caution(self) -> bool:
@@ -89,7 +90,7 @@ class AppealDisplayMixin:
 
     @property
     def display_name(self) -> str:
-        if self.kind == Kind.OBJECT:
+        if not self.about_a_person:
             return self.title
         return self.full_name or str(_("Unknown person"))
 

@@ -48,6 +48,7 @@ FIELDS = {
     "missing": {"full_name": "Lina Exemple", "child": True, "age_min": 12, "age_max": 12},
     "unknown": {"full_name": "", "deceased": True},
     "object": {"full_name": ""},
+    "incident": {"full_name": ""},
 }
 
 
@@ -286,3 +287,16 @@ def test_admin_form_accepts_each_kind_with_its_flags(make_appeal):
     ):
         form = _admin_form(page, **fields)
         assert form.is_valid(), (fields, form.errors)
+
+
+def test_an_incident_is_named_by_its_title_and_describes_no_person(make_appeal, client):
+    """An incident appeal asks for witnesses' files: its title names it everywhere (page,
+    card, upload form), never "Unknown person", and it has no person's description."""
+    pages = in_every_language(make_appeal, "incident", full_name="")
+    for lang, page in pages.items():
+        html = client.get(page.url).content.decode()
+        name = re.search(r'<h1 class="notice__name">([^<]*)</h1>', html).group(1)
+        assert name == f"incident {lang}", lang
+        assert 'class="facts-list"' not in html.split('id="facts-title"')[0], lang
+        form = client.get(page.get_tip_url(lang)).content.decode()
+        assert f"incident {lang}" in form.split("</h1>")[0], lang

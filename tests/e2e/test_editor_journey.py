@@ -207,3 +207,40 @@ def test_editor_publishes_translates_and_resolves_an_appeal(live_url, browser_pa
     # translations): fails in this branch alone, must pass once it is merged.
     for lang, url in urls.items():
         assert_public_appeal(browser_page, url, f"public-{lang}-arrested", arrested=True)
+
+
+@pytest.mark.e2e
+def test_a_photo_added_to_a_demo_appeal_comes_last_in_every_language(
+    live_url, browser_page, tmp_path
+):
+    """The editor adds a photo to a demo appeal in French and publishes: every language shows
+    it after the photos the appeal already had (the demo's photos have their order)."""
+    page = browser_page(viewport={"width": 1400, "height": 1000})
+    api = page.request.get(f"{live_url}/api/v1/appeals?language=fr&status=active&page_size=50")
+    appeal = [a for a in api.json()["items"] if a["kind"] == "wanted" and len(a["photos"]) >= 2][-1]
+    before = len(appeal["photos"])
+
+    log_in(page, live_url)
+    page.goto(f"{live_url}/admin/pages/{appeal['id']}/edit/")
+    upload_photo(page, before, tmp_path, 120)
+    footer = page.locator("footer")
+    footer.locator("[data-w-dropdown-target='toggle']").first.click()
+    footer.locator("button[name='action-publish']").click()
+    page.wait_for_load_state()
+    assert page.locator(".messages .success").count() == 1, page.inner_text(".messages")
+    assert_clean_console(page)
+
+    for lang in ("fr", *TRANSLATIONS):
+        items = page.request.get(
+            f"{live_url}/api/v1/appeals?language={lang}&status=active&page_size=50"
+        ).json()["items"]
+        same = next(a for a in items if a["uid"] == appeal["uid"])
+        captions = [p["caption"] for p in same["photos"]]
+        assert len(captions) == before + 1, (lang, captions)
+        assert captions[-1] == f"Portrait {before + 1} (placeholder)", (lang, captions)
+        public = browser_page()
+        public.goto(same["url"])
+        last = public.locator(".gallery__item figcaption").last.inner_text()
+        assert f"Portrait {before + 1} (placeholder)" in last, (lang, last)
+        shot(public, f"public-{lang}-photo-added")
+        assert_clean_console(public)

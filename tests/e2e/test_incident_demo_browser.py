@@ -35,8 +35,15 @@ def test_citizen_reaches_the_demo_incidents_upload_form(live_url, browser_page, 
     response = page.goto(live_url + _appeal_path(lang_index))
     assert response.status == 200, page.url
     assert_clean_console(page)
-    page.locator("a.button--primary[href*='/tip/incident/']").click()
+    # The incident is named by its title, and no person is described: there is none.
+    title = data.KIND_APPEALS[INDEX]["title"][lang_index]
+    assert page.locator("h1").inner_text().strip() == title
+    assert page.locator(".notice__details .facts-list").count() == 0
+    button = page.locator("a.button--primary[href*='/tip/incident/']")
+    assert button.inner_text().count(title) == 1
+    button.click()
     page.wait_for_url(re.compile(r"/tip/incident/\d+/$"))
+    assert title in page.locator("h1").inner_text()
     assert page.locator("input[type=file]").count() >= 1
     assert page.locator("#id_keep_when_where").count() == 1
     assert_clean_console(page)
@@ -64,6 +71,8 @@ def test_investigator_orders_the_demo_incident_by_capture_time(live_url, browser
     # The order covers every page of the queue (tests/triage/test_capture_index.py), not
     # only the page shown: the note says so.
     assert page.locator("p.help-info", has_text="sur toutes les pages").count() == 1
+    # The count under the table names tips, as in the queue's other orders.
+    assert page.locator(".pagination__end").inner_text().strip().endswith("signalements")
     taken = page.locator(".tips-captured").all_inner_texts()
     # The photo (21:09:30) before the video (21:14:05); the third citizen shared no time.
     assert [t.split()[-1] for t in taken] == ["21:09:30", "21:14:05"], taken
@@ -76,6 +85,9 @@ def test_investigator_orders_the_demo_incident_by_capture_time(live_url, browser
     page.wait_for_url(re.compile(r"/admin/tips/\d+/$"))
     video = page.locator("video")
     assert video.count() == 1
+    # When it was filmed, written as in the queue (not the file's raw ISO tag).
+    filmed = page.locator(".tips-video .tips-content").inner_text()
+    assert "2026-11-28 21:14:05" in filmed and "T21:14:05" not in filmed, filmed
     video.evaluate("v => v.play()")
     page.wait_for_function("() => document.querySelector('video').currentTime > 0.2")
     assert_clean_console(page)

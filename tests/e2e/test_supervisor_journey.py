@@ -66,6 +66,17 @@ def test_supervisor_oversees_desks_audit_and_retention(live_url, browser_page):
     assert_clean_console(page)
     shot(page, "04-members")
 
+    # Unlocked with no desk key: the page says unlocked (and why nothing opens), not locked.
+    page.locator(".tips-vault-bar--locked a.button").click()
+    page.fill("input[name=passphrase]", SUPERVISOR.vault_passphrase)
+    page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/tips/members/$"))
+    assert page.locator(".tips-vault-bar--unlocked").is_visible()
+    assert page.locator(".tips-vault-bar--locked").count() == 0
+    assert "aucune clé de cellule" in page.inner_text(".messages")
+    assert_clean_console(page)
+    shot(page, "04b-members-unlocked")
+
     # The audit log: every row says what happened, in words.
     page.goto(live_url + "/admin/tips/audit/")
     rows = _audit_rows(page)

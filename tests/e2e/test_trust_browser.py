@@ -91,6 +91,17 @@ def test_membership_takes_a_key_holder_and_another_supervisor(
     holder.fill("input[name=passphrase]", PASSPHRASE)
     holder.click("main button[type=submit]")
     holder.goto(base + "/admin/tips/members/")
+    # Only people not yet in the desk can be proposed.
+    offered = holder.locator("select[name=user] option").evaluate_all(
+        "options => options.map(o => o.value)"
+    )
+    assert str(world.reader.pk) in offered
+    assert str(world.inv_a.pk) not in offered and str(world.inv_a2.pk) not in offered
+    # A fingerprint, read aloud group by group, is never split over two lines (it was, in
+    # the demo's narrow key column).
+    codes = holder.locator("code.tips-fingerprint")
+    assert codes.count() >= 2
+    assert codes.evaluate_all("cs => cs.every(c => getComputedStyle(c).whiteSpace === 'nowrap')")
     holder.select_option("select[name=user]", str(world.reader.pk))
     holder.click("form:has(select[name=user]) button[type=submit]")
     holder.wait_for_selector("#proposals")

@@ -46,7 +46,7 @@ def test_detail_plays_and_seeks(client, world):
     stream_url = reverse("tips_admin:video", args=[tip.pk, 0])
     assert f'src="{stream_url}"' in html and "<video" in html
     assert hashlib.sha256(original).hexdigest() in html
-    assert "50.846700 N, 4.352500 E" in html and "2026-11-30T14:22:00" in html
+    assert "50.846700 N, 4.352500 E" in html and "2026-11-30 14:22:00" in html
     assert "media-src 'self'" in page["Content-Security-Policy"]
 
     whole = b"".join(client.get(stream_url).streaming_content)

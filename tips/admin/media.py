@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from mostwanted.storage import STORAGE_ERRORS
 from tips import audit, crypto, media_store
 from tips.admin.attachments import viewable_attachment
+from tips.admin.capture_order import normalise
 from tips.attachments import attachment_entry
 
 logger = logging.getLogger(__name__)
@@ -58,7 +59,8 @@ def media_items(tip, document) -> list[dict]:
             "duration": entry.get("duration"),
             "resolution": f"{entry.get('width')}×{entry.get('height')}",
             "codec": entry.get("codec", ""),
-            "captured_at": entry.get("captured_at", ""),
+            # As the queue writes it ("2026-11-28 21:14:05"), not the file's raw ISO tag.
+            "captured_at": normalise(entry.get("captured_at")) or entry.get("captured_at", ""),
         }
         if isinstance(entry.get("latitude"), int | float):
             item["position"] = position_text(entry["latitude"], entry["longitude"])

@@ -233,6 +233,7 @@ class TipIndexView(IndexView):
             orphans=self.get_paginate_orphans(),
             allow_empty_first_page=self.get_allow_empty(),
         )
+        paginator.model = queryset.model  # over ids: "6 tips", not Wagtail's "6 items"
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         rows = {tip.pk: tip for tip in queryset.filter(pk__in=list(page.object_list))}
         object_list = [rows[pk] for pk in page.object_list if pk in rows]

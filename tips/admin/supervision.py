@@ -81,7 +81,10 @@ def members(request):
             }
         )
 
-    candidates = _eligible_members().order_by("username")
+    candidates = list(_eligible_members().order_by("username"))
+    for row in rows:  # proposing someone already in the desk would only be refused
+        current = {m["user"].pk for m in row["members"] if m["active"]}
+        row["candidates"] = [u for u in candidates if u.pk not in current]
     proposals = [
         {"proposal": p, "can_decide": memberships.can_decide(user, p)}
         for p in memberships.pending_for(desks)
@@ -100,7 +103,8 @@ def members(request):
             "candidates": candidates,
             "proposals": proposals,
             "is_supervisor": tip_policy.is_supervisor(user),
-            "unlocked": bool(keys),
+            # Unlocked with no desk key yet (a supervisor, say) is still unlocked.
+            "unlocked": vault.is_unlocked(request),
         },
     )
     response["Cache-Control"] = "no-store"
