@@ -112,23 +112,18 @@ class CacheSession:
     def open(self, value: str | None, *, owner=None) -> tuple[str, bytes] | None:
         """(session id, payload) of a live session, or None. Refreshes the idle expiry;
         deletes an entry past the absolute expiry."""
-        parsed = self.parse(value)
-        if parsed is None:
+        found = self._entry(value, owner)
+        if found is None:
             return None
-        session_id, key = parsed
-        entry = self._call(cache.get, self.prefix + session_id)
-        if not entry or entry.get("u") != owner:
-            return None
-        age = int(time.time()) - int(entry["c"])
-        if age >= self.max_seconds():
+        session_id, key, entry, left = found
+        if left <= 0:
             self._call(cache.delete, self.prefix + session_id)
             return None
         try:
             payload = crypto.secret_open(key, entry["b"], aad=self._aad(session_id, owner))
         except crypto.DecryptionError:
             return None
-        remaining = min(self._lifetime(), self.max_seconds() - age)
-        self._call(cache.touch, self.prefix + session_id, remaining)
+        self._call(cache.touch, self.prefix + session_id, min(self._lifetime(), left))
         return session_id, payload
 
     def destroy(self, value: str | None) -> None:
@@ -147,6 +142,15 @@ class CacheSession:
 
     def _alive(self, value: str | None, owner) -> tuple[str, bytes, int] | None:
         """(session id, key, seconds left) of a live session's cookie value, or None."""
+        found = self._entry(value, owner)
+        if found is None or found[3] <= 0:
+            return None
+        session_id, key, _entry, left = found
+        return session_id, key, min(self._lifetime(), left)
+
+    def _entry(self, value: str | None, owner) -> tuple[str, bytes, dict, int] | None:
+        """(session id, key, cache entry, seconds before the absolute expiry) of the
+        owner's session named by a cookie value, or None; expired entries included."""
         parsed = self.parse(value)
         if parsed is None:
             return None
@@ -154,8 +158,7 @@ class CacheSession:
         entry = self._call(cache.get, self.prefix + session_id)
         if not entry or entry.get("u") != owner:
             return None
-        left = self.max_seconds() - (int(time.time()) - int(entry["c"]))
-        return (session_id, key, min(self._lifetime(), left)) if left > 0 else None
+        return session_id, key, entry, self.max_seconds() - (int(time.time()) - int(entry["c"]))
 
     def get_extra(self, value: str | None, name: str, *, owner=None) -> bytes | None:
         """The payload of the extra ``name`` of a live session, or None."""
