@@ -142,3 +142,20 @@ def test_priority_column_sorts_urgent_first(client, world):
     english(world.inv_a)
     page = client.get(reverse("tips_admin:index") + "?ordering=priority").content.decode()
     assert _row_refs(page)[0] == urgent.reference
+
+
+@pytest.mark.django_db
+def test_urgent_first_order_walks_an_index_not_a_sort_of_every_tip(world):
+    """At 100 000 tips a sort of the desk's every row cost 300 ms a page: the database keeps
+    the urgent rank itself (a generated column) and the default order reads its index."""
+    from django.db import connection
+
+    tip = submit_tip(world.desk_a, "urgent", photo=False, urgent=True)
+    assert Tip.objects.get(pk=tip.pk).urgent_rank == 0
+    Tip.objects.filter(pk=tip.pk).update(status=TipStatus.CLOSED_SPAM)
+    assert Tip.objects.get(pk=tip.pk).urgent_rank == 1  # a closed urgent tip is not first
+    queue = Tip.objects.filter(desk=world.desk_a).order_by("urgent_rank", "-received_at", "-pk")
+    plan = queue[:50].explain()
+    if connection.vendor == "sqlite":
+        assert "tips_tip_desk_urgent" in plan
+        assert "TEMP B-TREE" not in plan, plan

@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -29,21 +28,11 @@ from tips.admin.columns import (
 from tips.admin.filters import TipFilterSet
 from tips.models import (
     PRIORITY_ORDER,
-    TipPriority,
     TipStatus,
 )
 from tips.permissions import tip_policy
-from tips.status import CLOSED_STATUSES
 
 logger = logging.getLogger(__name__)
-
-
-#: Sort key of the "urgent first" order: open urgent tips (0) before everything else (1).
-URGENT_FIRST = Case(
-    When(Q(priority=TipPriority.URGENT) & ~Q(status__in=CLOSED_STATUSES), then=Value(0)),
-    default=Value(1),
-    output_field=IntegerField(),
-)
 
 
 class TipIndexView(IndexView):
@@ -88,7 +77,7 @@ class TipIndexView(IndexView):
 
     def order_queryset(self, queryset):
         if self.ordering == "urgent":
-            return queryset.order_by(URGENT_FIRST, "-received_at", "-pk")
+            return queryset.order_by("urgent_rank", "-received_at", "-pk")
         if self.ordering in ("priority", "-priority"):
             rank = PRIORITY_ORDER if self.ordering == "priority" else PRIORITY_ORDER.desc()
             return queryset.order_by(rank, "-received_at", "-pk")

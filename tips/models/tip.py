@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..status import TipStatus, is_closed
+from ..status import CLOSED_STATUSES, TipStatus, is_closed
 from .keys import DeskKey, RecoveryKey
 
 
@@ -27,6 +27,17 @@ class TipPriority(models.TextChoices):
 PRIORITY_ORDER = models.Case(
     *(models.When(priority=p, then=models.Value(i)) for i, p in enumerate(TipPriority.values)),
     output_field=models.IntegerField(),
+)
+
+
+#: The queue's default order: open urgent tips (0) before everything else (1).
+URGENT_FIRST = models.Case(
+    models.When(
+        models.Q(priority=TipPriority.URGENT) & ~models.Q(status__in=CLOSED_STATUSES),
+        then=models.Value(0),
+    ),
+    default=models.Value(1),
+    output_field=models.SmallIntegerField(),
 )
 
 
@@ -107,6 +118,12 @@ class Tip(models.Model):
         _("notification claimed at"), null=True, blank=True, editable=False
     )
 
+    #: :data:`URGENT_FIRST` kept by the database itself, so the queue's default order
+    #: ("urgent first, then newest") walks an index instead of sorting every tip of the desk.
+    urgent_rank = models.GeneratedField(
+        expression=URGENT_FIRST, output_field=models.SmallIntegerField(), db_persist=True
+    )
+
     class Meta:
         verbose_name = _("tip")
         verbose_name_plural = _("tips")
@@ -122,6 +139,9 @@ class Tip(models.Model):
             models.Index(fields=["desk", "priority", "-received_at"], name="tips_tip_desk_prio"),
             models.Index(fields=["assignee", "status"], name="tips_tip_assignee_status"),
             models.Index(fields=["desk", "-received_at"], name="tips_tip_desk_received"),
+            models.Index(
+                fields=["desk", "urgent_rank", "-received_at", "-id"], name="tips_tip_desk_urgent"
+            ),
             models.Index(fields=["appeal", "-received_at"], name="tips_tip_appeal_received"),
             models.Index(fields=["status", "closed_at"], name="tips_tip_status_closed"),
         ]
