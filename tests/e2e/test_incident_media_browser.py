@@ -283,6 +283,13 @@ def test_plain_form_without_javascript_takes_a_small_video(incident_server, brow
     assert "this person" not in page.inner_text("main").lower()
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "incident-form-en.png"), full_page=True)
+    page.goto(f"{base}/tip/incident/{appeal_id}/")  # French, the default language
+    assert "Si cela se passe maintenant ou si quelqu’un est en danger, appelez le 112." in (
+        page.inner_text(".tip-emergency")
+    )
+    assert page.locator("input[name=seeing_now]").count() == 0
+    page.screenshot(path=str(SHOTS / "incident-form-fr.png"), full_page=True)
+    page.goto(f"{base}/en/tip/incident/{appeal_id}/")
     page.set_input_files(
         "#id_media",
         files=[
@@ -312,6 +319,9 @@ def test_plain_form_without_javascript_takes_a_small_video(incident_server, brow
     assert sum(h in ("Photos",) for h in headings) == 1
     assert sum(h in ("Videos", "Vidéos") for h in headings) == 1
     assert_poster_is_not_a_photo(admin)
+    poster_url = admin.get_attribute("video.tips-video-player", "poster")
+    poster = admin.request.get(base + poster_url)  # still served, for the player only
+    assert poster.status == 200 and poster.headers["content-type"] == "image/jpeg"
     admin.wait_for_function(
         "() => document.querySelector('ul.tips-photos img').complete"
         " && document.querySelector('ul.tips-photos img').naturalWidth > 0"
@@ -321,6 +331,7 @@ def test_plain_form_without_javascript_takes_a_small_video(incident_server, brow
     )
     admin.set_viewport_size({"width": 1280, "height": 2200})  # the admin scrolls inside
     admin.evaluate("() => window.scrollTo(0, 0)")
+    admin.wait_for_timeout(1000)  # the player settles on its poster frame
     admin.screenshot(path=str(SHOTS / "tip-detail-video-and-photo.png"), full_page=True)
     assert_clean_console(admin)
 
