@@ -116,9 +116,25 @@ class TipForm(forms.Form):
     # --- Kinds of appeal: a missing person's form asks first when and where the
     # person was seen. The answers are the sealed "when_date", "when_time" and "place".
     seen_first = False
+    #: An incident appeal's form (an event: an attack, a riot), not a person's.
+    about_incident = False
 
     def adapt_to_appeal(self, appeal) -> TipForm:
-        if getattr(appeal, "kind", "") == "missing":
+        kind = getattr(appeal, "kind", "")
+        if kind == "incident":
+            self.about_incident = True
+            # "I am seeing this person right now" has no meaning for an event: an incident
+            # still going on is a 112 call (the banner says so), not a tip marked urgent.
+            self.fields.pop("seeing_now", None)
+            self.fields["what"].help_text = _(
+                "Describe what happened, in your own words: what you saw or filmed, what the "
+                "people involved did and wore, vehicles, which way they went."
+            )
+            self.fields["how_known"].help_text = _(
+                "For example: I was there and filmed it, someone sent me the file, I found it "
+                "online."
+            )
+        if kind == "missing":
             self.seen_first = True
             self.fields["when_date"].label = _("Date you last saw this person")
             self.fields["when_time"].label = _("Time (approximate)")
@@ -278,8 +294,15 @@ def rate_limited_message(wait_seconds: int) -> str:
     ) % {"wait": wait_text(wait_seconds)}
 
 
-def busy_message(wait_seconds: int) -> str:
-    """The whole tip line is shedding load for a moment."""
+def busy_message(wait_seconds: int, *, incident: bool = False) -> str:
+    """The whole tip line is shedding load for a moment (``incident``: on an incident
+    appeal's form, which speaks of an event, not of a person in sight)."""
+    if incident:
+        return _(
+            "The tip line is receiving very many tips right now and yours was NOT sent yet. "
+            "Your text is kept below: please send it again in %(wait)s. If it is happening "
+            "now or someone is in danger, call 112."
+        ) % {"wait": wait_text(wait_seconds)}
     return _(
         "The tip line is receiving very many tips right now and yours was NOT sent yet. "
         "Your text is kept below: please send it again in %(wait)s. If the person is in "
@@ -290,6 +313,11 @@ def busy_message(wait_seconds: int) -> str:
 UNAVAILABLE_MESSAGE = _(
     "The tip line is temporarily unavailable and your tip was NOT sent. Your text is kept "
     "below: please try again in a few minutes. If the person is in sight and there is "
+    "danger, call 112."
+)
+INCIDENT_UNAVAILABLE_MESSAGE = _(
+    "The tip line is temporarily unavailable and your tip was NOT sent. Your text is kept "
+    "below: please try again in a few minutes. If it is happening now or someone is in "
     "danger, call 112."
 )
 #: Seconds a 503 "unavailable" answer asks the client to wait (Retry-After).

@@ -141,6 +141,7 @@ def _post(request, appeal):
     if antispam.honeypot_filled(request.POST):
         notices.append(forms.HONEYPOT_MESSAGE)
     form = forms.TipForm(data=request.POST, questions=views._questions(appeal))  # noqa: SLF001
+    form.adapt_to_appeal(appeal)  # no "I see this person now": never urgent from this form
     rows = []
     try:
         try:
@@ -148,7 +149,9 @@ def _post(request, appeal):
         except (DatabaseError, *STORAGE_ERRORS) as exc:
             logger.error("incident form: uploads unavailable (%s)", type(exc).__name__)
             refill = views._refill(request, appeal)  # noqa: SLF001
-            return _render(request, appeal, refill, status=503, errors=[forms.UNAVAILABLE_MESSAGE])
+            return _render(
+                request, appeal, refill, status=503, errors=[forms.INCIDENT_UNAVAILABLE_MESSAGE]
+            )
         return _send(request, appeal, form, incomings, rows, notices + errors, keep, token)
     finally:
         cleaning.let_go(rows)  # the uploads it held (none left once a tip took them)
@@ -164,7 +167,7 @@ def _send(request, appeal, form, incomings, rows, errors, keep, token):  # noqa:
     admission = ratelimit.admit_submission(request)
     if admission.refused:
         refill = views._refill(request, appeal)  # noqa: SLF001
-        message = forms.busy_message(admission.wait_seconds)
+        message = forms.busy_message(admission.wait_seconds, incident=True)
         return _render(request, appeal, refill, status=429, errors=[message], keep=keep)
     staged = []
     try:
@@ -184,7 +187,7 @@ def _send(request, appeal, form, incomings, rows, errors, keep, token):  # noqa:
             questions=form.answers_for_sealing(),
             contact={"contact": contact} if contact else None,
             attachments=staged,
-            urgent=form.cleaned_data["seeing_now"],
+            urgent=False,  # an incident going on is a 112 call (see forms.adapt_to_appeal)
             language=translation.get_language() or settings.LANGUAGE_CODE,
         )
     except (services.TipLineNotReady, DatabaseError, *STORAGE_ERRORS) as exc:
@@ -193,11 +196,11 @@ def _send(request, appeal, form, incomings, rows, errors, keep, token):  # noqa:
         incident.discard_staged(staged)
         cleaning.forget(rows)  # their results' files went with the tip that failed
         refill = views._refill(request, appeal)  # noqa: SLF001
-        return _render(request, appeal, refill, status=503, errors=[forms.UNAVAILABLE_MESSAGE])
+        return _render(
+            request, appeal, refill, status=503, errors=[forms.INCIDENT_UNAVAILABLE_MESSAGE]
+        )
     admission.accepted()
     cleaning.hand_over(rows, staged)
     incident.release_uploads(rows)
     antispam.mark_token_used(token)
-    return views._render_receipt(  # noqa: SLF001
-        request, submitted.receipt, urgent=form.cleaned_data["seeing_now"]
-    )
+    return views._render_receipt(request, submitted.receipt, urgent=False)  # noqa: SLF001

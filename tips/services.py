@@ -158,7 +158,10 @@ def tip_submit(
                 language=language[:10],
                 document_size=len(envelope),
                 attachments_size=sum(a.ciphertext_size for a in attachments),
-                attachment_count=len(attachments),
+                # The files the citizen sent: a video's poster frame is not one of them.
+                attachment_count=sum(
+                    getattr(a, "extra", {}).get("kind") != "poster" for a in attachments
+                ),
                 receipt_digest=receipt_digest,
                 receipt_salt=receipt_salt,
                 receipt_public_key=receipt_pair.public_key,

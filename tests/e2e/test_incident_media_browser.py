@@ -5,7 +5,10 @@ violation, no console error. The server is the demo state plus one incident appe
 """
 
 import contextlib
+import io
+import os
 import re
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -21,6 +24,48 @@ from tests.e2e.test_investigator_journey import ACCOUNT, admin_login
 from tests.incident.videos import CANARY, make_video
 
 CHUNK = 32 * 1024
+SHOTS = Path(os.environ.get("E2E_SCREENSHOT_DIR", "/tmp/shots")) / "incident-media"
+#: The incident form's banner (an event, not a person) and the person forms' one.
+INCIDENT_BANNER = "If it is happening now or someone is in danger, call 112."
+PERSON_BANNER = "If you can see the person now"
+
+
+def a_photo() -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (480, 320), (70, 110, 150))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((60, 200, 420, 300), fill=(200, 180, 60))  # something to look at
+    out = io.BytesIO()
+    image.save(out, format="JPEG")
+    return out.getvalue()
+
+
+def open_in_unlocked_admin(browser_page, base, text):
+    """The investigator logs in, unlocks the vault and opens the tip whose text has ``text``."""
+    admin = browser_page(viewport={"width": 1280, "height": 900}, locale="fr-BE")
+    admin_login(admin, base, ACCOUNT)
+    admin.goto(base + "/admin/tips/vault/unlock/")
+    admin.fill("input[name=passphrase]", ACCOUNT.vault_passphrase)
+    admin.click("main button[type=submit]")
+    admin.wait_for_url(re.compile(r"/admin/tips/(\?.*)?$"))
+    return admin
+
+
+def assert_poster_is_not_a_photo(admin) -> None:
+    """The poster frame belongs to its video: never an <img>, a download or a photo."""
+    posters = admin.eval_on_selector_all(
+        "video.tips-video-player[poster]", "vs => vs.map(v => v.getAttribute('poster'))"
+    )
+    assert posters, "each video shows its poster frame"
+    images = admin.eval_on_selector_all("main img", "xs => xs.map(x => x.getAttribute('src'))")
+    links = admin.eval_on_selector_all("main a[href]", "xs => xs.map(x => x.getAttribute('href'))")
+    for poster in posters:
+        assert poster not in images
+        assert poster.rstrip("/") + "/download/" not in links
+        assert not any(link.startswith(poster) for link in links)
+
+
 CREATE_INCIDENT = """
 from appeals.models import AppealIndexPage, AppealPage
 from tips.models import DeskMembership
@@ -157,7 +202,11 @@ def test_resumable_upload_cut_resumed_then_played_and_seeked(incident_server, br
     admin.fill("input[name=passphrase]", ACCOUNT.vault_passphrase)
     admin.click("main button[type=submit]")
     admin.wait_for_url(re.compile(r"/admin/tips/(\?.*)?$"))
-    admin.locator("tr", has_text="e2e-incident-7781").locator("a.tips-ref").click()
+    # The queue counts the video as a video (the poster is not a photo).
+    row = admin.locator("tr", has_text="e2e-incident-7781")
+    assert re.search(r"\b1 vid[eé]o\b", row.inner_text(), re.I)
+    assert not re.search(r"photo|foto", row.inner_text(), re.I)
+    row.locator("a.tips-ref").click()
     admin.wait_for_url(re.compile(r"/admin/tips/\d+/$"))
     player = admin.locator("video.tips-video-player")
     player.wait_for()
@@ -188,6 +237,13 @@ def test_resumable_upload_cut_resumed_then_played_and_seeked(incident_server, br
     admin.wait_for_timeout(500)
     main = admin.inner_text("main")
     assert re.search(r"[0-9a-f]{64}", main)  # the original's hash, sealed
+    # A "Videos" section with the video and its poster; no "Photos" section: the poster
+    # frame is not a photo, and the counts say "1 video".
+    assert admin.locator("ul.tips-videos > li").count() == 1
+    assert admin.locator("ul.tips-photos").count() == 0
+    summary = admin.inner_text(".tips-media-summary")
+    assert re.fullmatch(r"1 vid[eé]o", summary.strip(), re.I), summary
+    assert_poster_is_not_a_photo(admin)
     assert_clean_console(admin)
 
 
@@ -219,15 +275,65 @@ def test_plain_form_without_javascript_takes_a_small_video(incident_server, brow
     page = browser_page(javascript_enabled=False, viewport={"width": 1280, "height": 900})
     page.goto(f"{base}/en/tip/incident/{appeal_id}/")
     assert_clean_console(page)
+    # The form speaks of an event: call 112 if it is happening now; no "I am seeing this
+    # person right now" box.
+    banner = page.inner_text(".tip-emergency")
+    assert INCIDENT_BANNER in banner and PERSON_BANNER not in banner
+    assert page.locator("#id_seeing_now, input[name=seeing_now]").count() == 0
+    assert "this person" not in page.inner_text("main").lower()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "incident-form-en.png"), full_page=True)
+    page.goto(f"{base}/tip/incident/{appeal_id}/")  # French, the default language
+    assert "Si cela se passe maintenant ou si quelqu’un est en danger, appelez le 112." in (
+        page.inner_text(".tip-emergency")
+    )
+    assert page.locator("input[name=seeing_now]").count() == 0
+    page.screenshot(path=str(SHOTS / "incident-form-fr.png"), full_page=True)
+    page.goto(f"{base}/en/tip/incident/{appeal_id}/")
     page.set_input_files(
         "#id_media",
-        files=[{"name": "clip.mp4", "mimeType": "video/mp4", "buffer": make_video(seconds=1)}],
+        files=[
+            {"name": "clip.mp4", "mimeType": "video/mp4", "buffer": make_video(seconds=1)},
+            {"name": "market.jpg", "mimeType": "image/jpeg", "buffer": a_photo()},
+        ],
     )
     page.check("#id_keep_when_where")
     page.fill("#id_what", "No-JS video of the market, e2e-incident-nojs")
     page.click("#incident-send")
     page.wait_for_selector(".receipt, [class*=receipt]", timeout=90_000)
     assert_clean_console(page)
+
+    # The investigator sees a video (with its poster) and a photo, counted apart.
+    admin = open_in_unlocked_admin(browser_page, base, "e2e-incident-nojs")
+    row = admin.locator("tr", has_text="e2e-incident-nojs")
+    assert re.search(r"1 photo, 1 vid[eé]o", row.inner_text(), re.I), row.inner_text()
+    row.locator("a.tips-ref").click()
+    admin.wait_for_url(re.compile(r"/admin/tips/\d+/$"))
+    admin.locator("video.tips-video-player").wait_for()
+    assert admin.locator("ul.tips-videos > li").count() == 1
+    assert admin.locator("ul.tips-photos > li").count() == 1
+    assert admin.locator("ul.tips-photos img.tips-photo").count() == 1
+    summary = admin.inner_text(".tips-media-summary").strip()
+    assert re.fullmatch(r"1 photo, 1 vid[eé]o", summary, re.I), summary
+    headings = admin.eval_on_selector_all("main h3", "hs => hs.map(h => h.textContent.trim())")
+    assert sum(h in ("Photos",) for h in headings) == 1
+    assert sum(h in ("Videos", "Vidéos") for h in headings) == 1
+    assert_poster_is_not_a_photo(admin)
+    poster_url = admin.get_attribute("video.tips-video-player", "poster")
+    poster = admin.request.get(base + poster_url)  # still served, for the player only
+    assert poster.status == 200 and poster.headers["content-type"] == "image/jpeg"
+    admin.wait_for_function(
+        "() => document.querySelector('ul.tips-photos img').complete"
+        " && document.querySelector('ul.tips-photos img').naturalWidth > 0"
+    )
+    admin.wait_for_function(
+        "() => document.querySelector('video.tips-video-player').readyState >= 1", timeout=20_000
+    )
+    admin.set_viewport_size({"width": 1280, "height": 2200})  # the admin scrolls inside
+    admin.evaluate("() => window.scrollTo(0, 0)")
+    admin.wait_for_timeout(1000)  # the player settles on its poster frame
+    admin.screenshot(path=str(SHOTS / "tip-detail-video-and-photo.png"), full_page=True)
+    assert_clean_console(admin)
 
 
 @pytest.mark.e2e

@@ -21,6 +21,7 @@ from mostwanted.storage import STORAGE_ERRORS
 from tips import crypto, questions, sealing, triage, vault
 from tips.admin import content
 from tips.admin.detail import _history, visible_tip_or_404
+from tips.admin.tip_media import TipMedia, tip_media
 from tips.attachments import open_attachment, storage_unavailable_response, tip_storage
 from tips.followup.selectors import messages_of
 from tips.models import MessageDirection, TipNote
@@ -68,6 +69,11 @@ def build_case_file(request, tip, document: dict) -> bytes:
         "exported_by": request.user.get_username(),
     }
     attachments_meta = content.attachment_entries(document)
+    media = tip_media(document)  # what the detail page and the queue say: the same facts
+    names = {  # ordinal: the file's name in the ZIP
+        item.ordinal: f"attachments/{item.ordinal + 1:02d}-{_safe_name(meta['name'])}"
+        for item, meta in zip(tip.attachments.order_by("ordinal"), attachments_meta, strict=False)
+    }
     # The appeal's questions as the citizen saw them (label, type, choices) with the answer.
     answers = [
         {
@@ -89,6 +95,7 @@ def build_case_file(request, tip, document: dict) -> bytes:
                     "fields": fields,
                     "questions": answers,
                     "attachments": attachments_meta,
+                    "media": _media_listing(media, names),
                     "notes": notes,
                     "conversation": [
                         {k: v for k, v in m.items() if k != "_files"} for m in conversation
@@ -109,6 +116,9 @@ def build_case_file(request, tip, document: dict) -> bytes:
                 for a in answers
             ]
             lines += [""]
+        lines += ["Photos and videos: " + (_media_counts(media) or "none")]
+        lines += [f"- {m['kind']}: {m['file']}" for m in _media_listing(media, names)]
+        lines += [""]
         lines += ["Notes:", *(f"- {n['at']} {n['author']}: {n['text']}" for n in notes)]
         lines += ["", "Conversation with the tipster:"]
         for m in conversation:
@@ -122,13 +132,15 @@ def build_case_file(request, tip, document: dict) -> bytes:
         manifest = []  # every exported file with its SHA-256 (and the original's, sealed)
         for item, meta in zip(tip.attachments.order_by("ordinal"), attachments_meta, strict=False):
             reader = open_attachment(item, document)
-            name = f"attachments/{item.ordinal + 1:02d}-{_safe_name(meta['name'])}"
+            name = names[item.ordinal]
             digest = hashlib.sha256()
             with reader, archive.open(name, "w") as out:
                 while chunk := reader.read(64 * 1024):
                     digest.update(chunk)
                     out.write(chunk)
-            entry = {k: v for k, v in meta.items() if k != "sha256"}
+            entry = {k: v for k, v in meta.items() if k not in ("sha256", "poster")}
+            entry["kind"] = media.kind_of(item.ordinal)
+            entry.update(_poster_link(media, item.ordinal, names))
             if "sha256" in meta:  # the original's, as received (incident media)
                 entry["original_sha256"] = meta["sha256"]
             manifest.append({"file": name, "sha256": digest.hexdigest(), **entry})
@@ -142,6 +154,40 @@ def build_case_file(request, tip, document: dict) -> bytes:
                     while chunk := reader.read(64 * 1024):
                         out.write(chunk)
     return buffer.getvalue()
+
+
+def _media_counts(media: TipMedia) -> str:
+    """ "2 photos, 1 video" in English, as the rest of tip.txt (the file is not localised)."""
+    parts = [
+        f"{n} {word}{'s' if n != 1 else ''}"
+        for n, word in ((len(media.photos), "photo"), (len(media.videos), "video"))
+        if n
+    ]
+    return ", ".join(parts)
+
+
+def _media_listing(media: TipMedia, names: dict[int, str]) -> list[dict]:
+    """Each photo and video with its file in the ZIP (a video with its poster frame's)."""
+    rows = []
+    for item in sorted((*media.photos, *media.videos), key=lambda m: m.ordinal):
+        if item.ordinal not in names:
+            continue
+        row = {"kind": media.kind_of(item.ordinal), "file": names[item.ordinal]}
+        row.update(_poster_link(media, item.ordinal, names))
+        rows.append(row)
+    return rows
+
+
+def _poster_link(media: TipMedia, ordinal: int, names: dict[int, str]) -> dict:
+    """A video's ``poster_file``, or a poster frame's ``poster_of`` (its video's file)."""
+    for video in media.videos:
+        if video.poster not in names or video.ordinal not in names:
+            continue
+        if video.ordinal == ordinal:
+            return {"poster_file": names[video.poster]}
+        if video.poster == ordinal:
+            return {"poster_of": names[video.ordinal]}
+    return {}
 
 
 def _safe_name(name) -> str:

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 
 from tips import audit, questions, sealing, triage, vault
 from tips.admin import content
+from tips.admin.tip_media import capture_facts, files_summary, tip_media
 from tips.attachments import INLINE_IMAGE_TYPES
 from tips.followup.desk import desk_conversation
 from tips.models import (
@@ -72,19 +73,22 @@ def tip_detail(request, pk):
         audit.record(tip, "tips.view", user=user)
     can_change = tip_policy.can_change(user, tip)
     fields = content.text_fields(document) if document else {}
-    attachments = []
-    if document:
-        for attachment, entry in zip(
-            tip.attachments.order_by("ordinal"), content.attachment_entries(document), strict=False
-        ):
-            attachments.append(
+    media = tip_media(document) if document else None
+    photos = []
+    if media is not None:
+        entries = content.attachment_entries(document)
+        for number, photo in enumerate(media.photos, start=1):
+            entry = entries[photo.ordinal]
+            photos.append(
                 {
+                    "number": number,
                     "entry": entry,
                     "inline": entry["content_type"] in INLINE_IMAGE_TYPES,
-                    "view_url": reverse("tips_admin:attachment", args=[tip.pk, attachment.ordinal]),
+                    "view_url": reverse("tips_admin:attachment", args=[tip.pk, photo.ordinal]),
                     "download_url": reverse(
-                        "tips_admin:attachment_download", args=[tip.pk, attachment.ordinal]
+                        "tips_admin:attachment_download", args=[tip.pk, photo.ordinal]
                     ),
+                    **capture_facts(entry),
                 }
             )
     context = {
@@ -94,7 +98,12 @@ def tip_detail(request, pk):
         "fields": fields,
         "field_labels": FIELD_LABELS,
         "answers": questions.answers_for_display(document),
-        "attachments": attachments,
+        "media": media,
+        "photos": photos,
+        # "2 photos, 1 video" (opened) or "3 files" (locked: their kinds are sealed).
+        "media_summary": media.summary()
+        if media is not None
+        else files_summary(tip.attachment_count),
         "notes": notes,
         "events": _history(tip),
         "unlocked": unlocked,

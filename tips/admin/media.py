@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from mostwanted.storage import STORAGE_ERRORS
 from tips import audit, crypto, media_store
 from tips.admin.attachments import viewable_attachment
-from tips.admin.capture_order import normalise
+from tips.admin.tip_media import capture_facts, position_text  # noqa: F401 (re-exported)
 from tips.attachments import attachment_entry
 
 logger = logging.getLogger(__name__)
@@ -32,38 +32,30 @@ _PIECE = 64 * 1024
 _MAX_RANGE = 8 * 1024 * 1024
 
 
-def position_text(lat, lon) -> str:
-    """A link-free text for coordinates: "50.846700 N, 4.352500 E"."""
-    return f"{abs(lat):.6f} {'N' if lat >= 0 else 'S'}, {abs(lon):.6f} {'E' if lon >= 0 else 'W'}"
-
-
-def media_items(tip, document) -> list[dict]:
-    """The videos of an opened tip with what the template shows beside each."""
+def media_items(tip, media) -> list[dict]:
+    """The videos of an opened tip (``tips.admin.tip_media.TipMedia``) with what the
+    template shows beside each: the poster is the video's, never a photo of its own."""
     items = []
-    entries = (document or {}).get("attachments") or []
-    for ordinal, entry in enumerate(entries):
-        if entry.get("kind") != "video":
-            continue
-        poster = entry.get("poster")
+    for video in media.videos:
+        entry = video.entry
         item = {
-            "ordinal": ordinal,
+            "ordinal": video.ordinal,
+            "number": len(items) + 1,
             "name": entry.get("name", ""),
-            "stream_url": reverse("tips_admin:video", args=[tip.pk, ordinal]),
-            "download_url": reverse("tips_admin:attachment_download", args=[tip.pk, ordinal]),
-            "poster_url": reverse("tips_admin:attachment", args=[tip.pk, poster])
-            if isinstance(poster, int)
+            "stream_url": reverse("tips_admin:video", args=[tip.pk, video.ordinal]),
+            "download_url": reverse("tips_admin:attachment_download", args=[tip.pk, video.ordinal]),
+            "poster_url": reverse("tips_admin:attachment", args=[tip.pk, video.poster])
+            if video.poster is not None
             else "",
             "content_type": entry.get("content_type", ""),
+            "size": entry.get("size"),
             "sha256": entry.get("sha256", ""),
             "original_size": entry.get("original_size"),
             "duration": entry.get("duration"),
             "resolution": f"{entry.get('width')}×{entry.get('height')}",
             "codec": entry.get("codec", ""),
-            # As the queue writes it ("2026-11-28 21:14:05"), not the file's raw ISO tag.
-            "captured_at": normalise(entry.get("captured_at")) or entry.get("captured_at", ""),
+            **capture_facts(entry),
         }
-        if isinstance(entry.get("latitude"), int | float):
-            item["position"] = position_text(entry["latitude"], entry["longitude"])
         items.append(item)
     return items
 

@@ -16,6 +16,7 @@ from wagtail.admin.views.generic import IndexView
 from tips import audit, questions, vault
 from tips.admin import capture_index, capture_order, content, counts
 from tips.admin.columns import (
+    MediaColumn,
     PreviewColumn,
     PriorityColumn,
     ReceivedColumn,
@@ -26,6 +27,7 @@ from tips.admin.columns import (
     UnreadColumn,
 )
 from tips.admin.filters import TipFilterSet
+from tips.admin.tip_media import tip_media
 from tips.models import (
     PRIORITY_ORDER,
     TipStatus,
@@ -116,7 +118,7 @@ class TipIndexView(IndexView):
                 "status", label=_("Status"), accessor="get_status_display", sort_key="status"
             ),
             TextColumn("assignee", label=_("Assignee")),
-            TextColumn("attachment_count", label=_("Photos")),
+            MediaColumn("media", label=_("Photos and videos")),
             UnreadColumn("unread", label=_("Unread")),
         ]
 
@@ -189,7 +191,7 @@ class TipIndexView(IndexView):
                     if document is not None:
                         decrypted.append(tip)
                     facts = _row_facts(document)
-                tip._preview, tip._answered_yes, tip._captured_at = facts
+                tip._preview, tip._answered_yes, tip._captured_at, tip._media = facts
         finally:
             # Every preview is a decryption: one audit entry per tip opened (also when a
             # later row breaks the loop).
@@ -330,13 +332,15 @@ class TipIndexView(IndexView):
 
 
 def _row_facts(document: dict | None) -> tuple:
-    """(preview, answered yes, earliest capture time) of an opened tip (None: not opened)."""
+    """(preview, answered yes, earliest capture time, "2 photos, 1 video") of an opened tip
+    (None: not opened)."""
     if document is None:
-        return "", None, None
+        return "", None, None, None
     return (
         content.preview(document),
         questions.answered_yes(document),
         capture_order.earliest_capture(document),
+        tip_media(document).summary(),
     )
 
 

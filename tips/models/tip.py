@@ -101,6 +101,7 @@ class Tip(models.Model):
     document_size = models.PositiveIntegerField(_("document size"), default=0)
     #: Total ciphertext size of the attachments in bytes.
     attachments_size = models.PositiveBigIntegerField(_("attachments size"), default=0)
+    #: Photos and videos sent (a video's poster frame is stored but not counted).
     attachment_count = models.PositiveSmallIntegerField(_("attachments"), default=0)
     #: Argon2id lookup digest of the receipt (installation salt), see tips.receipts.
     receipt_digest = models.BinaryField(_("receipt digest"), unique=True)

@@ -1,5 +1,5 @@
-"""``{% incident_videos tip document as videos %}``: the videos of an opened tip
-(tips.admin.media), for the detail page's media section."""
+"""``{% incident_videos tip media as videos %}``: the videos of an opened tip
+(``tips.admin.tip_media``), for the detail page's "Videos" section."""
 
 from django import template
 
@@ -9,5 +9,5 @@ register = template.Library()
 
 
 @register.simple_tag
-def incident_videos(tip, document):
-    return media_items(tip, document) if document else []
+def incident_videos(tip, media):
+    return media_items(tip, media) if media else []
