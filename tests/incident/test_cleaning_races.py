@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tips import cleaning, cleaning_form
+from tips import cleaning_form
 from tips import incident as incident_media
 from tips.models import ResumableUpload, Tip
 
