@@ -85,6 +85,38 @@ def test_a_killed_workers_place_lapses(client, incident, jobs, cap, monkeypatch)
     assert ask(client, first, secret_a, "get")[1] == {"state": "clean"} and held() == []
 
 
+def wait_clean(client, token, secret):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if ask(client, token, secret, "get")[1] == {"state": "clean"}:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_cleaning_renews_its_place(client, incident, cap, monkeypatch):
+    monkeypatch.setattr(cleaning, "spawn", REAL_SPAWN)
+    monkeypatch.setattr(cleaning, "CLAIM_SECONDS", 1)
+    monkeypatch.setattr(cleaning, "_RENEW_SECONDS", 0.2)
+    original = incident_media.clean_one
+
+    def large(*args, **kwargs):  # outlasts the place's first expiry
+        time.sleep(2)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(incident_media, "clean_one", large)
+    token, secret = upload_all(client, incident, make_video(seconds=1))
+    other, secret_b = upload_all(client, incident, make_video(seconds=1))
+    assert ask(client, token, secret)[1] == {"state": "cleaning"}
+    time.sleep(1.5)
+    assert CleaningSlot.objects.get().until > timezone.now()
+    assert ask(client, other, secret_b)[1] == {"state": "queued"}
+    assert wait_clean(client, token, secret)
+    assert ask(client, other, secret_b, "get")[1] == {"state": "cleaning"}
+    assert wait_clean(client, other, secret_b)  # nothing left running after the test
+
+
 @pytest.mark.parametrize("ending", ["refused", "error", "database"])
 def test_the_place_is_given_back_whatever_the_ending(
     client, incident, jobs, cap, monkeypatch, ending
