@@ -18,7 +18,7 @@ import logging
 import threading
 
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import connections
 from django.db.models import Q
 from django.utils import timezone
 
@@ -63,7 +63,7 @@ def release(number: int, holder: str) -> None:
     """Free the place (a database error only lets it lapse)."""
     try:
         CleaningSlot.objects.filter(number=number, holder=holder).update(holder="", until=None)
-    except DatabaseError as exc:
+    except Exception as exc:  # noqa: BLE001 - never in the way of the rest of the clean-up
         logger.warning("cleaning slot not released (%s)", type(exc).__name__)
 
 
@@ -76,15 +76,18 @@ def release_held(holders) -> None:
 
 def keep_alive(tick, every: float) -> threading.Event:
     """Call ``tick()`` every ``every`` seconds in a daemon thread until the returned event
-    is set; a failing tick ends the renewals (the claims then lapse on their own)."""
+    is set; a failing tick (a database blip) is logged and the next one tried (claims
+    not renewed for ``CLAIM_SECONDS`` lapse on their own)."""
     stop = threading.Event()
 
     def body():
         try:
             while not stop.wait(every):
-                tick()
-        except Exception as exc:  # noqa: BLE001 - a missed renewal only lets a claim lapse
-            logger.warning("cleaning claim not renewed (%s)", type(exc).__name__)
+                try:
+                    tick()
+                except Exception as exc:  # noqa: BLE001 - a missed renewal only lets it lapse
+                    logger.warning("cleaning claim not renewed (%s)", type(exc).__name__)
+                    connections.close_all()  # a broken connection is opened again
         finally:
             connections.close_all()  # this thread's own connections
 
