@@ -65,12 +65,17 @@ def _random_name() -> str:
     return f"{token[:2]}/{token}.bin"
 
 
-def stage_attachment(plaintext: BinaryIO, *, name: str, content_type: str) -> StagedAttachment:
-    """Encrypt ``plaintext`` (streamed, read from its current position) into tip storage."""
+def stage_attachment(
+    plaintext: BinaryIO, *, name: str, content_type: str, reserve=None
+) -> StagedAttachment:
+    """Encrypt ``plaintext`` (streamed, read from its current position) into tip storage;
+    ``reserve(storage name)`` is told the name before a byte is written."""
     key = crypto.new_attachment_key()
     reader = crypto.EncryptingReader(plaintext, key)
     storage = tip_storage()
     target = _random_name()  # not ``name``: that is the citizen's file name, kept sealed
+    if reserve is not None:
+        reserve(target)
     try:
         stored = storage.save(target, File(reader))
     except Exception:
@@ -98,6 +103,20 @@ def delete_stored(storage_names: Iterable[str]) -> None:
             storage.delete(name)
         except Exception as exc:  # noqa: BLE001 - best effort clean-up
             logger.warning("could not delete a staged attachment: %s", type(exc).__name__)
+
+
+def not_in_tips(names) -> list:
+    """``names`` less those a stored tip holds (an upload lists its clean files until the
+    form that sent them deletes it: a worker killed in between left them listed)."""
+    from .models import Attachment
+
+    names = list(names or [])
+    if not names:
+        return names
+    taken = set(
+        Attachment.objects.filter(storage_name__in=names).values_list("storage_name", flat=True)
+    )
+    return [name for name in names if name not in taken] if taken else names
 
 
 def discard_staged(staged: Iterable[StagedAttachment]) -> None:

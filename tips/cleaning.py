@@ -5,7 +5,8 @@ and polls the state (``GET``, same header). The view unwraps the file key with t
 claims the upload in the database (a conditional UPDATE with an expiry, renewed while the
 cleaning runs: a process that dies lets its claim lapse, and the next poll, which carries
 the secret again, starts over) and cleans in a daemon thread of the web process, at most
-``TIP_VIDEO_CLEANERS_PER_PROCESS`` at once (else "queued": the next poll starts it).
+``TIP_VIDEO_CLEANERS_PER_PROCESS`` at once in a process and ``TIP_VIDEO_CLEANERS_TOTAL``
+in the whole cluster (``tips.cleaning_slots``; else "queued": a later poll starts it).
 
 The secret and the file key live only in that process's memory: never in a task payload,
 the cache or the database. The cleaning itself is ``tips.incident.clean_one`` as in the
@@ -13,7 +14,7 @@ form's request (encrypted parts in, sandbox child, encrypted clean file out). It
 (the clean files' keys and what the investigator is told) is kept until the form is sent
 in the upload's row, sealed by ``tips.cleaning_result`` under a key derived from the
 secret; a refusal is kept as its code (not secret). The form then only opens the results
-(``incoming_for_form``); a file without one is cleaned in the form's request as before.
+(``tips.cleaning_form``); a file without one is cleaned in the form's request as before.
 """
 
 from __future__ import annotations
@@ -25,13 +26,13 @@ import threading
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import connections
 from django.db.models import Q
 from django.utils import timezone
 
 from . import cleaning_result as results
-from . import crypto, incident, resumable, upload_readers
-from .attachments import delete_stored, discard_staged
+from . import cleaning_slots, crypto, incident, resumable, upload_readers
+from .attachments import delete_stored, discard_staged, not_in_tips
 from .models import ResumableUpload
 from .sanitize import ImageRejected
 from .video_sandbox import PROCESSING_FAILED, VideoRejected
@@ -45,7 +46,7 @@ UNKNOWN = "unknown"
 CLAIM_SECONDS = 60
 _RENEW_SECONDS = 20
 #: The claim of a form sending the upload starts so (``take_for_form``).
-_FORM = "form:"
+FORM = "form:"
 
 _slots_lock = threading.Lock()
 _slots = None
@@ -100,11 +101,13 @@ def _start(upload, file_key: bytes, rkey: bytes, keep: bool, admit) -> State:
     slots = _free_slots()
     if not slots.acquire(blocking=False):
         return State(QUEUED)
-    spawned = False
-    try:  # the slot goes back unless a thread took it (a database error must not keep it)
+    claim, place, spawned = secrets.token_hex(16), None, False
+    try:  # the slots go back unless a thread took them (a database error must not keep them)
+        place = cleaning_slots.take(claim, CLAIM_SECONDS)
+        if place is None:  # the cluster's cap: a later poll starts it
+            return State(QUEUED)
         if admit is not None and not admit():
             return State(QUEUED)
-        claim = secrets.token_hex(16)
         now = timezone.now()
         won = (
             ResumableUpload.objects.filter(pk=upload.pk, clean_claim=upload.clean_claim)
@@ -119,13 +122,15 @@ def _start(upload, file_key: bytes, rkey: bytes, keep: bool, admit) -> State:
         )
         if not won:  # another request or node took it first
             return State(CLEANING)
-        delete_stored(upload.clean_files or [])  # a lapsed or superseded cleaning's output
-        spawn(lambda: _run(upload.pk, claim, file_key, rkey, keep))
+        delete_stored(not_in_tips(upload.clean_files))  # a lapsed or superseded cleaning's
+        spawn(lambda: _run(upload.pk, claim, place, file_key, rkey, keep))
         spawned = True
         return State(CLEANING)
     finally:
         if not spawned:
             slots.release()
+            if place is not None:
+                cleaning_slots.release(place, claim)
 
 
 def spawn(job) -> None:
@@ -144,15 +149,14 @@ def spawn(job) -> None:
 
 def _held_by_form(upload) -> bool:
     return (
-        upload.clean_claim.startswith(_FORM)
+        upload.clean_claim.startswith(FORM)
         and upload.clean_until is not None
         and upload.clean_until > timezone.now()
     )
 
 
-def _run(pk: int, claim: str, file_key: bytes, rkey: bytes, keep: bool) -> None:
-    stop = threading.Event()
-    threading.Thread(target=_renew, args=(pk, claim, stop), daemon=True).start()
+def _run(pk: int, claim: str, place: int, file_key: bytes, rkey: bytes, keep: bool) -> None:
+    stop = cleaning_slots.keep_alive(lambda: _renew(pk, claim, place), _RENEW_SECONDS)
     _running.add((pk, claim))
     try:
         _clean(pk, claim, file_key, rkey, keep)
@@ -161,29 +165,28 @@ def _run(pk: int, claim: str, file_key: bytes, rkey: bytes, keep: bool) -> None:
     finally:
         _running.discard((pk, claim))
         stop.set()
+        cleaning_slots.release(place, claim)
         _free_slots().release()
 
 
 def release_claims() -> None:
     """This process is exiting (gunicorn's ``worker_exit``: max_requests, a restart): its
-    cleanings die with it, so their claims end now and the browser's next poll, which
-    brings the secret again, starts them elsewhere (without this they lapse in a minute)."""
-    for pk, claim in list(_running):
-        try:
-            ResumableUpload.objects.filter(pk=pk, clean_claim=claim).update(clean_until=None)
-        except Exception as exc:  # noqa: BLE001 - they lapse on their own
-            logger.warning("cleaning claim not released (%s)", type(exc).__name__)
-
-
-def _renew(pk: int, claim: str, stop: threading.Event) -> None:
+    cleanings die with it, so their claims and places end now and the browser's next poll,
+    which brings the secret again, starts them elsewhere (without this they lapse in a
+    minute)."""
+    running = list(_running)
     try:
-        while not stop.wait(_RENEW_SECONDS):
-            until = timezone.now() + datetime.timedelta(seconds=CLAIM_SECONDS)
-            ResumableUpload.objects.filter(pk=pk, clean_claim=claim).update(clean_until=until)
-    except Exception as exc:  # noqa: BLE001 - a missed renewal only lets the claim lapse
-        logger.warning("cleaning claim not renewed (%s)", type(exc).__name__)
-    finally:
-        connections.close_all()
+        for pk, claim in running:
+            ResumableUpload.objects.filter(pk=pk, clean_claim=claim).update(clean_until=None)
+        cleaning_slots.release_held([claim for _pk, claim in running])
+    except Exception as exc:  # noqa: BLE001 - they lapse on their own
+        logger.warning("cleaning claim not released (%s)", type(exc).__name__)
+
+
+def _renew(pk: int, claim: str, place: int) -> None:
+    until = timezone.now() + datetime.timedelta(seconds=CLAIM_SECONDS)
+    ResumableUpload.objects.filter(pk=pk, clean_claim=claim).update(clean_until=until)
+    cleaning_slots.renew(place, claim, CLAIM_SECONDS)
 
 
 def _clean(pk: int, claim: str, file_key: bytes, rkey: bytes, keep: bool) -> None:
@@ -193,13 +196,14 @@ def _clean(pk: int, claim: str, file_key: bytes, rkey: bytes, keep: bool) -> Non
     mine = ResumableUpload.objects.filter(pk=pk, clean_claim=claim)
     reserved = []
 
-    def reserve(name):  # recorded before a byte is written: a crash leaves no orphan
+    def reserve(name):  # each output recorded before its first byte: a crash leaves no orphan
         reserved.append(name)
-        mine.update(clean_files=list(reserved))
+        if not mine.update(clean_files=list(reserved)):  # taken over: write nothing
+            raise resumable.UploadError(409, "sending")
 
     try:
         items = incident.clean_one(
-            _incoming(upload, file_key), 0, keep_when_where=keep, reserve=reserve
+            as_incoming(upload, file_key), 0, keep_when_where=keep, reserve=reserve
         )
     except (VideoRejected, ImageRejected, crypto.CryptoError, resumable.UploadError) as exc:
         code = getattr(exc, "code", "corrupt")
@@ -215,86 +219,10 @@ def _clean(pk: int, claim: str, file_key: bytes, rkey: bytes, keep: bool) -> Non
         discard_staged(items)
 
 
-def _incoming(upload, file_key: bytes) -> incident.Incoming:
+def as_incoming(upload, file_key: bytes) -> incident.Incoming:
     return incident.Incoming(
         upload.media_kind,
         upload.extension,
         lambda: upload_readers.PartsReader(upload, file_key),
         lambda: upload_readers.SeekablePartsReader(upload, file_key),
     )
-
-
-# --------------------------------------------------------------------------- the form
-
-
-def incoming_for_form(upload, secret: bytes, *, keep: bool) -> incident.Incoming:
-    """The file for the form's request: its stored result when there is a usable one
-    (opened, renamed for its place in the tip), else the upload to clean right now.
-    The form holds the upload from here (``take_for_form``): ``let_go`` when it is over."""
-    if not upload.complete:
-        raise resumable.UploadError(409, "incomplete")
-    incoming = _incoming(upload, resumable.unwrap_file_key(upload, secret))
-    take_for_form(upload)
-    if upload.clean_refusal and upload.clean_refusal != PROCESSING_FAILED:
-        code = upload.clean_refusal
-
-        def refused(_number):
-            raise VideoRejected(code)
-
-        incoming.ready = refused
-    elif upload.clean_result:
-        result = results.open_result(upload, secret)
-        if result is not None and (result["keep"] or not keep):
-            incoming.ready = lambda number: results.staged_from_result(result, number, keep=keep)
-    return incoming
-
-
-def take_for_form(upload) -> None:
-    """Hold ``upload`` for the form that sends it, and read its row again under that hold.
-    Meanwhile a cleaner that finishes writes nothing (and deletes its own files, which the
-    form's copy of the row would not list), a poll starts no cleaning (which would delete
-    the result's files under the tip), and a second form sending it (a double click, a
-    replay) is refused: two tips sharing one stored file would both lose it."""
-    now = timezone.now()
-    won = (
-        ResumableUpload.objects.filter(pk=upload.pk)
-        .exclude(clean_claim__startswith=_FORM, clean_until__gt=now)
-        .update(
-            clean_claim=_FORM + secrets.token_hex(12),  # the column holds 32
-            clean_until=now + datetime.timedelta(seconds=CLAIM_SECONDS),
-        )
-    )
-    if not won:
-        raise resumable.UploadError(409, "sending")
-    try:
-        upload.refresh_from_db()
-    except ResumableUpload.DoesNotExist:  # terminated meanwhile
-        raise resumable.UploadError(404, "not_found") from None
-
-
-def let_go(rows) -> None:
-    """The form is over (a tip stored deletes the rows anyway): polls may start again."""
-    try:
-        for row in rows:
-            ResumableUpload.objects.filter(pk=row.pk, clean_claim=row.clean_claim).update(
-                clean_until=None
-            )
-    except DatabaseError as exc:  # the holds lapse on their own
-        logger.warning("form's hold not released (%s)", type(exc).__name__)
-
-
-def hand_over(rows, staged) -> None:
-    """The tip is stored: its clean files are no longer the uploads' to delete."""
-    taken = {item.storage_name for item in staged}
-    for row in rows:
-        row.clean_files = [name for name in row.clean_files or [] if name not in taken]
-
-
-def forget(rows) -> None:
-    """The tip could not be stored and its files were discarded: the next attempt cleans
-    again instead of trusting results whose files are gone."""
-    for row in rows:
-        delete_stored(row.clean_files or [])
-        ResumableUpload.objects.filter(pk=row.pk).update(
-            clean_result=None, clean_files=[], clean_claim="", clean_until=None
-        )

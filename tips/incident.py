@@ -71,6 +71,9 @@ class Incoming:
     open_seekable: object
     #: Already cleaned in the background: ``ready(number)`` gives its staged files.
     ready: object = None
+    #: ``reserve(storage name)``, told each output's name before its first byte is written
+    #: (``tips.cleaning_form``: listed in the upload's row, deleted with it).
+    reserve: object = None
 
 
 def from_resumable(upload, secret: bytes) -> Incoming:
@@ -125,7 +128,8 @@ def clean_one(
 ) -> list[StagedMedia]:
     """Hash, clean and stage one file: [video, its poster] or [photo]. Raises
     ``VideoRejected`` / ``ImageRejected``; the staged files are the caller's to discard.
-    ``reserve(name)`` is told the clean video's storage name before a byte is written."""
+    ``reserve(name)`` is told each output's storage name (video, poster, photo) before its
+    first byte is written, so that a worker killed mid-way leaves no file nobody lists."""
     sha256, size = _hash(incoming)
     original = {"sha256": sha256, "original_size": size}
     if incoming.kind == "photo":
@@ -141,6 +145,7 @@ def clean_one(
             io.BytesIO(image.data),
             name=f"photo-{number}.{image.extension}",
             content_type=image.content_type,
+            reserve=reserve,
         )
         return [StagedMedia(**vars(staged), extra={"kind": "photo", **original})]
     # The clean output goes straight into the store as it comes out of the sandbox,
@@ -190,6 +195,7 @@ def clean_one(
                 io.BytesIO(clean.poster),
                 name=f"video-{number}-poster.jpg",
                 content_type="image/jpeg",
+                reserve=reserve,
             )
         except BaseException:
             discard_staged(result)
@@ -240,7 +246,9 @@ def clean_all(incomings: list[Incoming], *, keep_when_where: bool) -> MediaBatch
                 if incoming.ready is not None:
                     items = incoming.ready(number)
                 else:
-                    items = clean_one(incoming, number, keep_when_where=keep_when_where)
+                    items = clean_one(
+                        incoming, number, keep_when_where=keep_when_where, reserve=incoming.reserve
+                    )
             except (VideoRejected, ImageRejected) as rejected:
                 errors.append(refusal_message(number, rejected.code))
                 continue

@@ -29,7 +29,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from mostwanted.storage import STORAGE_ERRORS
 
-from . import antispam, cleaning, forms, http, incident, ratelimit, resumable, views
+from . import antispam, cleaning_form, forms, http, incident, ratelimit, resumable, views
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +115,7 @@ def _collect(request, appeal, keep, rows):
                 row = resumable.get_live(token)
                 if row.appeal_id != appeal.pk and row.appeal_id not in _translation_ids(appeal):
                     raise resumable.UploadError(403, "not_found")
-                incomings.append(cleaning.incoming_for_form(row, secret, keep=keep))
+                incomings.append(cleaning_form.incoming_for_form(row, secret, keep=keep))
                 rows.append(row)
         except resumable.UploadError as error:
             errors.append(incident.refusal_message(len(incomings) + 1, error.code))
@@ -142,8 +142,9 @@ def _post(request, appeal):
         notices.append(forms.HONEYPOT_MESSAGE)
     form = forms.TipForm(data=request.POST, questions=views._questions(appeal))  # noqa: SLF001
     form.adapt_to_appeal(appeal)  # no "I see this person now": never urgent from this form
-    rows = []
-    try:
+    # The uploads it holds, renewed while it cleans, let go at the end (none left once a
+    # tip took them).
+    with cleaning_form.holding([]) as rows:
         try:
             incomings, errors = _collect(request, appeal, keep, rows)
         except (DatabaseError, *STORAGE_ERRORS) as exc:
@@ -153,8 +154,6 @@ def _post(request, appeal):
                 request, appeal, refill, status=503, errors=[forms.INCIDENT_UNAVAILABLE_MESSAGE]
             )
         return _send(request, appeal, form, incomings, rows, notices + errors, keep, token)
-    finally:
-        cleaning.let_go(rows)  # the uploads it held (none left once a tip took them)
 
 
 def _send(request, appeal, form, incomings, rows, errors, keep, token):  # noqa: PLR0913
@@ -194,13 +193,13 @@ def _send(request, appeal, form, incomings, rows, errors, keep, token):  # noqa:
         logger.error("incident form: could not store a tip (%s)", type(exc).__name__)
         admission.give_back()
         incident.discard_staged(staged)
-        cleaning.forget(rows)  # their results' files went with the tip that failed
+        cleaning_form.forget(rows)  # their results' files went with the tip that failed
         refill = views._refill(request, appeal)  # noqa: SLF001
         return _render(
             request, appeal, refill, status=503, errors=[forms.INCIDENT_UNAVAILABLE_MESSAGE]
         )
     admission.accepted()
-    cleaning.hand_over(rows, staged)
+    cleaning_form.hand_over(rows, staged)
     incident.release_uploads(rows)
     antispam.mark_token_used(token)
     return views._render_receipt(request, submitted.receipt, urgent=False)  # noqa: SLF001

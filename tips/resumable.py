@@ -48,7 +48,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from . import crypto, part_writer, wsgi_body
-from .attachments import delete_stored, tip_storage
+from .attachments import delete_stored, not_in_tips, tip_storage
 from .models import ResumableUpload
 
 logger = logging.getLogger(__name__)
@@ -344,7 +344,8 @@ def terminate(upload: ResumableUpload) -> None:
 
 def _delete_parts(upload: ResumableUpload) -> None:
     names = [name for name, _size in upload.parts]
-    names += list(upload.clean_files or [])  # a clean result no tip took (tips.cleaning)
+    # A clean result no tip took (tips.cleaning), never a file a stored tip holds.
+    names += not_in_tips(upload.clean_files)
     storage = tip_storage()
     folder = f"uploads/{upload.token}"
     try:  # also parts a crashed request saved but never recorded

@@ -1,6 +1,8 @@
 """Tip-line settings (tips/): intake limits, Argon2id costs, routing, sandboxes, follow-up,
 triage and trust anchors. Imported by base.py; every ``TIP_*`` default is written here once."""
 
+import os
+
 from .env import env_int, env_str
 
 # --- Tip line (tips/): limits, Argon2id costs, routing. See tips/crypto.py for the reasoning.
@@ -76,6 +78,9 @@ TIP_VIDEO_SANDBOX_WALL_SECONDS = env_int("TIP_VIDEO_SANDBOX_WALL_SECONDS", 900)
 # Files cleaned at once in the background by one web process (tips/cleaning.py), each a
 # sandbox child; more wait ("queued") for the browser's next poll.
 TIP_VIDEO_CLEANERS_PER_PROCESS = env_int("TIP_VIDEO_CLEANERS_PER_PROCESS", 1)
+# ... and by all the processes of all the nodes together (places in the shared database,
+# tips/cleaning_slots.py): default the cores of one node, at least 2.
+TIP_VIDEO_CLEANERS_TOTAL = env_int("TIP_VIDEO_CLEANERS_TOTAL", max(2, os.cpu_count() or 1))
 # A video longer than this, or larger on its long edge, is refused (tips/video_sandbox.py).
 TIP_VIDEO_MAX_EDGE = 8192
 TIP_VIDEO_MAX_SECONDS = 6 * 3600

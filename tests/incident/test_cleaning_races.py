@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tips import cleaning
+from tips import cleaning_form
 from tips import incident as incident_media
 from tips.models import ResumableUpload, Tip
 
@@ -185,7 +185,7 @@ def test_a_database_error_while_taking_the_uploads_keeps_the_text(
     def gone(_upload):
         raise DatabaseError("gone")
 
-    monkeypatch.setattr(cleaning, "take_for_form", gone)
+    monkeypatch.setattr(cleaning_form, "take_for_form", gone)
     client.raise_request_exception = False
     r = client.post(url(incident), form_data(upload_tokens=token, upload_secret=secret))
     assert r.status_code == 503

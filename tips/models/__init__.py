@@ -34,12 +34,13 @@ from .tip import (
 )
 from .tipline import TipLineSettings, _default_locale_desks
 from .trust import EnrolmentCode, MembershipProposal, TipAuditEntry
-from .upload import ResumableUpload
+from .upload import CleaningSlot, ResumableUpload
 
 __all__ = [
     "PRIORITY_ORDER",
     "Attachment",
     "CannedQuestion",
+    "CleaningSlot",
     "Conversation",
     "DeskKey",
     "DeskKeyWrap",

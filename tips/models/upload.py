@@ -54,3 +54,21 @@ class ResumableUpload(models.Model):
     @property
     def complete(self) -> bool:
         return self.offset >= self.length
+
+
+class CleaningSlot(models.Model):
+    """One of the ``TIP_VIDEO_CLEANERS_TOTAL`` places for a background cleaning, shared by
+    every web process of every node (``tips.cleaning_slots``): taken by a conditional UPDATE
+    with an expiry renewed while the cleaning runs, so a killed worker's place lapses."""
+
+    number = models.PositiveSmallIntegerField(primary_key=True)
+    #: The cleaning's claim (as in ``ResumableUpload.clean_claim``), empty when free.
+    holder = models.CharField(max_length=32, blank=True, default="")
+    until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cleaning slot")
+        verbose_name_plural = _("cleaning slots")
+
+    def __str__(self):
+        return f"cleaning slot {self.number}"
