@@ -3,17 +3,20 @@
 from collections.abc import Iterable
 
 
-def localize(objs: Iterable, locale_id: int) -> list:
+def localize(objs: Iterable, locale_id: int, known: Iterable | None = None) -> list:
     """Return ``objs`` (translatable snippets) replaced by their translation in ``locale_id``.
 
-    Objects without a translation are kept as they are. At most one query for the whole list.
+    Objects without a translation are kept as they are. At most one query for the whole list;
+    none when ``known`` gives every snippet of that language (a cached lookup).
     """
     objs = list(objs)
     if not objs or all(o.locale_id == locale_id for o in objs):
         return objs
-    model = type(objs[0])
-    found = model.objects.filter(
-        translation_key__in={o.translation_key for o in objs}, locale_id=locale_id
-    )
+    if known is not None:
+        found = known
+    else:
+        found = type(objs[0]).objects.filter(
+            translation_key__in={o.translation_key for o in objs}, locale_id=locale_id
+        )
     by_key = {o.translation_key: o for o in found}
     return [by_key.get(o.translation_key, o) for o in objs]
