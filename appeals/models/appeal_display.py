@@ -133,7 +133,7 @@ class AppealDisplayMixin:
     def offence_list(self) -> list:
         if not hasattr(self, "_localized_offences"):
             self._localized_offences = localize(
-                self.offences.all(), self.locale_id, known=_offences_of(self.locale_id)
+                self.offences.all(), self.locale_id, known=_offences_of
             )
         return self._localized_offences
 
@@ -145,7 +145,7 @@ class AppealDisplayMixin:
         flat = [o for _a, offences in pairs for o in offences]
         if appeals and flat:
             locale_id = appeals[0].locale_id
-            localized = iter(localize(flat, locale_id, known=_offences_of(locale_id)))
+            localized = iter(localize(flat, locale_id, known=_offences_of))
             for appeal, offences in pairs:
                 appeal._localized_offences = [next(localized) for _ in offences]
         return appeals
