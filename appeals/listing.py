@@ -16,8 +16,9 @@ from mostwanted.pagecache import reads_query
 from .choices import Kind, Sex, Status
 from .countries import country_name, country_options, is_country
 from .lookups import offence_options
+from .lookups import regions as cached_regions
 from .models import AppealIndexPage, AppealPage
-from .regions import Region, region_options
+from .regions import region_options
 
 PAGE_SIZE = 12
 MAX_SEARCH_RESULTS = 500
@@ -168,7 +169,7 @@ def listing_context(index_page, request) -> dict:
         AppealPage.with_listing_data(page_obj.object_list, nationalities=False)
     )
     params = f.as_params()
-    regions = list(Region.objects.filter(locale_id=index_page.locale_id))
+    regions = cached_regions(index_page.locale_id)
     return {
         "filters": f,
         "filter_query": urlencode(params),

@@ -12,6 +12,7 @@ from django.utils import translation
 from wagtail.models import Locale, Site
 
 from .models import AppealIndexPage, EmergencySettings, Offence
+from .regions import Region
 
 TTL = 300
 logger = logging.getLogger(__name__)
@@ -92,20 +93,36 @@ def _emergency_numbers(request) -> dict:
     return numbers
 
 
-def offence_options(locale_id: int) -> list[tuple[str, str]]:
+def offences(locale_id: int) -> list[Offence]:
+    """Every offence of one language: the filter's options, and the translations of the
+    offences an appeal links in another language."""
     key = _key("offences", locale_id)
-    options = cache.get(key)
-    if options is None:
-        options = list(Offence.objects.filter(locale_id=locale_id).values_list("slug", "name"))
-        cache.set(key, options, TTL)
-    return options
+    found = cache.get(key)
+    if not isinstance(found, list) or (found and not isinstance(found[0], Offence)):
+        found = list(Offence.objects.filter(locale_id=locale_id))
+        cache.set(key, found, TTL)
+    return found
+
+
+def offence_options(locale_id: int) -> list[tuple[str, str]]:
+    return [(o.slug, o.name) for o in offences(locale_id)]
+
+
+def regions(locale_id: int) -> list[Region]:
+    """The regions (snippets) of one language, for the index's region and country filters."""
+    key = _key("regions", locale_id)
+    found = cache.get(key)
+    if found is None:
+        found = list(Region.objects.filter(locale_id=locale_id))
+        cache.set(key, found, TTL)
+    return found
 
 
 def forget(name: str) -> None:
     """Drop every cached value of lookup ``name`` (cheap: few keys per name)."""
     if name == "index-url":
         cache.delete_many([_key(name, code) for code, _ in settings.LANGUAGES])
-    elif name == "offences":
+    elif name in ("offences", "regions"):
         cache.delete_many([_key(name, pk) for pk in Locale.objects.values_list("pk", flat=True)])
     elif name == "emergency":
         cache.delete_many(

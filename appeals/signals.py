@@ -8,6 +8,7 @@ from wagtail.signals import page_published, page_unpublished
 
 from . import lookups, translation_sync
 from .models import AppealIndexPage, AppealPage, EmergencySettings, Offence
+from .regions import Region
 
 
 @receiver([post_save, post_delete], sender=AppealIndexPage)
@@ -20,6 +21,12 @@ def _index_changed(**kwargs):
 @receiver([post_save, post_delete], sender=Locale)
 def _offences_changed(**kwargs):
     lookups.forget("offences")
+
+
+@receiver([post_save, post_delete], sender=Region)
+@receiver([post_save, post_delete], sender=Locale)
+def _regions_changed(**kwargs):
+    lookups.forget("regions")
 
 
 @receiver([post_save, post_delete], sender=EmergencySettings)

@@ -10,6 +10,13 @@ from ..i18n import localize
 from .rules import is_minor
 
 
+def _offences_of(locale_id: int) -> list:
+    """Every offence of one language, cached (``appeals.lookups``): no translation query."""
+    from ..lookups import offences  # cycle: lookups imports the models
+
+    return offences(locale_id)
+
+
 class AppealDisplayMixin:
     """The appeal page's derived facts (kind and status rules, names, ranges, photos)."""
 
@@ -125,7 +132,9 @@ class AppealDisplayMixin:
 
     def offence_list(self) -> list:
         if not hasattr(self, "_localized_offences"):
-            self._localized_offences = localize(self.offences.all(), self.locale_id)
+            self._localized_offences = localize(
+                self.offences.all(), self.locale_id, known=_offences_of
+            )
         return self._localized_offences
 
     @classmethod
@@ -135,7 +144,8 @@ class AppealDisplayMixin:
         pairs = [(a, list(a.offences.all())) for a in appeals]
         flat = [o for _a, offences in pairs for o in offences]
         if appeals and flat:
-            localized = iter(localize(flat, appeals[0].locale_id))
+            locale_id = appeals[0].locale_id
+            localized = iter(localize(flat, locale_id, known=_offences_of))
             for appeal, offences in pairs:
                 appeal._localized_offences = [next(localized) for _ in offences]
         return appeals

@@ -10,6 +10,20 @@ from .appeal import AppealPage
 from .public import PublicPageMixin
 
 
+def route_to_child(parent, queryset, request, path_components):
+    """Route through a child of ``queryset``'s type in one query, or ``None``.
+
+    Wagtail's ``Page.route`` finds a child as a plain page, then loads its specific row: two
+    queries per level. The pages here know their children's type, so one query is enough; any
+    other child (or none: a 404) is left to Wagtail's own route.
+    """
+    child = queryset.child_of(parent).filter(slug=path_components[0]).first()
+    if child is None:
+        return None
+    child._cached_parent_obj = parent  # as Page.route: get_parent() costs no query
+    return child.route(request, path_components[1:])
+
+
 class HomePage(PublicPageMixin, Page):
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
     anonymity_text = RichTextField(
@@ -25,6 +39,13 @@ class HomePage(PublicPageMixin, Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    def route(self, request, path_components):
+        if path_components:
+            found = route_to_child(self, AppealIndexPage.objects.all(), request, path_components)
+            if found is not None:
+                return found
+        return super().route(request, path_components)
 
     def featured_appeals(self, limit=8):
         qs = (
@@ -57,6 +78,15 @@ class AppealIndexPage(PublicPageMixin, Page):
 
     class Meta:
         verbose_name = _("appeal index")
+
+    def route(self, request, path_components):
+        if path_components:
+            # The appeal page shows its region: loaded with the page.
+            appeals = AppealPage.objects.select_related("region")
+            found = route_to_child(self, appeals, request, path_components)
+            if found is not None:
+                return found
+        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from ..listing import listing_context  # cycle: listing imports these models

@@ -37,6 +37,11 @@ from tips.permissions import tip_policy
 logger = logging.getLogger(__name__)
 
 
+#: Tips per page of the queue. The viewset passes its ``list_per_page`` to the view, over the
+#: view's ``paginate_by``: both read this.
+PER_PAGE = 50
+
+
 class TipIndexView(IndexView):
     """The queue. No decryption except the preview of the rows on screen and the
     capture-time index."""
@@ -44,7 +49,7 @@ class TipIndexView(IndexView):
     filterset_class = TipFilterSet
     #: Open urgent tips first, then newest first ("seen now" must not hide on page 3).
     default_ordering = "urgent"
-    paginate_by = 50
+    paginate_by = PER_PAGE
     page_title = gettext_lazy("Tips")
     template_name = "tips/admin/index.html"
     results_template_name = "tips/admin/index_results.html"

@@ -33,6 +33,7 @@ class TipViewSet(ModelViewSet):
     menu_label = _("Tips")
     add_to_admin_menu = False  # the "Tips" submenu is built in wagtail_hooks
     index_view_class = queue.TipIndexView
+    list_per_page = queue.PER_PAGE  # Wagtail's default (20) would override the view's
     inspect_view_enabled = False
     copy_view_enabled = False
 
