@@ -77,9 +77,10 @@ TIP_UPLOAD_EXPIRY_HOURS = env_int("TIP_UPLOAD_EXPIRY_HOURS", 24)
 TIP_UPLOAD_CREATE_RATE = env_str("TIP_UPLOAD_CREATE_RATE", "60/h")  # files begun per source
 # Bytes per PATCH the browser sends (under the proxy's 64 MB body limit; a cut costs nothing:
 # the bytes that arrived are kept). Each PATCH costs the web worker ~6 ms of CPU besides its
-# bytes (the request, the row's claim and update, a new part): 32 MiB PATCHes took the tus
-# upload from ~0.4x to ~0.6x nginx writing to disk (bench/README.md). With the tip store on
-# S3 a PATCH's ciphertext is held in memory for its PUT (tips/media_store.py): 8 MiB there.
+# bytes (the request, the row's claim and update, a new part): with 32 MiB PATCHes instead
+# of 8 the workers spend ~1.2 CPU s per GB instead of ~1.9 (bench/README.md). With the tip
+# store on S3 a PATCH's ciphertext is held in memory for its PUT (tips/media_store.py):
+# 8 MiB there.
 TIP_UPLOAD_CHUNK_BYTES = env_int("TIP_UPLOAD_CHUNK_BYTES", upload_chunk_bytes(s3=s3_enabled()))
 TIP_VIDEO_SANDBOX_CPU_SECONDS = env_int("TIP_VIDEO_SANDBOX_CPU_SECONDS", 300)
 TIP_VIDEO_SANDBOX_MEMORY_MB = env_int("TIP_VIDEO_SANDBOX_MEMORY_MB", 1024)
