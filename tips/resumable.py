@@ -296,11 +296,15 @@ def append(
     content_length: int | None,
     secret: bytes,
     checksum: bytes | None = None,
+    key: bytes | None = None,
 ) -> int:
-    """Store the PATCH body at ``offset`` as one encrypted part; return the new offset."""
+    """Store the PATCH body at ``offset`` as one encrypted part; return the new offset.
+    ``key``: the file key the caller already unwrapped with ``secret`` (the view does, to
+    check the secret before any method), so that it is not derived twice per PATCH."""
     if offset != upload.offset:
         raise UploadError(409, "offset_conflict")
-    key = unwrap_file_key(upload, secret)  # before reading a byte: a wrong secret stores nothing
+    if key is None:  # before reading a byte: a wrong secret stores nothing
+        key = unwrap_file_key(upload, secret)
     remaining = upload.length - upload.offset
     if content_length is not None and content_length > remaining:
         raise UploadError(413, "beyond_length")

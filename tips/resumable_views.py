@@ -114,7 +114,7 @@ def upload(request, token):
         _check_version(request)
         secret = resumable.parse_secret(request.headers.get(resumable.SECRET_HEADER))
         item = resumable.get_live(token)
-        resumable.unwrap_file_key(item, secret)  # only the uploading browser may see or act
+        key = resumable.unwrap_file_key(item, secret)  # only the uploading browser may see or act
         if request.method == "HEAD":
             return _response(
                 200,
@@ -125,7 +125,7 @@ def upload(request, token):
         if request.method == "DELETE":
             resumable.terminate(item)
             return _response(204)
-        return _patch(request, item, secret)
+        return _patch(request, item, secret, key)
     except resumable.UploadError as error:
         return _refusal(error)
     except (DatabaseError, *STORAGE_ERRORS) as exc:
@@ -133,7 +133,7 @@ def upload(request, token):
         return _response(503, Retry_After=60)
 
 
-def _patch(request, item, secret) -> HttpResponse:
+def _patch(request, item, secret, key) -> HttpResponse:
     if request.content_type != "application/offset+octet-stream":
         return _response(415)
     try:
@@ -149,5 +149,6 @@ def _patch(request, item, secret) -> HttpResponse:
         content_length=int(length_header) if length_header else None,
         secret=secret,
         checksum=checksum,
+        key=key,
     )
     return _response(204, Upload_Offset=new_offset, Upload_Expires=_expires(item))
