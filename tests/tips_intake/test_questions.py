@@ -88,7 +88,9 @@ EXPECTED = {
     "too_long": {"fr": "500", "nl": "500", "de": "500", "en": "500"},
 }
 
-TOMORROW = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+# A month ahead, not tomorrow: computed when the tests are collected, "tomorrow" had become
+# today in Brussels by the time a long run reached these tests after midnight.
+LATER = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
 CASES = [
     # (spec, bad value, expected message key)
     (spec(aq.SHORT_TEXT, required=True), "", "required"),
@@ -99,7 +101,7 @@ CASES = [
     (spec(aq.CHOICE, choices=["Red", "Blue"]), "3", "choice"),
     (spec(aq.CHOICES, choices=["Car", "Van"]), ["1", "9"], "choice"),
     (spec(aq.DATE), "31/31/2025", "date"),
-    (spec(aq.DATE), TOMORROW, "future"),
+    (spec(aq.DATE), LATER, "future"),
     (spec(aq.TIME), "25:99", "time"),
     (spec(aq.NUMBER), "three", "number"),
     (spec(aq.NUMBER, min=1, max=20), "0", "min"),
@@ -126,7 +128,7 @@ GOOD = [
     (spec(aq.CHOICE, choices=["Red", "Blue"]), "2", "Blue", "2"),
     (spec(aq.CHOICES, choices=["Car", "Van", "Bike"]), ["1", "3"], ["Car", "Bike"], ["1", "3"]),
     (spec(aq.DATE), "2025-05-31", "2025-05-31", "2025-05-31"),
-    (spec(aq.DATE, allow_future=True), TOMORROW, TOMORROW, TOMORROW),
+    (spec(aq.DATE, allow_future=True), LATER, LATER, LATER),
     (spec(aq.TIME), "07:05", "07:05", "07:05"),
     (spec(aq.NUMBER, min=1, max=20), "3", "3", "3"),
     (spec(aq.PLATE), "1 abc 123", "1-ABC-123", "1-ABC-123"),
