@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from mostwanted.storage import STORAGE_ERRORS
 from tips import audit, crypto, media_store
 from tips.admin.attachments import viewable_attachment
-from tips.admin.tip_media import capture_facts, position_text  # noqa: F401 (re-exported)
+from tips.admin.tip_media import capture_facts
 from tips.attachments import attachment_entry
 
 logger = logging.getLogger(__name__)
