@@ -42,9 +42,9 @@ logger = logging.getLogger(__name__)
 UPLOADING, QUEUED, CLEANING, CLEAN, REFUSED = "uploading", "queued", "cleaning", "clean", "refused"
 #: The sandbox could not start: the script leaves the file to the form's request.
 UNKNOWN = "unknown"
-#: A cleaner holds the upload this long, renewed every ``_RENEW_SECONDS`` while it runs.
+#: A cleaner holds the upload this long, renewed every ``RENEW_SECONDS`` while it runs.
 CLAIM_SECONDS = 60
-_RENEW_SECONDS = 20
+RENEW_SECONDS = 20
 #: The claim of a form sending the upload starts so (``take_for_form``).
 FORM = "form:"
 
@@ -156,7 +156,7 @@ def _held_by_form(upload) -> bool:
 
 
 def _run(pk: int, claim: str, place: int, file_key: bytes, rkey: bytes, keep: bool) -> None:
-    stop = cleaning_slots.keep_alive(lambda: _renew(pk, claim, place), _RENEW_SECONDS)
+    stop = cleaning_slots.keep_alive(lambda: _renew(pk, claim, place), RENEW_SECONDS)
     _running.add((pk, claim))
     try:
         _clean(pk, claim, file_key, rkey, keep)

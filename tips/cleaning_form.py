@@ -86,7 +86,7 @@ def take_for_form(upload) -> None:
 def holding(rows):
     """Renew the holds of ``rows`` (filled as the form takes them) while the request runs,
     however long its own cleaning takes; let go at the end."""
-    stop = cleaning_slots.keep_alive(lambda: _renew(list(rows)), cleaning._RENEW_SECONDS)  # noqa: SLF001
+    stop = cleaning_slots.keep_alive(lambda: _renew(list(rows)), cleaning.RENEW_SECONDS)
     try:
         yield rows
     finally:
@@ -95,7 +95,11 @@ def holding(rows):
 
 
 def _renew(rows) -> None:
-    until = timezone.now() + datetime.timedelta(seconds=cleaning.CLAIM_SECONDS)
+    _hold_until(rows, timezone.now() + datetime.timedelta(seconds=cleaning.CLAIM_SECONDS))
+
+
+def _hold_until(rows, until) -> None:
+    """The form's holds on ``rows`` end at ``until`` (None: now)."""
     for row in rows:
         ResumableUpload.objects.filter(pk=row.pk, clean_claim=row.clean_claim).update(
             clean_until=until
@@ -105,10 +109,7 @@ def _renew(rows) -> None:
 def let_go(rows) -> None:
     """The form is over (a tip stored deletes the rows anyway): polls may start again."""
     try:
-        for row in rows:
-            ResumableUpload.objects.filter(pk=row.pk, clean_claim=row.clean_claim).update(
-                clean_until=None
-            )
+        _hold_until(rows, None)
     except DatabaseError as exc:  # the holds lapse on their own
         logger.warning("form's hold not released (%s)", type(exc).__name__)
 

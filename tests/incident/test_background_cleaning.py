@@ -298,7 +298,7 @@ def test_a_real_thread_cleans_after_the_answer(client, incident, tipline, monkey
     monkeypatch.setattr(cleaning, "spawn", REAL_SPAWN)
     # Short claims: a cleaner that failed (SQLite's table locks under load) is retried soon.
     monkeypatch.setattr(cleaning, "CLAIM_SECONDS", 3)
-    monkeypatch.setattr(cleaning, "_RENEW_SECONDS", 1)
+    monkeypatch.setattr(cleaning, "RENEW_SECONDS", 1)
     token, secret = upload_all(client, incident, make_video(seconds=1))
     assert ask(client, token, secret)[0] == 202
     deadline = time.monotonic() + 60

@@ -98,7 +98,7 @@ def wait_clean(client, token, secret):
 def test_a_running_cleaning_renews_its_place(client, incident, cap, monkeypatch):
     monkeypatch.setattr(cleaning, "spawn", REAL_SPAWN)
     monkeypatch.setattr(cleaning, "CLAIM_SECONDS", 1)
-    monkeypatch.setattr(cleaning, "_RENEW_SECONDS", 0.2)
+    monkeypatch.setattr(cleaning, "RENEW_SECONDS", 0.2)
     original = incident_media.clean_one
 
     def large(*args, **kwargs):  # outlasts the place's first expiry
@@ -183,7 +183,7 @@ def test_a_worker_that_exits_releases_its_place(client, incident, jobs, cap, mon
 def test_the_forms_hold_is_renewed_while_it_cleans(client, incident, tipline, monkeypatch):
     monkeypatch.setattr(cleaning, "spawn", REAL_SPAWN)
     monkeypatch.setattr(cleaning, "CLAIM_SECONDS", 1)
-    monkeypatch.setattr(cleaning, "_RENEW_SECONDS", 0.2)
+    monkeypatch.setattr(cleaning, "RENEW_SECONDS", 0.2)
     token, secret = upload_all(client, incident, make_video(seconds=1))  # never asked: JS off
     original = incident_media.clean_one
     meanwhile = []
