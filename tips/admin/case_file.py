@@ -13,7 +13,7 @@ import zipfile
 from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
@@ -158,12 +158,8 @@ def build_case_file(request, tip, document: dict) -> bytes:
 
 def _media_counts(media: TipMedia) -> str:
     """ "2 photos, 1 video" in English, as the rest of tip.txt (the file is not localised)."""
-    parts = [
-        f"{n} {word}{'s' if n != 1 else ''}"
-        for n, word in ((len(media.photos), "photo"), (len(media.videos), "video"))
-        if n
-    ]
-    return ", ".join(parts)
+    with translation.override("en"):
+        return media.summary()
 
 
 def _media_listing(media: TipMedia, names: dict[int, str]) -> list[dict]:
