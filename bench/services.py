@@ -117,7 +117,33 @@ def gunicorn(env: dict, port: int, workers: int, log: Path, extra_env: dict | No
     ]
     proc = Process(f"gunicorn:{port}", cmd, full_env, log)
     wait_http(f"http://127.0.0.1:{port}/healthz", proc=proc)
+    settle(proc.pid, workers)
     return proc
+
+
+def _cpu_ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])  # utime, stime
+
+
+def settle(master_pid: int, workers: int, timeout: float = 90.0) -> None:
+    """Wait until all ``workers`` run and have gone quiet (together under 2 % of a core for
+    a second). /healthz answers once one worker has the app loaded; the others may still be
+    importing Django, and a scenario started then was billed their start-up (measured: four
+    idle workers' garbage collection took a third of the workers' CPU in a tus pass)."""
+    deadline = time.monotonic() + timeout
+    before = None
+    while time.monotonic() < deadline:
+        pids = gunicorn_worker_pids(master_pid)
+        ticks = sum(_cpu_ticks(pid) for pid in pids)
+        if before is not None and len(pids) >= workers and ticks - before[1] <= 2:
+            if set(pids) == before[0]:
+                return
+        before = (set(pids), ticks)
+        time.sleep(1.0)
 
 
 def gunicorn_worker_pids(master_pid: int) -> list[int]:

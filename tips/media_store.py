@@ -17,6 +17,8 @@ Only ciphertext passes through here; the callers encrypt before and decrypt afte
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import io
 import os
 import tempfile
@@ -31,6 +33,10 @@ from .attachments import tip_storage
 PART_BYTES = 8 * 1024 * 1024
 #: One ranged GET reads at most this much (and keeps it for the next reads).
 RANGE_BYTES = 1024 * 1024
+#: Linux's flag for writes past the page cache (0 elsewhere: never used).
+_O_DIRECT = getattr(os, "O_DIRECT", 0)
+#: Direct writes are whole blocks of this many bytes (a page: every disk's block size).
+_BLOCK = 4096
 
 
 def _s3_key(storage, name: str) -> str:
@@ -108,24 +114,61 @@ class _S3Writer:
 
 
 class _LocalWriter:
-    def __init__(self, storage, name: str):
+    """The final file, written in place. ``direct``: opened with ``O_DIRECT`` where the file
+    system allows it, so that a large upload's ciphertext goes to the disk without passing
+    through the page cache (see :func:`open_writer`); a write the kernel refuses that way
+    (a length or an address off the block size: the last piece of a file) is done through
+    the page cache instead, the flag cleared from then on."""
+
+    def __init__(self, storage, name: str, *, direct: bool = False):
         self.name = storage.get_available_name(name)
         self._path = storage.path(self.name)
         os.makedirs(os.path.dirname(self._path), exist_ok=True)
         mode = storage.file_permissions_mode or 0o666
-        self._fh = os.fdopen(os.open(self._path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode), "wb")
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+        self._fd, self._direct = None, False
+        if direct and _O_DIRECT:
+            try:
+                self._fd = os.open(self._path, flags | _O_DIRECT, mode)
+                self._direct = True
+            except OSError as error:
+                if error.errno != errno.EINVAL:  # the file system has no O_DIRECT (tmpfs)
+                    raise
+        if self._fd is None:
+            self._fd = os.open(self._path, flags, mode)
         self.size = 0
 
     def write(self, data) -> None:
-        self._fh.write(data)
-        self.size += len(data)
+        view = memoryview(data).cast("B")
+        if self._direct and len(view) % _BLOCK:  # the last piece: its whole blocks direct
+            whole = len(view) // _BLOCK * _BLOCK
+            self._write(view[:whole])
+            view = view[whole:]
+            self._buffered()
+        self._write(view)
+
+    def _write(self, view) -> None:
+        while view:
+            try:
+                n = os.write(self._fd, view)
+            except OSError as error:
+                if not (self._direct and error.errno == errno.EINVAL):
+                    raise
+                self._buffered()  # memory or an offset off the block size
+                continue
+            view = view[n:]
+            self.size += n
+
+    def _buffered(self) -> None:
+        fcntl.fcntl(self._fd, fcntl.F_SETFL, fcntl.fcntl(self._fd, fcntl.F_GETFL) & ~_O_DIRECT)
+        self._direct = False
 
     def finish(self) -> str:
-        self._fh.close()
+        os.close(self._fd)
         return self.name
 
     def abort(self) -> None:
-        self._fh.close()
+        os.close(self._fd)
         try:
             os.unlink(self._path)
         except FileNotFoundError:
@@ -155,7 +198,7 @@ class _SpoolWriter:
         self._spool.close()
 
 
-def open_writer(name: str, storage=None, *, part_bytes: int = PART_BYTES):
+def open_writer(name: str, storage=None, *, part_bytes: int = PART_BYTES, direct: bool = False):
     """A writer (``write``, ``finish() -> stored name``, ``abort()``) of a new object.
     ``part_bytes``: the S3 part size (memory held), e.g. just over a tus PATCH's ciphertext
     so that the PATCH is one PUT instead of a multipart upload of 8 MiB + 2 KiB."""
@@ -167,7 +210,7 @@ def open_writer(name: str, storage=None, *, part_bytes: int = PART_BYTES):
             storage.path(name)
         except NotImplementedError:
             return _SpoolWriter(storage, name)
-        return _LocalWriter(storage, name)
+        return _LocalWriter(storage, name, direct=direct)
     return _SpoolWriter(storage, name)
 
 

@@ -105,3 +105,96 @@ def test_other_servers_fall_back_to_read():
         META = {"wsgi.input": io.BytesIO(b"abc")}
 
     assert wsgi_body.raw_reader(Request()) is None
+
+
+def _supports_direct(folder) -> bool:
+    probe = os.path.join(folder, ".direct-probe")
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | getattr(os, "O_DIRECT", 0), 0o600))
+    except OSError:
+        return False
+    os.unlink(probe)
+    return hasattr(os, "O_DIRECT")
+
+
+def test_part_goes_past_the_page_cache(tmp_path, monkeypatch):
+    """On a file system with O_DIRECT every write of a part but the last few bytes skips the
+    page cache: whole 4 KiB blocks from page-aligned memory, at block offsets."""
+    if not _supports_direct(tmp_path):
+        pytest.skip("the temporary folder's file system has no O_DIRECT")
+    import fcntl
+
+    from tips import media_store
+
+    seen = []
+    real_write = media_store.os.write
+
+    def write(fd, view):
+        seen.append((len(view), bool(fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_DIRECT)))
+        return real_write(fd, view)
+
+    monkeypatch.setattr(media_store.os, "write", write)
+    data = os.urandom(40 * C + 12_345)
+    key = crypto.new_attachment_key()
+    storage = FileSystemStorage(location=tmp_path)
+    name = part_writer.store_encrypted("p.bin", _Pieces(data), key, storage, part_bytes=2**23)
+    stored = (tmp_path / name).read_bytes()
+    assert crypto.DecryptingReader(io.BytesIO(stored), key).read() == data
+    direct = [n for n, is_direct in seen if is_direct]
+    assert len(direct) >= 3 and all(n % 4096 == 0 for n in direct)
+    assert sum(direct) == len(stored) // 4096 * 4096  # only the last partial block buffered
+    assert [n for n, is_direct in seen if not is_direct] == [len(stored) % 4096]
+
+
+def test_part_on_a_file_system_without_direct_writes(tmp_path):
+    """tmpfs refuses O_DIRECT: the part is written through the page cache, the same bytes."""
+    if not os.path.isdir("/dev/shm"):  # noqa: S108
+        pytest.skip("no /dev/shm")
+    import tempfile
+
+    with tempfile.TemporaryDirectory(dir="/dev/shm") as folder:  # noqa: S108
+        data = os.urandom(20 * C + 3)
+        key = crypto.new_attachment_key()
+        storage = FileSystemStorage(location=folder)
+        name = part_writer.store_encrypted("p.bin", _Pieces(data), key, storage, part_bytes=8)
+        with open(os.path.join(folder, name), "rb") as fh:
+            assert crypto.DecryptingReader(fh, key).read() == data
+
+
+def test_unaligned_memory_falls_back_to_the_page_cache(tmp_path):
+    """A caller of media_store's writer that passes ordinary bytes (any address, any length)
+    gets them written whole, direct or not."""
+    from tips import media_store
+
+    storage = FileSystemStorage(location=tmp_path)
+    writer = media_store.open_writer("w.bin", storage, direct=True)
+    pieces = [os.urandom(8192)[1:], os.urandom(4096), os.urandom(5)]
+    for piece in pieces:
+        writer.write(piece)
+    name = writer.finish()
+    assert (tmp_path / name).read_bytes() == b"".join(pieces)
+
+
+def test_a_failed_write_aborts_the_part(tmp_path, monkeypatch):
+    """The disk refusing a write in the writing thread (full, say) reaches the request, and
+    the half-written part is removed."""
+    import errno
+
+    from tips import media_store
+
+    real_write = media_store.os.write
+    calls = []
+
+    def write(fd, view):
+        calls.append(len(view))
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, view)
+
+    monkeypatch.setattr(media_store.os, "write", write)
+    storage = FileSystemStorage(location=tmp_path)
+    key = crypto.new_attachment_key()
+    body = _Pieces(os.urandom(60 * C))
+    with pytest.raises(OSError, match="No space"):
+        part_writer.store_encrypted("p.bin", body, key, storage, part_bytes=8)
+    assert list(tmp_path.iterdir()) == []
