@@ -132,7 +132,7 @@ class _LocalWriter:
                 self._fd = os.open(self._path, flags | _O_DIRECT, mode)
                 self._direct = True
             except OSError as error:
-                if error.errno != errno.EINVAL:  # the file system has no O_DIRECT (tmpfs)
+                if error.errno not in (errno.EINVAL, errno.EOPNOTSUPP):  # no O_DIRECT here
                     raise
         if self._fd is None:
             self._fd = os.open(self._path, flags, mode)
