@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from . import crypto, media_store, resumable, upload_readers
+from . import crypto, media_store, resumable, staged_outputs, upload_readers
 from .attachments import StagedAttachment, discard_staged, stage_attachment
 from .photo_meta import photo_when_where
 from .sandbox import sanitize_in_sandbox
@@ -72,7 +72,8 @@ class Incoming:
     #: Already cleaned in the background: ``ready(number)`` gives its staged files.
     ready: object = None
     #: ``reserve(storage name)``, told each output's name before its first byte is written
-    #: (``tips.cleaning_form``: listed in the upload's row, deleted with it).
+    #: (an upload's: listed in its row, ``tips.cleaning_form``; a file sent in the form
+    #: itself: a ``tips.staged_outputs`` row).
     reserve: object = None
 
 
@@ -89,8 +90,16 @@ def from_resumable(upload, secret: bytes) -> Incoming:
 
 
 def from_form_file(uploaded) -> Incoming:
+    """A file sent in the form itself: its outputs are named in ``staged_outputs`` before
+    their first byte (no upload row lists them)."""
     kind, ext = resumable.classify(uploaded.name or "")
-    return Incoming(kind, ext, uploaded.open_plaintext, uploaded.open_plaintext)
+    return Incoming(
+        kind,
+        ext,
+        uploaded.open_plaintext,
+        uploaded.open_plaintext,
+        reserve=staged_outputs.Reservations(),
+    )
 
 
 def _hash(incoming: Incoming) -> tuple[str, int]:
@@ -251,10 +260,12 @@ def clean_all(incomings: list[Incoming], *, keep_when_where: bool) -> MediaBatch
                     )
             except (VideoRejected, ImageRejected) as rejected:
                 errors.append(refusal_message(number, rejected.code))
+                _forget_reserved(incoming)
                 continue
             except (crypto.CryptoError, resumable.UploadError) as exc:
                 logger.warning("incident media: unreadable file (%s)", type(exc).__name__)
                 errors.append(refusal_message(number, getattr(exc, "code", "corrupt")))
+                _forget_reserved(incoming)
                 continue
             # Posters follow their video: record the poster's ordinal in the video's entry.
             base = len(staged)
@@ -270,10 +281,20 @@ def clean_all(incomings: list[Incoming], *, keep_when_where: bool) -> MediaBatch
     return MediaBatch(staged=staged)
 
 
+def _forget_reserved(incoming: Incoming) -> None:
+    """A refused file's outputs are gone: the rows naming them too (a form file's; an
+    upload's list is its row's business, ``tips.cleaning_form``)."""
+    release = getattr(incoming.reserve, "release", None)
+    if release is not None:
+        release()
+
+
 def discard_fresh(staged) -> None:
     """Delete staged files, except those cleaned earlier that still belong to their upload
     (deleted with it when it expires, or taken by the tip when the form is sent again)."""
-    discard_staged([item for item in staged if not getattr(item, "reused", False)])
+    fresh = [item for item in staged if not getattr(item, "reused", False)]
+    discard_staged(fresh)
+    staged_outputs.release(item.storage_name for item in fresh)
 
 
 def release_uploads(uploads) -> None:

@@ -29,7 +29,17 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from mostwanted.storage import STORAGE_ERRORS
 
-from . import antispam, cleaning_form, forms, http, incident, ratelimit, resumable, views
+from . import (
+    antispam,
+    cleaning_form,
+    forms,
+    http,
+    incident,
+    ratelimit,
+    resumable,
+    staged_outputs,
+    views,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -193,6 +203,7 @@ def _send(request, appeal, form, incomings, rows, errors, keep, token):  # noqa:
         logger.error("incident form: could not store a tip (%s)", type(exc).__name__)
         admission.give_back()
         incident.discard_staged(staged)
+        staged_outputs.release(item.storage_name for item in staged)
         cleaning_form.forget(rows)  # their results' files went with the tip that failed
         refill = views._refill(request, appeal)  # noqa: SLF001
         return _render(
@@ -200,6 +211,7 @@ def _send(request, appeal, form, incomings, rows, errors, keep, token):  # noqa:
         )
     admission.accepted()
     cleaning_form.hand_over(rows, staged)
+    staged_outputs.release(item.storage_name for item in staged)
     incident.release_uploads(rows)
     antispam.mark_token_used(token)
     return views._render_receipt(request, submitted.receipt, urgent=False)  # noqa: SLF001

@@ -11,9 +11,9 @@ import time
 import pytest
 from django.utils import timezone
 
-from tips import cleaning, cleaning_slots, resumable
+from tips import cleaning, cleaning_slots, resumable, staged_outputs
 from tips import incident as incident_media
-from tips.models import CleaningSlot, ResumableUpload, Tip
+from tips.models import Attachment, CleaningSlot, ResumableUpload, StagedOutput, Tip
 
 from .conftest import upload_all
 from .test_background_cleaning import REAL_SPAWN, ask, run, stored_files
@@ -284,3 +284,76 @@ def test_the_sweep_spares_the_files_a_stored_tip_holds(
     }
     swept()
     assert len(stored_files()) == tip.attachments.count() == 2
+
+
+# A file sent in the form itself (JavaScript off): no upload row lists its outputs, so they
+# are named in StagedOutput rows before their first byte.
+
+
+def _plain_form(video):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {**form_data(), "media": SimpleUploadedFile("clip.mp4", video, "video/mp4")}
+
+
+def _names():
+    """The stored files of this test, by their names in the tip store."""
+    return {"/".join(p.parts[-2:]) for p in stored_files()}
+
+
+def _stale_swept():
+    """The uploads' expiry passes and the scheduled purge runs."""
+    from django.core.management import call_command
+
+    later = timezone.now() + resumable.expiry_delta() + datetime.timedelta(seconds=1)
+    StagedOutput.objects.update(created_at=timezone.now() - (later - timezone.now()))
+    call_command("purge_uploads", stdout=__import__("io").StringIO())
+
+
+def test_a_form_file_killed_mid_clean_leaves_no_orphan(client, incident, tipline, monkeypatch):
+    die_after(monkeypatch, "poster")
+    with pytest.raises(Killed):
+        client.post(url(incident), _plain_form(make_video(seconds=1)))
+    assert not Tip.objects.exists()
+    named = set(StagedOutput.objects.values_list("name", flat=True))
+    assert len(named) == 2 and _names() == named  # the video and its poster
+    _stale_swept()
+    assert stored_files() == [] and not StagedOutput.objects.exists()
+
+
+def test_a_fresh_staged_file_is_not_swept(client, incident, tipline, monkeypatch):
+    """A form still cleaning (rows younger than the expiry) keeps its files."""
+    die_after(monkeypatch, "poster")
+    with pytest.raises(Killed):
+        client.post(url(incident), _plain_form(make_video(seconds=1)))
+    assert staged_outputs.purge_stale() == 0
+    assert len(stored_files()) == 2
+
+
+def test_a_sent_form_file_leaves_no_row_and_the_purge_spares_the_tip(
+    client, incident, tipline, monkeypatch
+):
+    r = client.post(url(incident), _plain_form(make_video(seconds=1)))
+    assert r.status_code == 200, r.content.decode()[:2000]
+    tip = Tip.objects.get()
+    assert not StagedOutput.objects.exists()
+    # A worker killed between storing the tip and dropping the rows: the purge keeps the
+    # files the tip holds.
+    monkeypatch.setattr(staged_outputs, "release", lambda _names: None)
+    r = client.post(url(incident), _plain_form(make_video(seconds=1)))
+    assert r.status_code == 200
+    assert StagedOutput.objects.count() == 2
+    _stale_swept()
+    held = {a.storage_name for a in Attachment.objects.all()}
+    assert _names() == held and len(held) == 2 * tip.attachments.count()
+    assert not StagedOutput.objects.exists()
+
+
+def test_a_refused_form_file_leaves_no_row(client, incident, tipline):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    good = SimpleUploadedFile("clip.mp4", make_video(seconds=1), "video/mp4")
+    bad = SimpleUploadedFile("b.mp4", b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 500, "video/mp4")
+    r = client.post(url(incident), {**form_data(), "media": [good, bad]})
+    assert r.status_code == 400
+    assert stored_files() == [] and not StagedOutput.objects.exists()

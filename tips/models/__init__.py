@@ -34,7 +34,7 @@ from .tip import (
 )
 from .tipline import TipLineSettings, _default_locale_desks
 from .trust import EnrolmentCode, MembershipProposal, TipAuditEntry
-from .upload import CleaningSlot, ResumableUpload
+from .upload import CleaningSlot, ResumableUpload, StagedOutput
 
 __all__ = [
     "PRIORITY_ORDER",
@@ -57,6 +57,7 @@ __all__ = [
     "MembershipProposal",
     "RecoveryKey",
     "ResumableUpload",
+    "StagedOutput",
     "Tip",
     "TipAuditEntry",
     "TipEvent",

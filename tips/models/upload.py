@@ -72,3 +72,22 @@ class CleaningSlot(models.Model):
 
     def __str__(self):
         return f"cleaning slot {self.number}"
+
+
+class StagedOutput(models.Model):
+    """A clean file that a request is writing and that no upload row lists (a file sent in
+    the incident form itself, without the resumable upload): named here before its first
+    byte, the row removed once a tip holds the file or the file is discarded. A row older
+    than the uploads' expiry names a file left by a worker killed mid-clean:
+    ``tips.staged_outputs.purge_stale`` deletes it, unless a stored tip holds it. A name
+    only (random, in ``storages["tips"]``): never content, never a key."""
+
+    name = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("file being cleaned")
+        verbose_name_plural = _("files being cleaned")
+
+    def __str__(self):
+        return f"staged file {self.name[:8]}…"

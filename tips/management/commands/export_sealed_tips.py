@@ -46,7 +46,10 @@ class Command(BaseCommand):
             audit.record(
                 tip, "tips.export", data={"format": "sealed", "via": "manage.py export_sealed_tips"}
             )
-            self.stdout.write(f"{path} ({tip.attachments.count()} attachment(s), sealed)")
+            # Which file is a photo, a video or a poster frame is sealed in the tip: the
+            # count is of encrypted files, posters included.
+            files = tip.attachments.count()
+            self.stdout.write(f"{path} ({files} encrypted file(s), sealed)")
         self.stdout.write(self.style.SUCCESS(f"{len(tips)} sealed export(s) written to {target}."))
 
     def _tips(self, references, latest) -> list[Tip]:
