@@ -164,15 +164,10 @@ def _send_sink(port: int, total: int, chunk: int, path: str = SINK_PATH) -> floa
 
 
 def _cpu_seconds(pids) -> float:
-    """User + system CPU seconds of ``pids`` so far (``/proc/<pid>/stat``)."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
-    return total / os.sysconf("SC_CLK_TCK")
+    """User + system CPU seconds of ``pids`` so far (a process gone counts 0)."""
+    from .services import cpu_ticks
+
+    return sum(cpu_ticks(pid) for pid in pids) / os.sysconf("SC_CLK_TCK")
 
 
 def _cpu_meter(ctx):

@@ -121,12 +121,13 @@ def gunicorn(env: dict, port: int, workers: int, log: Path, extra_env: dict | No
     return proc
 
 
-def _cpu_ticks(pid: int) -> int:
+def cpu_ticks(pid: int) -> int:
+    """User + system CPU time of ``pid`` so far, in clock ticks (``/proc/<pid>/stat``)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0
-    return int(fields[11]) + int(fields[12])  # utime, stime
+    return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
 
 
 def settle(master_pid: int, workers: int, timeout: float = 90.0) -> None:
@@ -138,7 +139,7 @@ def settle(master_pid: int, workers: int, timeout: float = 90.0) -> None:
     before = None
     while time.monotonic() < deadline:
         pids = gunicorn_worker_pids(master_pid)
-        ticks = sum(_cpu_ticks(pid) for pid in pids)
+        ticks = sum(cpu_ticks(pid) for pid in pids)
         if before is not None and len(pids) >= workers and ticks - before[1] <= 2:
             if set(pids) == before[0]:
                 return

@@ -35,8 +35,9 @@ PART_BYTES = 8 * 1024 * 1024
 RANGE_BYTES = 1024 * 1024
 #: Linux's flag for writes past the page cache (0 elsewhere: never used).
 _O_DIRECT = getattr(os, "O_DIRECT", 0)
-#: Direct writes are whole blocks of this many bytes (a page: every disk's block size).
-_BLOCK = 4096
+#: Direct writes are whole blocks of this many bytes at block offsets (a page: every
+#: disk's block size); ``tips.part_writer`` cuts its writes on this boundary.
+DIRECT_BLOCK = 4096
 
 
 def _s3_key(storage, name: str) -> str:
@@ -140,8 +141,8 @@ class _LocalWriter:
 
     def write(self, data) -> None:
         view = memoryview(data).cast("B")
-        if self._direct and len(view) % _BLOCK:  # the last piece: its whole blocks direct
-            whole = len(view) // _BLOCK * _BLOCK
+        if self._direct and len(view) % DIRECT_BLOCK:  # the last piece: its whole blocks direct
+            whole = len(view) // DIRECT_BLOCK * DIRECT_BLOCK
             self._write(view[:whole])
             view = view[whole:]
             self._buffered()

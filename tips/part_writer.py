@@ -32,8 +32,8 @@ _ROUND = 4 * _CHUNK
 #: Sealed bytes gathered before a write (direct writes of 1 MiB cost the disk less time
 #: per byte than 256 KiB ones: 1.9 against 1.3 GB/s measured).
 _WRITE = 16 * _CHUNK
-#: Writes end on this boundary of the file (a page).
-_ALIGN = 4096
+#: Writes end on this boundary of the file (a page: what a direct write needs).
+_ALIGN = media_store.DIRECT_BLOCK
 
 
 def _fill(body, view) -> tuple[int, bool]:

@@ -305,8 +305,8 @@ def _stale_swept():
     """The uploads' expiry passes and the scheduled purge runs."""
     from django.core.management import call_command
 
-    later = timezone.now() + resumable.expiry_delta() + datetime.timedelta(seconds=1)
-    StagedOutput.objects.update(created_at=timezone.now() - (later - timezone.now()))
+    before = timezone.now() - resumable.expiry_delta() - datetime.timedelta(seconds=1)
+    StagedOutput.objects.update(created_at=before)
     call_command("purge_uploads", stdout=__import__("io").StringIO())
 
 
